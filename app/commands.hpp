@@ -1,0 +1,16 @@
+// Each subcommand of the `spikegym` program lives in its own file and adds itself to the CLI
+// through one of these functions (called from main.cpp).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace spikegym::app {
+
+/// `spikegym list envs|...`
+void addListCommand(CLI::App& app);
+/// `spikegym rollout --env ID ...`
+void addRolloutCommand(CLI::App& app);
+/// `spikegym bench env ID ...`
+void addBenchCommand(CLI::App& app);
+
+}  // namespace spikegym::app

@@ -1,0 +1,63 @@
+// The two error channels (STYLE rule 9).
+//
+// Programmer errors (misuse of an API: step before reset, a duplicate registry id) throw
+// UsageError naming the condition. User errors (config, files, flags) throw UserError carrying
+// where the bad input was, the key, the value received and what was expected; the CLI prints it
+// on one line and exits with kUserErrorExit.
+#pragma once
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spikegym {
+
+/// Exit code of the CLI for bad user input.
+inline constexpr int kUserErrorExit = 2;
+
+/// A mistake in the input a user gave: a flag, a config value, a file.
+class UserError : public std::runtime_error {
+ public:
+  explicit UserError(const std::string& message) : std::runtime_error(message) {}
+};
+
+/// A misuse of an API by the calling code (a bug in the caller, not bad input).
+class UsageError : public std::logic_error {
+ public:
+  explicit UsageError(const std::string& message) : std::logic_error(message) {}
+};
+
+/// Edit distance between two strings (Levenshtein; small inputs only).
+inline std::size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const std::size_t cost = (a[i - 1] == b[j - 1]) ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// " (did you mean 'x'?)" for the closest candidate within a third of the word's length, else "".
+inline std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = word.size() / 3 + 2;
+  for (const auto& c : candidates) {
+    const std::size_t d = editDistance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
+}
+
+}  // namespace spikegym

@@ -1,0 +1,84 @@
+// CartPole-v1, identical to Gymnasium's (classic_control/cartpole.py, v1).
+//
+// ## Description
+// A pole is attached by an unactuated joint to a cart that moves along a frictionless track
+// (Barto, Sutton & Anderson 1983). The pole starts upright; the goal is to keep it balanced by
+// pushing the cart left or right.
+//
+// ## Action space
+// Discrete(2): 0 pushes the cart to the left, 1 to the right, with a fixed force of 10 N.
+//
+// ## Observation space
+// Box(4): [x [m], x_dot [m/s], theta [rad], theta_dot [rad/s]], bounds
+// (+-4.8, +-float32 max, +-0.4189 (24 deg), +-float32 max). Observations are the float64 state
+// itself; Gymnasium returns the same state cast to float32 (cast ours to float32 to get its
+// observation bit for bit).
+//
+// ## Rewards
+// +1 for every step taken, including the step that terminates the episode.
+//
+// ## Starting state
+// Every state variable uniform in [-0.05, 0.05), drawn from the env's own seeded stream (the
+// spikegym Rng, not NumPy's PCG64, so a given seed gives other numbers than Gymnasium's; pass
+// ResetOptions::initial_state to start from Gymnasium's exact state).
+//
+// ## Episode end
+// terminated: |x| > 2.4 m or |theta| > 12 deg (strict inequalities).
+// truncated: after 500 steps (max_episode_steps, applied by the TimeLimit wrapper); on step 500
+// both may be true.
+//
+// ## Arguments
+// None. reset(seed) restarts the random stream; reset options: initial_state (4 values).
+//
+// ## Dynamics
+// Explicit Euler with tau = 0.02 s, in float64, in Gymnasium's evaluation order (built with
+// -ffp-contract=off so no multiply-add is fused):
+//   temp      = (F + m_p l theta_dot^2) / M
+//   theta_acc = (g sin(theta) - cos(theta) temp) / (l (4/3 - m_p cos(theta)^2 / M))
+//   x_acc     = temp - m_p l theta_acc cos(theta) / M
+//   x += tau x_dot;  x_dot += tau x_acc;  theta += tau theta_dot;  theta_dot += tau theta_acc
+// with g = 9.8 m/s^2, m_c = 1.0 kg, m_p = 0.1 kg, M = m_c + m_p, l = 0.5 m (half the pole).
+//
+// ## Version history
+// v1 (spikegym 0.1): Gymnasium CartPole-v1 dynamics, reward and limits. Unlike Gymnasium, a step
+// after the episode ended is an error rather than a warning with reward 0.
+#pragma once
+
+#include <array>
+
+#include "core/rng.hpp"
+#include "envs/env.hpp"
+
+namespace spikegym::envs {
+
+/// Physical constants of CartPole-v1 (Gymnasium's values).
+struct CartPoleModel {
+  double gravity_mps2 = 9.8;       ///< [m/s^2]
+  double mass_cart_kg = 1.0;       ///< [kg]
+  double mass_pole_kg = 0.1;       ///< [kg]
+  double half_length_m = 0.5;      ///< [m] half the pole's length
+  double force_n = 10.0;           ///< [N] magnitude of the push
+  double tau_s = 0.02;             ///< [s] seconds between state updates
+  double x_threshold_m = 2.4;      ///< [m] |x| beyond this terminates
+  double theta_threshold_rad = 12 * 2 * 3.141592653589793 / 360;  ///< [rad] 12 degrees
+  double total_mass_kg() const { return mass_pole_kg + mass_cart_kg; }
+  double polemass_length() const { return mass_pole_kg * half_length_m; }  ///< [kg m]
+};
+
+class CartPole final : public Env {
+ public:
+  explicit CartPole(std::uint64_t seed = 0);
+  std::vector<double> state() const override { return obs_; }
+
+ protected:
+  ResetResult doReset(std::optional<std::uint64_t> seed, const ResetOptions& options) override;
+  StepResult doStep(const Action& action) override;
+
+ private:
+  CartPoleModel model_;
+  Rng rng_;
+  Observation obs_;  // [x, x_dot, theta, theta_dot] = the state
+  Info info_;        // always empty
+};
+
+}  // namespace spikegym::envs

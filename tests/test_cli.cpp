@@ -1,0 +1,175 @@
+// End-to-end tests of the `spikegym` program: exit codes, one-line errors, CSV output, and
+// bit-for-bit replay of CartPole-v1 against an independent float64 reference.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+#include "tests/cli_support.hpp"
+
+using namespace spikegym::testing;
+
+namespace {
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream is(text);
+  std::string line;
+  while (std::getline(is, line)) out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> fields(const std::string& line, char sep) {
+  std::vector<std::string> out;
+  std::istringstream is(line);
+  std::string f;
+  while (std::getline(is, f, sep)) out.push_back(f);
+  if (!line.empty() && line.back() == sep) out.push_back("");
+  return out;
+}
+
+void requireOneLineError(const CommandResult& r, const std::string& needle) {
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(lines(r.err).size() == 1);
+  CHECK_THAT(r.err, Catch::Contains(needle));
+}
+
+}  // namespace
+
+TEST_CASE("every subcommand has --help and exits 0", "[cli]") {
+  for (const char* args : {"--help", "list --help", "list envs --help", "rollout --help",
+                           "bench --help", "bench env --help"}) {
+    const CommandResult r = runSpikegym(args);
+    INFO(args);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("Usage"));
+  }
+}
+
+TEST_CASE("bad command lines exit 2 with one line", "[cli]") {
+  requireOneLineError(runSpikegym("rollout --env CartPole-v1 --policy random --no-such-flag"),
+                      "no-such-flag");
+  requireOneLineError(runSpikegym(""), "subcommand");
+  requireOneLineError(runSpikegym("rollout --env CartPol-v1 --policy random"),
+                      "did you mean 'CartPole-v1'");
+  requireOneLineError(runSpikegym("rollout --env CartPole-v1 --actions 0,x"),
+                      "--actions item 2: expected an integer action, got 'x'");
+  requireOneLineError(runSpikegym("rollout --env CartPole-v1 --actions 0,2"),
+                      "action 2 at step 2 is outside Discrete(2)");
+  requireOneLineError(runSpikegym("rollout --env CartPole-v1"), "exactly one of");
+  requireOneLineError(runSpikegym("rollout --env CartPole-v1 --policy greedy"), "greedy");
+  requireOneLineError(runSpikegym("rollout --env CartPole-v1 --policy random --init-state 0,0"),
+                      "initial_state needs 4 values");
+  requireOneLineError(runSpikegym("rollout --env CartPole-v1 --actions-file /nonexistent/a.txt"),
+                      "/nonexistent/a.txt: cannot open");
+  requireOneLineError(runSpikegym("bench env CartPole-v1 --steps -5"), "--steps");
+
+  const auto dir = scratchDir("actions");
+  const auto file = (dir / "acts.txt").string();
+  std::FILE* f = std::fopen(file.c_str(), "w");
+  std::fputs("# a comment\n0 1 1\n0, one\n", f);
+  std::fclose(f);
+  requireOneLineError(runSpikegym("rollout --env CartPole-v1 --actions-file " + file),
+                      file + ":3: expected an integer action, got 'one'");
+}
+
+TEST_CASE("list envs shows spaces and limits", "[cli]") {
+  const CommandResult r = runSpikegym("list envs");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("CartPole-v1"));
+  CHECK_THAT(r.out, Catch::Contains("action_space: Discrete(2)"));
+  CHECK_THAT(r.out, Catch::Contains("max_episode_steps: 500"));
+  CHECK_THAT(r.out, Catch::Contains("reward_threshold: 475"));
+}
+
+TEST_CASE("rollout CSV: header, t=0 reset row, one row per step, stops at the end", "[cli]") {
+  const CommandResult r = runSpikegym("rollout --env CartPole-v1 --seed 3 --policy random");
+  REQUIRE(r.exit_code == 0);
+  const auto rows = lines(r.out);
+  REQUIRE(rows.size() >= 3);
+  CHECK(rows[0] == "t,action,x,x_dot,theta,theta_dot,reward,terminated,truncated");
+  const auto first = fields(rows[1], ',');
+  REQUIRE(first.size() == 9);
+  CHECK(first[0] == "0");
+  CHECK(first[1].empty());
+  const auto last = fields(rows.back(), ',');
+  CHECK(last[0] == std::to_string(rows.size() - 2));
+  CHECK((last[7] == "1" || last[8] == "1"));
+  for (std::size_t i = 2; i + 1 < rows.size(); ++i) {
+    const auto f = fields(rows[i], ',');
+    REQUIRE(f[7] == "0");
+    REQUIRE(f[8] == "0");
+  }
+  // The same seed prints the same bytes.
+  CHECK(runSpikegym("rollout --env CartPole-v1 --seed 3 --policy random").out == r.out);
+  CHECK(runSpikegym("rollout --env CartPole-v1 --seed 4 --policy random").out != r.out);
+}
+
+TEST_CASE("rollout --max-steps and --summary", "[cli]") {
+  CommandResult r = runSpikegym("rollout --env CartPole-v1 --policy random --max-steps 3");
+  CHECK(lines(r.out).size() == 5);  // header, t=0, three steps
+  r = runSpikegym("rollout --env CartPole-v1 --policy random --episodes 4 --summary");
+  REQUIRE(r.exit_code == 0);
+  const auto rows = lines(r.out);
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0] == "episode,return,length");
+  const auto f = fields(rows[1], ',');
+  CHECK(f[1] == f[2]);  // CartPole pays 1 per step
+}
+
+namespace {
+
+/// Runs tests/cartpole_reference.py (plain float64 Python in Gymnasium's evaluation order) and
+/// `spikegym rollout` with the reference's actions; requires identical doubles at every step.
+/// Returns the number of steps compared.
+std::size_t compareWithReference(const std::string& init, const std::string& actions) {
+  const CommandResult ref = runShell(std::string("/usr/bin/python3 '") + SPIKEGYM_SOURCE_DIR +
+                                     "/tests/cartpole_reference.py' " + init + " " + actions);
+  REQUIRE(ref.exit_code == 0);
+  const auto ref_rows = lines(ref.out);
+  std::string taken;
+  for (std::size_t i = 1; i < ref_rows.size(); ++i) {
+    if (i > 1) taken += ',';
+    taken += fields(ref_rows[i], ' ')[5];
+  }
+  const CommandResult ours =
+      runSpikegym("rollout --env CartPole-v1 --init-state " + init + " --actions " + taken);
+  REQUIRE(ours.exit_code == 0);
+  const auto our_rows = lines(ours.out);
+  REQUIRE(our_rows.size() == ref_rows.size() + 1);  // + header
+  for (std::size_t i = 0; i < ref_rows.size(); ++i) {
+    const auto o = fields(our_rows[i + 1], ',');
+    const auto e = fields(ref_rows[i], ' ');
+    for (int k = 0; k < 4; ++k) {
+      INFO("step " << i << " variable " << k << ": ours " << o[2 + k] << " ref " << e[k]);
+      REQUIRE(std::strtod(o[2 + k].c_str(), nullptr) == std::strtod(e[k].c_str(), nullptr));
+    }
+    REQUIRE(o[7] == e[4]);
+  }
+  return ref_rows.size() - 1;
+}
+
+}  // namespace
+
+TEST_CASE("rollout replays CartPole-v1 bit for bit like the Gymnasium equations", "[cli]") {
+  // A balancing controller: the full 500 steps, ending truncated by the time limit.
+  CHECK(compareWithReference("0.0123,-0.0321,0.0456,-0.0111", "pd:500") == 500);
+  CHECK(compareWithReference("-0.049,0.0377,0.0012,0.0433", "pd:500") == 500);
+  // A fixed action pattern that lets the pole fall: termination on the same step.
+  std::string actions;
+  for (int t = 0; t < 200; ++t) {
+    if (t) actions += ',';
+    actions += std::to_string((t * 7 / 3) % 2);
+  }
+  CHECK(compareWithReference("0.0123,-0.0321,0.0456,-0.0111", actions) == 15);
+}
+
+TEST_CASE("bench env prints steps_per_s as its last line", "[cli]") {
+  const CommandResult r = runSpikegym("bench env CartPole-v1 --steps 100000");
+  REQUIRE(r.exit_code == 0);
+  const auto rows = lines(r.out);
+  REQUIRE_FALSE(rows.empty());
+  CHECK_THAT(rows.back(), Catch::StartsWith("steps_per_s: "));
+  CHECK(std::stod(rows.back().substr(13)) > 0);
+}

@@ -1,0 +1,226 @@
+// envs/: spaces, the Env contract, TimeLimit, the registry, and CartPole-v1.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "envs/cartpole.hpp"
+#include "envs/registry.hpp"
+
+using namespace spikegym;
+using namespace spikegym::envs;
+
+namespace {
+
+/// A tiny env for testing wrappers: the observation counts steps; terminates at `end_at`.
+class CountingEnv final : public Env {
+ public:
+  explicit CountingEnv(int end_at)
+      : Env(Space::box({0}, {1e9}, {1}), Space::discrete(2), {"count"}), end_at_(end_at) {}
+  std::vector<double> state() const override { return obs_; }
+
+ protected:
+  ResetResult doReset(std::optional<std::uint64_t>, const ResetOptions&) override {
+    obs_[0] = 0;
+    return {obs_, &info_};
+  }
+  StepResult doStep(const Action&) override {
+    obs_[0] += 1;
+    return {obs_, 1.0, obs_[0] >= end_at_, false, &info_};
+  }
+
+ private:
+  int end_at_;
+  Observation obs_{0.0};
+  Info info_;
+};
+
+std::vector<double> copyOf(std::span<const double> s) { return {s.begin(), s.end()}; }
+
+}  // namespace
+
+TEST_CASE("Discrete and Box spaces: contains and sample", "[envs][space]") {
+  Rng rng(3);
+  const Space d = Space::discrete(3);
+  Action a;
+  for (int i = 0; i < 100; ++i) {
+    d.sample(rng, a);
+    REQUIRE(d.contains(a));
+  }
+  a.index = 3;
+  CHECK_FALSE(d.contains(a));
+  a.index = -1;
+  CHECK_FALSE(d.contains(a));
+
+  const double inf = INFINITY;
+  const Space b = Space::box({-1, 0, -inf}, {1, inf, inf}, {3});
+  for (int i = 0; i < 100; ++i) {
+    b.sample(rng, a);
+    REQUIRE(b.contains(a));
+  }
+  CHECK_FALSE(b.contains(Observation{0.0, -0.1, 0.0}));
+  CHECK_FALSE(b.contains(Observation{0.0, 0.0}));
+  CHECK_FALSE(b.contains(Observation{NAN, 0.0, 0.0}));
+  CHECK(b.describe() == "Box([-1 0 -inf], [1 inf inf], (3,))");
+  CHECK_THROWS_AS(Space::box({1}, {0}, {1}), UsageError);
+}
+
+TEST_CASE("conformance: every registered env honours the Env contract", "[envs][conformance]") {
+  for (const EnvSpec* spec : registeredEnvs()) {
+    DYNAMIC_SECTION(spec->id) {
+      auto env = make(spec->id, 7);
+      Action action;
+      CHECK_THROWS_AS(env->step(action), UsageError);  // step before reset
+
+      const auto first = copyOf(env->reset(7).obs);
+      CHECK(env->observationSpace().contains(first));
+      CHECK(env->observationNames().size() == first.size());
+      CHECK(copyOf(env->reset(7).obs) == first);  // same seed, same start
+      auto twin = make(spec->id, 7);
+      CHECK(copyOf(twin->reset().obs) == first);  // make(id, s) then reset() == reset(s)
+
+      // Same seed and actions give the same trajectory, bit for bit.
+      env->reset(11);
+      twin->reset(11);
+      Rng policy(5);
+      int episodes = 0;
+      for (int t = 0; t < 2000 && episodes < 5; ++t) {
+        env->actionSpace().sample(policy, action);
+        const StepResult r = env->step(action);
+        const StepResult q = twin->step(action);
+        REQUIRE(copyOf(r.obs) == copyOf(q.obs));
+        REQUIRE(r.reward == q.reward);
+        REQUIRE(std::isfinite(r.reward));
+        REQUIRE(r.terminated == q.terminated);
+        REQUIRE(r.truncated == q.truncated);
+        REQUIRE(r.info != nullptr);
+        if (!r.terminated) REQUIRE(env->observationSpace().contains(copyOf(r.obs)));
+        if (r.terminated || r.truncated) {
+          REQUIRE(env->needsReset());
+          REQUIRE_THROWS_AS(env->step(action), UsageError);  // step after the end
+          env->reset();
+          twin->reset();
+          ++episodes;
+        }
+      }
+      CHECK(episodes > 0);
+      if (spec->max_episode_steps > 0) CHECK(dynamic_cast<TimeLimit*>(env.get()) != nullptr);
+    }
+  }
+}
+
+TEST_CASE("registry: unknown ids get a did-you-mean, duplicates are refused", "[envs][registry]") {
+  CHECK_THROWS_WITH(make("CartPole-v0"), Catch::Contains("did you mean 'CartPole-v1'"));
+  CHECK_THROWS_AS(make("CartPole-v0"), UserError);
+  CHECK_THROWS_AS(registerEnv({"CartPole-v1", "", 0, std::nullopt, nullptr}), UsageError);
+  const EnvSpec& spec = envSpec("CartPole-v1");
+  CHECK(spec.max_episode_steps == 500);
+  CHECK(spec.reward_threshold.value() == 475.0);
+}
+
+TEST_CASE("TimeLimit truncates at the limit; terminated and truncated can coincide",
+          "[envs][timelimit]") {
+  Action a;
+  TimeLimit limited(std::make_unique<CountingEnv>(100), 3);
+  limited.reset();
+  CHECK_FALSE(limited.step(a).truncated);
+  CHECK_FALSE(limited.step(a).truncated);
+  StepResult r = limited.step(a);
+  CHECK(r.truncated);
+  CHECK_FALSE(r.terminated);
+  CHECK_THROWS_AS(limited.step(a), UsageError);
+  limited.reset();
+  CHECK(limited.elapsedSteps() == 0);
+
+  TimeLimit both(std::make_unique<CountingEnv>(2), 2);
+  both.reset();
+  both.step(a);
+  r = both.step(a);
+  CHECK(r.terminated);
+  CHECK(r.truncated);
+}
+
+TEST_CASE("CartPole-v1 first step from rest matches the hand-derived equations",
+          "[envs][cartpole]") {
+  // From rest, theta = 0: temp = F/M = 100/11; theta_acc = -temp / (l (4/3 - m_p/M))
+  // = -(100/11) / (41/66) = -600/41; x_acc = temp - m_p l theta_acc / M = 400/41.
+  CartPole env;
+  env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0, 0, 0}});
+  StepResult r = env.step(Action::discrete(1));
+  CHECK(r.obs[0] == 0.0);
+  CHECK(r.obs[1] == Approx(0.02 * 400.0 / 41.0).epsilon(1e-14));
+  CHECK(r.obs[2] == 0.0);
+  CHECK(r.obs[3] == Approx(-0.02 * 600.0 / 41.0).epsilon(1e-14));
+  CHECK(r.reward == 1.0);
+  CHECK_FALSE(r.terminated);
+  CHECK_FALSE(r.truncated);
+
+  // Pushing left is the mirror image.
+  env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0, 0, 0}});
+  r = env.step(Action::discrete(0));
+  CHECK(r.obs[1] == Approx(-0.02 * 400.0 / 41.0).epsilon(1e-14));
+  CHECK(r.obs[3] == Approx(0.02 * 600.0 / 41.0).epsilon(1e-14));
+}
+
+TEST_CASE("CartPole-v1 thresholds are strict and the terminating step pays 1",
+          "[envs][cartpole]") {
+  CartPole env;
+  // x stays exactly 2.4 (x_dot = 0): not beyond the threshold.
+  env.reset(std::nullopt, {.initial_state = std::vector<double>{2.4, 0, 0, 0}});
+  CHECK_FALSE(env.step(Action::discrete(1)).terminated);
+  // x moves from 2.39 by tau * x_dot = 0.02 m: beyond 2.4.
+  env.reset(std::nullopt, {.initial_state = std::vector<double>{2.39, 1.0, 0, 0}});
+  StepResult r = env.step(Action::discrete(1));
+  CHECK(r.terminated);
+  CHECK(r.reward == 1.0);
+  // theta past 12 degrees terminates, on either side.
+  const double twelve_deg = 12 * 2 * M_PI / 360;
+  env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0, -twelve_deg, -0.1}});
+  CHECK(env.step(Action::discrete(0)).terminated);
+  env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0, twelve_deg, 0}});
+  CHECK_FALSE(env.step(Action::discrete(0)).terminated);  // theta unchanged this step
+  // A wrong-sized initial state is a user error.
+  CHECK_THROWS_AS(env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0}}),
+                  UserError);
+}
+
+TEST_CASE("CartPole-v1 starting states are uniform within 0.05 of zero and seeded",
+          "[envs][cartpole]") {
+  CartPole env(1);
+  for (int i = 0; i < 1000; ++i) {
+    for (double v : env.reset().obs) {
+      REQUIRE(v >= -0.05);
+      REQUIRE(v < 0.05);
+    }
+  }
+  CartPole a(9), b(9);
+  CHECK(copyOf(a.reset().obs) == copyOf(b.reset().obs));
+  CHECK(copyOf(a.reset().obs) == copyOf(b.reset().obs));  // the stream goes on identically
+  CHECK(copyOf(a.reset(4).obs) != copyOf(b.reset(5).obs));
+}
+
+TEST_CASE("CartPole-v1 is truncated at 500 steps under a balancing controller",
+          "[envs][cartpole]") {
+  auto env = make("CartPole-v1", 0);
+  env->reset(0);
+  std::vector<double> s = env->state();
+  StepResult r;
+  int t = 0;
+  do {
+    // A proportional-derivative push keeps the pole up (the episode must not terminate).
+    r = env->step(Action::discrete((s[2] + 0.5 * s[3] + 0.01 * s[0] + 0.1 * s[1] > 0) ? 1 : 0));
+    s = env->state();
+    ++t;
+  } while (!r.terminated && !r.truncated);
+  CHECK(t == 500);
+  CHECK(r.truncated);
+  CHECK_FALSE(r.terminated);
+}
+
+TEST_CASE("a non-finite state ends the episode as truncated with a reason", "[envs]") {
+  CartPole env;
+  env.reset(std::nullopt, {.initial_state = std::vector<double>{0, NAN, 0, 0}});
+  const StepResult r = env.step(Action::discrete(1));
+  CHECK(r.truncated);
+  CHECK(r.info->truncation_reason == "non-finite observation");
+  CHECK(env.needsReset());
+}
