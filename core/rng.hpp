@@ -113,3 +113,31 @@ inline Rng rngStream(std::uint64_t seed, std::string_view component) {
 }
 
 }  // namespace spikegym
+
+namespace spikegym {
+
+/// A 32-bit integer hash with good avalanche ("lowbias32", C. Wellons' hash prospector).
+inline constexpr std::uint32_t mix32(std::uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7FEB352DU;
+  x ^= x >> 15;
+  x *= 0x846CA68BU;
+  x ^= x >> 16;
+  return x;
+}
+
+/// Counter-based uniform numbers for per-neuron, per-step noise: a pure function of
+/// (key, step, index), so a loop over neurons vectorises and needs no sequential state.
+/// Usage: `const auto h = CounterNoise::stepKey(key, step);` then `CounterNoise::uniform01(h, i)`.
+struct CounterNoise {
+  /// The hash of one step, computed once per step.
+  static constexpr std::uint32_t stepKey(std::uint32_t key, std::uint32_t step) {
+    return mix32(key ^ mix32(step + 0x9E3779B9U));
+  }
+  /// Uniform float in [0, 1) with 24 random bits for element `i` of the step.
+  static constexpr float uniform01(std::uint32_t step_key, std::uint32_t i) {
+    return static_cast<float>(mix32(step_key + i * 0x632BE5ABU) >> 8) * 0x1.0p-24f;
+  }
+};
+
+}  // namespace spikegym

@@ -1,0 +1,72 @@
+#include "snn/network.hpp"
+
+#include "core/error.hpp"
+
+namespace spikegym::snn {
+
+Network::Network(double dt_ms, std::uint64_t seed, const NeuromodulatorModel& modulator)
+    : dt_ms_(dt_ms), seed_(seed), modulator_([&] {
+        NeuromodulatorModel m = modulator;
+        m.dt_ms = dt_ms;
+        return m;
+      }()) {}
+
+Population& Network::add(std::unique_ptr<Population> population) {
+  for (const auto& p : populations_) {
+    if (p->name() == population->name()) {
+      throw UsageError("Network::add: population '" + population->name() + "' exists already");
+    }
+  }
+  populations_.push_back(std::move(population));
+  return *populations_.back();
+}
+
+Population& Network::addPopulation(const std::string& model, const std::string& name,
+                                   std::uint32_t size, const ParamValues& params) {
+  ParamValues p = params;
+  p.emplace("dt_ms", dt_ms_);
+  return add(makePopulation(model, name, size, p, seed_));
+}
+
+Projection& Network::connect(Population& pre, Population& post, ProjectionSpec spec) {
+  spec.dt_ms = dt_ms_;
+  for (const auto& p : projections_) {
+    if (p->name() == spec.name) {
+      throw UsageError("Network::connect: projection '" + spec.name + "' exists already");
+    }
+  }
+  projections_.push_back(std::make_unique<Projection>(spec, pre, post, seed_));
+  return *projections_.back();
+}
+
+void Network::step() {
+  for (auto& p : populations_) p->step(step_);
+  last_m_ = modulator_.step();
+  for (auto& proj : projections_) proj->step(step_, last_m_);
+  ++step_;
+}
+
+void Network::run(std::uint64_t steps) {
+  for (std::uint64_t i = 0; i < steps; ++i) step();
+}
+
+void Network::flush() {
+  if (step_ == 0) return;
+  for (auto& proj : projections_) proj->flush(step_ - 1);
+}
+
+Population& Network::population(const std::string& name) {
+  for (auto& p : populations_) {
+    if (p->name() == name) return *p;
+  }
+  throw UsageError("Network::population: no population '" + name + "'");
+}
+
+Projection& Network::projection(const std::string& name) {
+  for (auto& p : projections_) {
+    if (p->name() == name) return *p;
+  }
+  throw UsageError("Network::projection: no projection '" + name + "'");
+}
+
+}  // namespace spikegym::snn

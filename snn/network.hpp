@@ -1,0 +1,62 @@
+// A network: populations, projections between them, and one neuromodulator channel, advanced
+// together in steps of dt.
+//
+// One step k: every population integrates the input that arrived for step k and lists its
+// spikes; the neuromodulator gives this step's signal m_k; every projection pairs this step's
+// spikes, updates its plastic synapses and delivers the pre spikes to step k + delay.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "snn/neuromodulator.hpp"
+#include "snn/population.hpp"
+#include "snn/projection.hpp"
+
+namespace spikegym::snn {
+
+class Network {
+ public:
+  explicit Network(double dt_ms = 1.0, std::uint64_t seed = 0,
+                   const NeuromodulatorModel& modulator = {});
+
+  /// Adds a population built elsewhere; returns it. Names must be unique.
+  Population& add(std::unique_ptr<Population> population);
+  /// Adds a population of a registered model ("lif", "izhikevich:FS", "poisson", ...).
+  Population& addPopulation(const std::string& model, const std::string& name,
+                            std::uint32_t size, const ParamValues& params = {});
+  /// Connects two populations of this network.
+  Projection& connect(Population& pre, Population& post, ProjectionSpec spec);
+
+  /// Advances one step of dt.
+  void step();
+  /// Advances `steps` steps.
+  void run(std::uint64_t steps);
+  /// Brings every plastic synapse up to date (before reading weights).
+  void flush();
+
+  Population& population(const std::string& name);
+  Projection& projection(const std::string& name);
+  const std::vector<std::unique_ptr<Population>>& populations() const { return populations_; }
+  const std::vector<std::unique_ptr<Projection>>& projections() const { return projections_; }
+  Neuromodulator& modulator() { return modulator_; }
+  /// Steps taken so far.
+  std::uint32_t stepCount() const { return step_; }
+  double dtMs() const { return dt_ms_; }
+  /// The signal m of the last step.
+  double lastModulator() const { return last_m_; }
+  std::uint64_t seed() const { return seed_; }
+
+ private:
+  double dt_ms_;
+  std::uint64_t seed_;
+  std::uint32_t step_ = 0;
+  double last_m_ = 0.0;
+  Neuromodulator modulator_;
+  std::vector<std::unique_ptr<Population>> populations_;
+  std::vector<std::unique_ptr<Projection>> projections_;
+};
+
+}  // namespace spikegym::snn

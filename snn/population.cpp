@@ -1,0 +1,99 @@
+#include "snn/population.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/error.hpp"
+
+namespace spikegym::snn {
+
+Population::Population(std::string name, std::string model, std::uint32_t size)
+    : bias_(size, 0.0f), name_(std::move(name)), model_(std::move(model)), size_(size),
+      ring_(static_cast<std::size_t>(slots_) * size, 0.0f) {
+  spikes_.reserve(size);
+}
+
+void Population::reserveDelay(int delay_steps) {
+  if (delay_steps < 1) throw UsageError("Population::reserveDelay: delays are at least 1 step");
+  if (delay_steps + 1 <= slots_) return;
+  // Re-lay the ring so that pending input keeps its arrival step.
+  std::vector<float> ring(static_cast<std::size_t>(delay_steps + 1) * size_, 0.0f);
+  for (int ahead = 0; ahead < slots_; ++ahead) {
+    const float* from = ring_.data() + static_cast<std::size_t>((slot_ + ahead) % slots_) * size_;
+    std::copy(from, from + size_, ring.data() + static_cast<std::size_t>(ahead) * size_);
+  }
+  ring_ = std::move(ring);
+  slots_ = delay_steps + 1;
+  slot_ = 0;
+}
+
+void Population::resetState() {
+  std::fill(ring_.begin(), ring_.end(), 0.0f);
+  spikes_.clear();
+}
+
+void Population::step(std::uint32_t step_index) {
+  float* input = ring_.data() + static_cast<std::size_t>(slot_) * size_;
+  spikes_.clear();
+  update(input, step_index);
+  std::fill(input, input + size_, 0.0f);
+  slot_ = (slot_ + 1) % slots_;
+  spike_count_ += spikes_.size();
+}
+
+namespace {
+std::map<std::string, NeuronModelInfo>& models() {
+  static std::map<std::string, NeuronModelInfo> table;  // filled at static initialisation
+  return table;
+}
+}  // namespace
+
+bool registerNeuronModel(NeuronModelInfo info) {
+  const std::string name = info.name;
+  if (!models().emplace(name, std::move(info)).second) {
+    throw UsageError("registerNeuronModel: model '" + name + "' is registered twice");
+  }
+  return true;
+}
+
+std::vector<const NeuronModelInfo*> neuronModels() {
+  std::vector<const NeuronModelInfo*> out;
+  for (const auto& [name, info] : models()) out.push_back(&info);
+  return out;
+}
+
+const NeuronModelInfo& neuronModel(const std::string& name) {
+  auto it = models().find(name);
+  if (it == models().end()) {
+    std::vector<std::string> names;
+    for (const auto& [n, info] : models()) names.push_back(n);
+    throw UserError("unknown neuron model '" + name + "'" + didYouMean(name, names));
+  }
+  return it->second;
+}
+
+std::unique_ptr<Population> makePopulation(const std::string& model, const std::string& pop_name,
+                                           std::uint32_t size, const ParamValues& params,
+                                           std::uint64_t seed) {
+  const auto colon = model.find(':');
+  const NeuronModelInfo& info = neuronModel(model.substr(0, colon));
+  ParamValues merged = params;
+  if (colon != std::string::npos) {
+    const std::string preset = model.substr(colon + 1);
+    std::vector<std::string> names;
+    const ParamValues* found = nullptr;
+    for (const auto& [name, values] : info.presets) {
+      names.push_back(name);
+      if (name == preset) found = &values;
+    }
+    if (!found) {
+      throw UserError("neuron model '" + info.name + "' has no preset '" + preset + "'" +
+                      didYouMean(preset, names));
+    }
+    for (const auto& [key, value] : *found) merged.emplace(key, value);  // given ones win
+  }
+  return info.factory(pop_name, size,
+                      resolveParams(info.params, merged, "neuron model '" + model + "'"), seed);
+}
+
+}  // namespace spikegym::snn

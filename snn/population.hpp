@@ -1,0 +1,91 @@
+// A population of neurons of one model, stored as structure-of-arrays (STYLE rules 2-3).
+//
+// Time is discrete: step k covers [k dt, (k+1) dt). In step k a population reads the input that
+// arrived for step k (its ring buffer slot), integrates, and lists the neurons that spiked.
+// Projections then deliver those spikes into the slot of step k + delay (delay >= 1 step).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "snn/params.hpp"
+
+namespace spikegym::snn {
+
+class Population {
+ public:
+  virtual ~Population() = default;
+
+  const std::string& name() const { return name_; }
+  std::uint32_t size() const { return size_; }
+  /// The model's registered name ("izhikevich", "lif", "poisson", ...).
+  const std::string& model() const { return model_; }
+  /// Indices of the neurons that spiked in the last step, ascending.
+  const std::vector<std::uint32_t>& spikes() const { return spikes_; }
+  /// Total spikes since construction (or resetCounters()).
+  std::uint64_t spikeCount() const { return spike_count_; }
+  void resetCounters() { spike_count_ = 0; }
+
+  /// Makes room for input that arrives up to `delay_steps` steps ahead. Call while building.
+  void reserveDelay(int delay_steps);
+  /// The input buffer of step (last stepped step + delay_steps), 1 <= delay <= reserved max.
+  float* deliveryBuffer(int delay_steps) {
+    return ring_.data() +
+           static_cast<std::size_t>((slot_ + slots_ - 1 + delay_steps) % slots_) * size_;
+  }
+  /// Constant external current per neuron (encoders write here) [model's current unit].
+  std::vector<float>& bias() { return bias_; }
+  /// Membrane potentials [mV] (empty for spike sources), for viewers and tests.
+  virtual const std::vector<float>& potentials() const { return no_potentials_; }
+  /// Returns the neurons to their initial state (potentials, refractoriness, input buffers).
+  virtual void resetState();
+
+  /// Advances one step: consumes this step's input, integrates, fills spikes().
+  void step(std::uint32_t step_index);
+
+ protected:
+  Population(std::string name, std::string model, std::uint32_t size);
+  /// Integrates one step with `input` (this step's arrived synaptic input, size()).
+  virtual void update(const float* input, std::uint32_t step_index) = 0;
+
+  std::vector<std::uint32_t> spikes_;
+  std::vector<float> bias_;
+
+ private:
+  std::string name_, model_;
+  std::uint32_t size_;
+  int slots_ = 2;  // ring slots: max delay + 1
+  int slot_ = 0;   // slot of the current step
+  std::vector<float> ring_;  // slots_ x size_ incoming input
+  std::uint64_t spike_count_ = 0;
+  std::vector<float> no_potentials_;
+};
+
+/// A registered neuron model: its parameters and a factory.
+struct NeuronModelInfo {
+  std::string name;
+  std::string summary;
+  std::vector<ParamDecl> params;
+  /// Named parameter sets, selected as "model:PRESET" (given parameters override them).
+  std::vector<std::pair<std::string, ParamValues>> presets;
+  /// Builds a population; `seed` keys its noise stream.
+  std::function<std::unique_ptr<Population>(const std::string& pop_name, std::uint32_t size,
+                                            const ParamValues& resolved, std::uint64_t seed)>
+      factory;
+};
+
+/// Adds a model by name; a duplicate name throws UsageError. Returns true (file-scope use).
+bool registerNeuronModel(NeuronModelInfo info);
+/// All registered models, sorted by name.
+std::vector<const NeuronModelInfo*> neuronModels();
+/// The model `name`; unknown names throw UserError with a did-you-mean.
+const NeuronModelInfo& neuronModel(const std::string& name);
+/// Builds a population of model `model` (or "model:PRESET") with parameters checked against its declaration.
+std::unique_ptr<Population> makePopulation(const std::string& model, const std::string& pop_name,
+                                           std::uint32_t size, const ParamValues& params,
+                                           std::uint64_t seed);
+
+}  // namespace spikegym::snn

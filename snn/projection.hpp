@@ -1,0 +1,125 @@
+// A projection: the synapses from one population to another, with per-synapse conduction delays,
+// weight bounds and a plasticity rule (plasticity.hpp).
+//
+// Storage (structure-of-arrays, rows by presynaptic neuron): weight w [float], eligibility c
+// [float, modulated rules only], postsynaptic index [uint32, sparse only], delay [uint8 steps].
+// That is 13 bytes per plastic sparse synapse; all-to-all projections are dense: the post index
+// is implicit and the weights form an Eigen matrix (weightMatrix()), 9 bytes per synapse.
+//
+// Event-driven: the work of a step scales with the spikes, not with the synapse count. A pre
+// spike brings each of its synapses up to date in closed form (eligibility decay, the integral of
+// modulator x eligibility since the last update, pairings with the post neuron's spikes since
+// then), then delivers the weight into the post population's input ring at step + delay. Every
+// sweep_interval steps (or when a post spike history fills) all synapses are brought up to date,
+// which bounds the histories and the range of the precomputed powers.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "snn/connectivity.hpp"
+#include "snn/plasticity.hpp"
+#include "snn/population.hpp"
+
+namespace spikegym::snn {
+
+struct ProjectionSpec {
+  std::string name;
+  ConnectivitySpec connectivity;
+  double w_init_min = 1.0;      ///< initial weights uniform in [w_init_min, w_init_max]
+  double w_init_max = 1.0;      ///< (equal bounds: all the same)
+  int delay_min_steps = 1;      ///< [steps] conduction delay, uniform in [min, max], >= 1
+  int delay_max_steps = 1;      ///< [steps] at most 255
+  PlasticityRule rule;          ///< makeRule("none") by default
+  double dt_ms = 1.0;           ///< [ms] the network's step
+};
+
+class Projection {
+ public:
+  Projection(const ProjectionSpec& spec, Population& pre, Population& post, std::uint64_t seed);
+
+  /// Processes step k: pairings and weight updates for this step's pre and post spikes (the
+  /// populations have already stepped), modulator signal `m` [1] for this step, and delivery of
+  /// the pre spikes into the post population's input at k + delay.
+  void step(std::uint32_t k, double m);
+  /// Brings every synapse up to date through step k (call before reading weights).
+  void flush(std::uint32_t k);
+
+  const std::string& name() const { return spec_.name; }
+  const PlasticityRule& rule() const { return spec_.rule; }
+  Population& pre() const { return pre_; }
+  Population& post() const { return post_; }
+  std::size_t size() const { return w_.size(); }
+  bool dense() const { return dense_; }
+  /// Synapses of pre neuron i: [rowBegin(i), rowBegin(i+1)).
+  std::uint32_t rowBegin(std::uint32_t i) const { return offsets_[i]; }
+  std::uint32_t postOf(std::uint32_t s, std::uint32_t pre_index) const {
+    return dense_ ? s - offsets_[pre_index] : post_index_[s];
+  }
+  /// Weights (up to date after flush()).
+  std::vector<float>& weights() { return w_; }
+  const std::vector<float>& weights() const { return w_; }
+  /// Eligibility traces (empty unless the rule has one; up to date after flush()).
+  const std::vector<float>& eligibility() const { return c_; }
+  /// Dense projections: the weights as an n_post x n_pre matrix (column i = pre neuron i).
+  Eigen::Map<Eigen::MatrixXf> weightMatrix();
+  /// Bytes of per-synapse storage (weights, eligibility, indices, delays) per synapse.
+  double bytesPerSynapse() const;
+  /// Synaptic events delivered so far (pre spikes x their synapses).
+  std::uint64_t events() const { return events_; }
+  /// Steps between full sweeps.
+  int sweepInterval() const { return sweep_interval_; }
+
+ private:
+  template <RuleKind kKind, bool kDense>
+  void processStep(std::uint32_t k, double m);
+  template <RuleKind kKind>
+  void updateSynapse(std::uint32_t s, std::uint32_t p, std::int64_t k0, std::int64_t k,
+                     double x0, bool pre_spike, double y_now, double m_now);
+  void sweep(std::int64_t to_step);
+  double postTraceBefore(std::uint32_t p, std::int64_t k) const;
+
+  ProjectionSpec spec_;
+  Population& pre_;
+  Population& post_;
+  bool dense_ = false;
+  int max_delay_ = 1;
+
+  // Per synapse.
+  std::vector<std::uint32_t> offsets_;     // n_pre + 1
+  std::vector<std::uint32_t> post_index_;  // sparse only
+  std::vector<std::uint8_t> delay_;        // [steps]
+  std::vector<float> w_;
+  std::vector<float> c_;                   // eligibility (kEligibility only)
+
+  // Per pre neuron: trace value right after its last update step.
+  std::vector<double> x_last_;
+  std::vector<std::int64_t> x_step_;
+  // Per post neuron: trace and the spike history since the last sweep.
+  std::vector<double> y_last_;
+  std::vector<std::int64_t> y_step_;
+  std::vector<double> y_before_;           // trace just before this step's spike
+  static constexpr int kHistory = 32;      // post spikes remembered per neuron between sweeps
+  std::vector<std::int64_t> hist_step_;    // n_post x kHistory
+  std::vector<float> hist_y_;              // post trace right after each remembered spike
+  std::vector<std::uint8_t> hist_count_;
+
+  // Modulator history since the last sweep (index q = k - base + 1; q = 0 is the sweep step).
+  std::int64_t base_ = 0;          // first step after the last sweep
+  int sweep_interval_ = 1000;      // [steps]
+  std::vector<double> m_hist_;     // m_k
+  std::vector<double> h_hist_;     // H_k = sum_{j=base..k} m_j alpha^(j-base)
+  std::vector<double> pow_alpha_;  // alpha^n, alpha = exp(-dt/tau_c)
+  std::vector<double> inv_alpha_;  // alpha^(1-q)
+  std::vector<double> pow_beta_;   // pre trace decay^n
+  std::vector<double> pow_gamma_;  // post trace decay^n
+  double eta_dt_ = 0.0;            // eta dt for kEligibility [1]
+
+  std::vector<float*> slots_;      // delivery buffer per delay, refreshed each step
+  std::uint64_t events_ = 0;
+};
+
+}  // namespace spikegym::snn

@@ -1,0 +1,77 @@
+#include "snn/sources.hpp"
+
+#include "core/rng.hpp"
+
+namespace spikegym::snn {
+
+PoissonSource::PoissonSource(const std::string& name, std::uint32_t size, double rate_hz,
+                             double dt_ms, std::uint64_t seed)
+    : Population(name, "poisson", size),
+      dt_ms_(dt_ms),
+      key_(static_cast<std::uint32_t>(rngStream(seed, "poisson:" + name).next())),
+      rates_hz_(size, static_cast<float>(rate_hz)) {}
+
+void PoissonSource::update(const float*, std::uint32_t step_index) {
+  const std::uint32_t key = CounterNoise::stepKey(key_, step_index);
+  const float dt_s = static_cast<float>(dt_ms_ * 1e-3);
+  for (std::uint32_t i = 0; i < size(); ++i) {
+    if (CounterNoise::uniform01(key, i) < rates_hz_[i] * dt_s) spikes_.push_back(i);
+  }
+}
+
+RegularSource::RegularSource(const std::string& name, std::uint32_t size, double rate_hz,
+                             double dt_ms)
+    : Population(name, "regular", size), dt_ms_(dt_ms), rates_hz_(size, static_cast<float>(rate_hz)),
+      phase_(size, 0.0) {}
+
+void RegularSource::resetState() {
+  Population::resetState();
+  std::fill(phase_.begin(), phase_.end(), 0.0);
+}
+
+void RegularSource::update(const float*, std::uint32_t) {
+  const double dt_s = dt_ms_ * 1e-3;
+  for (std::uint32_t i = 0; i < size(); ++i) {
+    phase_[i] += rates_hz_[i] * dt_s;
+    if (phase_[i] >= 1.0) {
+      phase_[i] -= 1.0;
+      spikes_.push_back(i);
+    }
+  }
+}
+
+namespace {
+
+std::vector<ParamDecl> sourceParams() {
+  return {
+      {"rate_hz", 10.0, 0.0, 1000.0, "[Hz] initial firing rate of every neuron"},
+      {"dt_ms", 1.0, 0.01, 10.0, "[ms] step"},
+  };
+}
+
+static const bool kPoisson = registerNeuronModel({
+    .name = "poisson",
+    .summary = "Poisson spike source (Bernoulli per step), rates settable per neuron",
+    .params = sourceParams(),
+    .presets = {},
+    .factory =
+        [](const std::string& name, std::uint32_t size, const ParamValues& p, std::uint64_t seed) {
+          return std::unique_ptr<Population>(
+              std::make_unique<PoissonSource>(name, size, p.at("rate_hz"), p.at("dt_ms"), seed));
+        },
+});
+
+static const bool kRegular = registerNeuronModel({
+    .name = "regular",
+    .summary = "regular (clock-like) spike source, rates settable per neuron",
+    .params = sourceParams(),
+    .presets = {},
+    .factory =
+        [](const std::string& name, std::uint32_t size, const ParamValues& p, std::uint64_t) {
+          return std::unique_ptr<Population>(
+              std::make_unique<RegularSource>(name, size, p.at("rate_hz"), p.at("dt_ms")));
+        },
+});
+
+}  // namespace
+}  // namespace spikegym::snn

@@ -1,0 +1,411 @@
+// snn/: neuron models, connectivity, delays, plasticity rules (against hand-derived values and a
+// brute-force step-by-step reference), the neuromodulator, determinism.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "core/error.hpp"
+#include "snn/izhikevich.hpp"
+#include "snn/lif.hpp"
+#include "snn/network.hpp"
+#include "snn/sources.hpp"
+
+using namespace spikegym;
+using namespace spikegym::snn;
+
+namespace {
+
+/// A population whose spikes the test decides: spike(i, k) schedules neuron i at step k.
+class ScriptedPopulation final : public Population {
+ public:
+  ScriptedPopulation(const std::string& name, std::uint32_t size)
+      : Population(name, "scripted", size) {}
+  void spikeAt(std::uint32_t i, std::uint32_t k) { schedule_[k].push_back(i); }
+  std::vector<float> last_input;  // input that arrived for the last step
+
+ protected:
+  void update(const float* input, std::uint32_t k) override {
+    last_input.assign(input, input + size());
+    auto it = schedule_.find(k);
+    if (it == schedule_.end()) return;
+    std::set<std::uint32_t> unique(it->second.begin(), it->second.end());
+    spikes_.assign(unique.begin(), unique.end());
+  }
+
+ private:
+  std::map<std::uint32_t, std::vector<std::uint32_t>> schedule_;
+};
+
+struct Pair {
+  Network net;
+  ScriptedPopulation* pre;
+  ScriptedPopulation* post;
+  Projection* proj;
+  Pair(const PlasticityRule& rule, double w0, NeuromodulatorModel mod = {}, std::uint32_t n_pre = 1,
+       std::uint32_t n_post = 1)
+      : net(1.0, 1, mod) {
+    pre = static_cast<ScriptedPopulation*>(
+        &net.add(std::make_unique<ScriptedPopulation>("pre", n_pre)));
+    post = static_cast<ScriptedPopulation*>(
+        &net.add(std::make_unique<ScriptedPopulation>("post", n_post)));
+    ProjectionSpec spec;
+    spec.name = "pre_post";
+    spec.w_init_min = spec.w_init_max = w0;
+    spec.rule = rule;
+    proj = &net.connect(*pre, *post, spec);
+  }
+  double weight(std::size_t s = 0) {
+    net.flush();
+    return proj->weights()[s];
+  }
+};
+
+}  // namespace
+
+TEST_CASE("STDP window: one pairing at dt gives A+ exp(-dt/tau+) or -A- exp(-dt/tau-)",
+          "[snn][stdp]") {
+  const PlasticityRule rule = makeRule("stdp", {{"a_plus", 0.01}, {"a_minus", 0.012},
+                                                {"tau_plus_ms", 16.8}, {"tau_minus_ms", 33.7}});
+  for (int dt : {1, 5, 10, 20, 40}) {
+    Pair causal(rule, 0.5);
+    causal.pre->spikeAt(0, 10);
+    causal.post->spikeAt(0, 10 + dt);
+    causal.net.run(100);
+    CHECK(causal.weight() - 0.5 == Approx(0.01 * std::exp(-dt / 16.8)).epsilon(0.01));
+
+    Pair acausal(rule, 0.5);
+    acausal.post->spikeAt(0, 10);
+    acausal.pre->spikeAt(0, 10 + dt);
+    acausal.net.run(100);
+    CHECK(acausal.weight() - 0.5 == Approx(-0.012 * std::exp(-dt / 33.7)).epsilon(0.01));
+  }
+  // Spikes in the same step do not pair.
+  Pair same(rule, 0.5);
+  same.pre->spikeAt(0, 10);
+  same.post->spikeAt(0, 10);
+  same.net.run(50);
+  CHECK(same.weight() == 0.5f);
+}
+
+TEST_CASE("multiplicative STDP scales with the distance to the bounds", "[snn][stdp]") {
+  const PlasticityRule rule =
+      makeRule("stdp", {{"a_plus", 0.1}, {"a_minus", 0.1}, {"mu", 1.0}, {"w_max", 1.0}});
+  Pair low(rule, 0.2), high(rule, 0.8);
+  for (Pair* p : {&low, &high}) {
+    p->pre->spikeAt(0, 10);
+    p->post->spikeAt(0, 11);
+    p->net.run(30);
+  }
+  const double x = std::exp(-1.0 / 20.0);
+  CHECK(low.weight() - 0.2 == Approx(0.1 * 0.8 * x).epsilon(1e-4));
+  CHECK(high.weight() - 0.8 == Approx(0.1 * 0.2 * x).epsilon(1e-4));
+  // Weights never leave [w_min, w_max] under additive STDP.
+  Pair bound(makeRule("stdp", {{"a_plus", 1.0}, {"w_max", 1.0}}), 0.9);
+  for (std::uint32_t k = 0; k < 100; k += 5) bound.pre->spikeAt(0, k), bound.post->spikeAt(0, k + 1);
+  bound.net.run(120);
+  CHECK(bound.weight() == 1.0f);
+}
+
+TEST_CASE("rstdp: zero dopamine leaves weights unchanged; eligibility is still built",
+          "[snn][rstdp]") {
+  Pair p(makeRule("rstdp"), 1.0);
+  for (std::uint32_t k = 10; k < 2000; k += 37) p.pre->spikeAt(0, k), p.post->spikeAt(0, k + 3);
+  p.net.run(2100);
+  CHECK(p.weight() == 1.0f);
+  CHECK(std::abs(p.proj->eligibility()[0]) > 0.0f);
+}
+
+TEST_CASE("rstdp: a reward soon after a pairing potentiates; after the trace decayed, hardly",
+          "[snn][rstdp]") {
+  NeuromodulatorModel mod;
+  mod.tau_ms = 200;
+  auto run = [&](std::uint32_t reward_delay_ms) {
+    Pair p(makeRule("rstdp", {{"tau_c_ms", 1000}}), 1.0, mod);
+    p.pre->spikeAt(0, 100);
+    p.post->spikeAt(0, 105);
+    p.net.run(100 + reward_delay_ms);
+    p.net.modulator().addPulse(0.5);
+    p.net.run(3000);
+    return p.weight() - 1.0;
+  };
+  const double soon = run(200), late = run(10000);
+  INFO("dw after 0.2 s: " << soon << ", after 10 s: " << late);
+  CHECK(soon > 0.001);
+  CHECK(late > 0.0);
+  CHECK(late < soon * 1e-3);
+  // The closed form: c = 0.1 exp(-5/20) at the pairing, decaying; the weight integrates
+  // eta dt m c over the dopamine pulse: dw ~ eta 1e-3 c(t_r) 0.5 tau_eff with
+  // tau_eff = 1 / (1/tau_c + 1/tau_da) [ms].
+  const double c_at_reward = 0.1 * std::exp(-5.0 / 20.0) * std::exp(-(200.0 - 5.0) / 1000.0);
+  const double tau_eff = 1.0 / (1.0 / 1000.0 + 1.0 / 200.0);
+  CHECK(soon == Approx(100.0 * 1e-3 * c_at_reward * 0.5 * tau_eff).epsilon(0.02));
+}
+
+namespace {
+
+/// Brute-force reference: every synapse and trace stepped every step (the definition the
+/// event-driven kernels integrate in closed form).
+struct Reference {
+  std::vector<double> w, c, x, y;
+  Reference(std::size_t n_pre, std::size_t n_post, double w0)
+      : w(n_pre * n_post, w0), c(n_pre * n_post, 0.0), x(n_pre, 0.0), y(n_post, 0.0) {}
+};
+
+void compareWithReference(const std::string& rule_name, const ParamValues& params, int steps) {
+  const PlasticityRule rule = makeRule(rule_name, params);
+  const std::uint32_t n_pre = 12, n_post = 7;
+  const double w0 = 0.5;
+  Pair p(rule, w0, {}, n_pre, n_post);
+  Reference ref(n_pre, n_post, w0);
+  Rng rng(99);
+  std::vector<std::vector<int>> pre_spikes(steps, std::vector<int>(n_pre)),
+      post_spikes(steps, std::vector<int>(n_post));
+  std::vector<double> m(steps);
+  for (int k = 0; k < steps; ++k) {
+    for (std::uint32_t i = 0; i < n_pre; ++i) {
+      if ((pre_spikes[k][i] = rng.bernoulli(0.03))) p.pre->spikeAt(i, k);
+    }
+    for (std::uint32_t j = 0; j < n_post; ++j) {
+      if ((post_spikes[k][j] = rng.bernoulli(0.02))) p.post->spikeAt(j, k);
+    }
+    m[k] = rng.bernoulli(0.01) ? rng.uniform(-1.0, 1.0) : 0.0;
+  }
+  const double dt = 1.0;
+  const double alpha = std::exp(-dt / rule.tau_c_ms), beta = std::exp(-dt / rule.tau_plus_ms),
+               gamma = std::exp(-dt / rule.tau_minus_ms);
+  for (int k = 0; k < steps; ++k) {
+    p.net.modulator().addPulse(m[k]);
+    p.net.step();
+    p.net.modulator().addPulse(-p.net.modulator().level());  // m acts in its own step only
+    for (auto& v : ref.x) v *= beta;
+    for (auto& v : ref.y) v *= gamma;
+    for (std::uint32_t i = 0; i < n_pre; ++i) {
+      for (std::uint32_t j = 0; j < n_post; ++j) {
+        const std::size_t s = i * n_post + j;  // dense: synapse s = (pre i, post j)
+        double e = 0.0;
+        if (post_spikes[k][j]) e += rule.a_plus * ref.x[i];
+        if (pre_spikes[k][i]) e -= rule.a_minus * ref.y[j];
+        if (rule.kind == RuleKind::kEligibility) {
+          ref.c[s] = alpha * ref.c[s] + e;
+          ref.w[s] += rule.eta * dt * 1e-3 * m[k] * ref.c[s];
+        } else if (rule.kind == RuleKind::kMstdp) {
+          ref.w[s] += rule.eta * m[k] * e;
+        } else {
+          ref.w[s] += e;
+        }
+      }
+    }
+    for (std::uint32_t i = 0; i < n_pre; ++i) ref.x[i] += pre_spikes[k][i];
+    for (std::uint32_t j = 0; j < n_post; ++j) ref.y[j] += post_spikes[k][j];
+  }
+  p.net.flush();
+  const auto& w = p.proj->weights();
+  double max_w_diff = 0, max_c_diff = 0, max_change = 0;
+  for (std::size_t s = 0; s < w.size(); ++s) {
+    max_w_diff = std::max(max_w_diff, std::abs(w[s] - ref.w[s]));
+    max_change = std::max(max_change, std::abs(ref.w[s] - w0));
+    if (rule.kind == RuleKind::kEligibility) {
+      max_c_diff = std::max(max_c_diff, std::abs(p.proj->eligibility()[s] - ref.c[s]));
+    }
+  }
+  INFO(rule_name << ": max |w - w_ref| " << max_w_diff << ", largest change " << max_change
+                 << ", max |c - c_ref| " << max_c_diff << ", sweep interval "
+                 << p.proj->sweepInterval());
+  CHECK(max_change > 1e-3);               // the run did change weights
+  CHECK(max_w_diff < 1e-6 + 1e-5 * max_change);  // float storage of w and c
+  CHECK(max_c_diff < 1e-5);
+}
+
+}  // namespace
+
+TEST_CASE("event-driven plasticity equals stepping every synapse every step", "[snn][lazy]") {
+  const ParamValues wide = {{"w_min", -1e5}, {"w_max", 1e5}};
+  SECTION("rstdp (tau_c 1 s, spans sweeps)") {
+    ParamValues p = wide;
+    p["eta"] = 100.0;
+    compareWithReference("rstdp", p, 9000);
+  }
+  SECTION("mstdpet (tau_c 25 ms, many sweeps)") {
+    ParamValues p = wide;
+    p["eta"] = 400.0;
+    compareWithReference("mstdpet", p, 3000);
+  }
+  SECTION("mstdp") { compareWithReference("mstdp", wide, 3000); }
+  SECTION("stdp additive") {
+    ParamValues p = wide;
+    p["a_plus"] = 0.01;
+    p["a_minus"] = 0.0105;
+    compareWithReference("stdp", p, 3000);
+  }
+}
+
+TEST_CASE("conduction delays: a spike at step k arrives at step k + delay", "[snn][delay]") {
+  for (int delay : {1, 3, 17}) {
+    Network net;
+    auto& pre = static_cast<ScriptedPopulation&>(
+        net.add(std::make_unique<ScriptedPopulation>("pre", 1)));
+    auto& post = static_cast<ScriptedPopulation&>(
+        net.add(std::make_unique<ScriptedPopulation>("post", 2)));
+    ProjectionSpec spec;
+    spec.name = "delayed";
+    spec.w_init_min = spec.w_init_max = 2.5;
+    spec.delay_min_steps = spec.delay_max_steps = delay;
+    net.connect(pre, post, spec);
+    pre.spikeAt(0, 5);
+    for (int k = 0; k < 5 + delay + 3; ++k) {
+      net.step();
+      const float expected = (k == 5 + delay) ? 2.5f : 0.0f;
+      INFO("delay " << delay << " step " << k);
+      REQUIRE(post.last_input[0] == expected);
+      REQUIRE(post.last_input[1] == expected);
+    }
+  }
+}
+
+TEST_CASE("connectivity patterns have the promised structure", "[snn][connectivity]") {
+  Rng rng(5);
+  Csr out = buildConnectivity(ConnectivitySpec::fixedOutDegree(100), 1000, 1000, true, rng);
+  CHECK(out.size() == 100000);
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    std::set<std::uint32_t> targets(out.post.begin() + out.offsets[i],
+                                    out.post.begin() + out.offsets[i + 1]);
+    REQUIRE(targets.size() == 100);
+    REQUIRE(targets.count(i) == 0);
+  }
+  Csr in = buildConnectivity(ConnectivitySpec::fixedInDegree(20), 50, 30, false, rng);
+  std::vector<int> indegree(30, 0);
+  for (auto p : in.post) ++indegree[p];
+  for (int d : indegree) CHECK(d == 20);
+  Csr prob = buildConnectivity(ConnectivitySpec::fixedProbability(0.1), 200, 200, true, rng);
+  CHECK(prob.size() == Approx(0.1 * 200 * 199).epsilon(0.05));
+  Csr one = buildConnectivity(ConnectivitySpec::oneToOne(), 7, 7, false, rng);
+  CHECK(one.post == std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5, 6});
+  CHECK_THROWS_AS(ConnectivitySpec::parseKind("all2all"), UserError);
+}
+
+TEST_CASE("Izhikevich presets: RS spikes tonically, FS faster; resets follow c and d",
+          "[snn][izhikevich]") {
+  Network net;
+  auto& rs = net.addPopulation("izhikevich:RS", "rs", 1);
+  auto& fs = net.addPopulation("izhikevich:FS", "fs", 1);
+  rs.bias()[0] = fs.bias()[0] = 10.0f;
+  net.run(1000);
+  INFO("RS " << rs.spikeCount() << " spikes/s, FS " << fs.spikeCount());
+  CHECK(rs.spikeCount() > 5);
+  CHECK(rs.spikeCount() < 40);
+  CHECK(fs.spikeCount() > rs.spikeCount());
+  CHECK_THROWS_WITH(net.addPopulation("izhikevich:FZ", "x", 1), Catch::Contains("did you mean"));
+  CHECK_THROWS_WITH(net.addPopulation("izhikevich", "y", 1, {{"a", 5.0}}),
+                    Catch::Contains("out of range"));
+}
+
+TEST_CASE("LIF fires at the analytic rate for a constant drive", "[snn][lif]") {
+  Network net(0.1);
+  auto& lif = net.addPopulation("lif", "n", 1, {{"t_ref_ms", 2.0}});
+  lif.bias()[0] = 20.0f;  // v_inf = -50 mV, above the -54 mV threshold
+  net.run(100000);       // 10 s
+  // Period = t_ref + tau_m ln((v_inf - v_reset) / (v_inf - v_thresh)).
+  const double period_ms = 2.0 + 20.0 * std::log((-50.0 + 60.0) / (-50.0 + 54.0));
+  CHECK(lif.spikeCount() / 10.0 == Approx(1000.0 / period_ms).epsilon(0.02));
+}
+
+TEST_CASE("Poisson sources fire at their rate; regular sources exactly", "[snn][sources]") {
+  Network net;
+  auto& poisson = net.addPopulation("poisson", "p", 1000, {{"rate_hz", 20.0}});
+  auto& regular = net.addPopulation("regular", "r", 3, {{"rate_hz", 50.0}});
+  net.run(2000);
+  CHECK(poisson.spikeCount() / 1000.0 / 2.0 == Approx(20.0).epsilon(0.02));
+  CHECK(regular.spikeCount() == 3 * 100);
+}
+
+TEST_CASE("neuromodulator: pulses decay with tau, baseline tracks the reward average",
+          "[snn][modulator]") {
+  NeuromodulatorModel m;
+  m.tau_ms = 200;
+  m.tonic = 0.002;
+  m.baseline = NeuromodulatorModel::Baseline::kRunningAverage;
+  m.baseline_window = 10;
+  Neuromodulator da(m);
+  da.deliverReward(1.0);
+  CHECK(da.step() == Approx(1.002));
+  for (int i = 0; i < 199; ++i) da.step();
+  CHECK(da.level() == Approx(std::exp(-1.0)).epsilon(1e-9));
+  CHECK(da.baseline() == Approx(0.1));
+  for (int i = 0; i < 500; ++i) da.deliverReward(1.0);
+  CHECK(da.baseline() == Approx(1.0).epsilon(1e-6));
+  const double before = da.level();
+  da.deliverReward(1.0);  // predicted reward: almost no pulse
+  CHECK(da.level() - before == Approx(0.0).margin(1e-6));
+  CHECK_THROWS_AS(makeNeuromodulator({{"baseline", 1.5}}), UserError);
+}
+
+TEST_CASE("rules: registry, parameter checks, storage per synapse", "[snn][rules]") {
+  std::set<std::string> names;
+  for (const auto& r : plasticityRules()) names.insert(r.name);
+  CHECK(names == std::set<std::string>{"none", "stdp", "hebbian", "mstdp", "mstdpet", "rstdp"});
+  CHECK_THROWS_WITH(makeRule("rstpd"), Catch::Contains("did you mean 'rstdp'"));
+  CHECK_THROWS_WITH(makeRule("rstdp", {{"tau_c", 5.0}}), Catch::Contains("tau_c_ms"));
+  CHECK_THROWS_AS(makeRule("stdp", {{"mu", 2.0}}), UserError);
+
+  Network net;
+  auto& a = net.addPopulation("izhikevich", "a", 100);
+  ProjectionSpec spec;
+  spec.name = "sparse";
+  spec.connectivity = ConnectivitySpec::fixedOutDegree(10);
+  spec.rule = makeRule("rstdp");
+  CHECK(net.connect(a, a, spec).bytesPerSynapse() <= 16.0);
+}
+
+TEST_CASE("hebbian (Oja) weights converge instead of growing without bound", "[snn][hebbian]") {
+  Network net;
+  auto& pre = net.addPopulation("poisson", "pre", 20, {{"rate_hz", 20.0}});
+  auto& post = net.addPopulation("poisson", "post", 1, {{"rate_hz", 20.0}});
+  ProjectionSpec spec;
+  spec.name = "oja";
+  spec.w_init_min = spec.w_init_max = 0.1;
+  spec.rule = makeRule("hebbian", {{"eta", 0.01}, {"w_max", 100.0}});
+  auto& proj = net.connect(pre, post, spec);
+  net.run(20000);
+  net.flush();
+  // Fixed point of w += eta (x - y w) with independent Poisson trains: <x> at a post spike is
+  // r_pre tau_plus = 0.4, <y> right after it is 1 + r_post tau_minus = 1.4, so w* = 0.4 / 1.4.
+  double mean = 0;
+  for (float w : proj.weights()) mean += w / 20.0;
+  CHECK(mean == Approx(0.4 / 1.4).epsilon(0.1));
+}
+
+TEST_CASE("determinism: the same seed gives the same spikes and weights, bit for bit",
+          "[snn][determinism]") {
+  auto run = [](std::uint64_t seed) {
+    Network net(1.0, seed);
+    auto& exc = net.addPopulation("izhikevich:RS", "exc", 200, {{"noise", 6.5}});
+    ProjectionSpec spec;
+    spec.name = "ee";
+    spec.connectivity = ConnectivitySpec::fixedOutDegree(20);
+    spec.w_init_min = 0.0;
+    spec.w_init_max = 2.0;
+    spec.delay_max_steps = 5;
+    spec.rule = makeRule("rstdp");
+    auto& proj = net.connect(exc, exc, spec);
+    std::uint64_t spike_hash = 0;
+    for (int k = 0; k < 3000; ++k) {
+      if (k % 500 == 0) net.modulator().addPulse(0.5);
+      net.step();
+      for (auto i : exc.spikes()) spike_hash = spike_hash * 1000003 + i + 7 * k;
+    }
+    net.flush();
+    std::uint64_t w_hash = 0;
+    for (float w : proj.weights()) {
+      std::uint32_t bits;
+      std::memcpy(&bits, &w, 4);
+      w_hash = w_hash * 31 + bits;
+    }
+    return std::make_pair(spike_hash, w_hash);
+  };
+  const auto a = run(3), b = run(3), c = run(4);
+  INFO("spike hash " << a.first << ", weight hash " << a.second);
+  CHECK(a == b);
+  CHECK(a.first != c.first);
+}
