@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "core/rng.hpp"
 #include "envs/registry.hpp"
+#include "snn/distal_reward.hpp"
 
 namespace spikegym::app {
 namespace {
@@ -42,6 +43,47 @@ void benchEnv(const BenchEnvOptions& o) {
   std::printf("steps_per_s: %.0f\n", static_cast<double>(o.steps) / wall_s);
 }
 
+struct BenchSnnOptions {
+  double sim_s = 60.0;
+  std::uint64_t seed = 1;
+  bool frozen = false;
+};
+
+void benchSnn(const BenchSnnOptions& o) {
+  const auto build_start = std::chrono::steady_clock::now();
+  snn::DistalRewardExperiment exp({.seed = o.seed, .plastic = !o.frozen, .reward = true});
+  const double build_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
+  const long seconds = static_cast<long>(o.sim_s);
+  double rate_sum = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (long s = 0; s < seconds; ++s) rate_sum += exp.runSecond(false).firing_rate_hz;
+  exp.network().flush();  // the weights are up to date at the end, as in a full simulation
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double bytes = 0;
+  std::size_t plastic = 0;
+  for (const auto& proj : exp.network().projections()) {
+    if (proj->rule().kind != snn::RuleKind::kNone) {
+      bytes += proj->bytesPerSynapse() * static_cast<double>(proj->size());
+      plastic += proj->size();
+    }
+  }
+  std::printf("network: Izhikevich 2007 distal reward, 1000 neurons, 100000 synapses, %s\n",
+              o.frozen ? "weights frozen" : "rstdp plastic");
+  std::printf("build_s: %.4f\nsim_s: %ld\nwall_s: %.4f\nmean_rate_hz: %.4f\n", build_s,
+              seconds, wall_s, rate_sum / static_cast<double>(seconds));
+  std::printf("synaptic_events: %llu\nsynaptic_events_per_s: %.4g\n",
+              static_cast<unsigned long long>(exp.events()),
+              static_cast<double>(exp.events()) / wall_s);
+  if (plastic > 0) {
+    std::printf("plastic_synapses: %zu\nbytes_per_plastic_synapse: %.2f\n", plastic,
+                bytes / static_cast<double>(plastic));
+  }
+  std::printf("sim_s_per_wall_s: %.1f\nrealtime_factor: %.1f\n", seconds / wall_s,
+              seconds / wall_s);
+}
+
 }  // namespace
 
 void addBenchCommand(CLI::App& app) {
@@ -56,6 +98,16 @@ void addBenchCommand(CLI::App& app) {
       ->capture_default_str();
   env->add_option("--seed", o->seed, "Seed")->capture_default_str();
   env->callback([o] { benchEnv(*o); });
+
+  auto so = std::make_shared<BenchSnnOptions>();
+  CLI::App* snn = bench->add_subcommand(
+      "snn", "The Izhikevich 2007 distal-reward network (1000 neurons, 100k synapses, R-STDP): "
+             "simulated seconds per wall second; last line realtime_factor: N");
+  snn->add_option("--sim-s", so->sim_s, "[s] simulated time")->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  snn->add_option("--seed", so->seed, "Seed")->capture_default_str();
+  snn->add_flag("--frozen", so->frozen, "Freeze the weights (rule none) to time the network alone");
+  snn->callback([so] { benchSnn(*so); });
 }
 
 }  // namespace spikegym::app

@@ -12,5 +12,7 @@ void addListCommand(CLI::App& app);
 void addRolloutCommand(CLI::App& app);
 /// `spikegym bench env ID ...`
 void addBenchCommand(CLI::App& app);
+/// `spikegym repro distal-reward|song2000`
+void addReproCommand(CLI::App& app);
 
 }  // namespace spikegym::app

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   spikegym::app::addListCommand(app);
   spikegym::app::addRolloutCommand(app);
   spikegym::app::addBenchCommand(app);
+  spikegym::app::addReproCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -136,7 +136,9 @@ struct CounterNoise {
   }
   /// Uniform float in [0, 1) with 24 random bits for element `i` of the step.
   static constexpr float uniform01(std::uint32_t step_key, std::uint32_t i) {
-    return static_cast<float>(mix32(step_key + i * 0x632BE5ABU) >> 8) * 0x1.0p-24f;
+    // Through int32 (exact below 2^24): signed conversion vectorises, unsigned does not.
+    return static_cast<float>(static_cast<std::int32_t>(mix32(step_key + i * 0x632BE5ABU) >> 8)) *
+           0x1.0p-24f;
   }
 };
 

@@ -16,8 +16,17 @@ Projection::Projection(const ProjectionSpec& spec, Population& pre, Population& 
                     "delay_max <= 255 steps");
   }
   Rng rng = rngStream(seed, "projection:" + spec.name);
-  Csr csr = buildConnectivity(spec.connectivity, pre.size(), post.size(), &pre == &post, rng);
-  dense_ = spec.connectivity.kind == ConnectivitySpec::Kind::kAllToAll && &pre != &post;
+  Csr csr = spec.explicit_synapses
+                ? *spec.explicit_synapses
+                : buildConnectivity(spec.connectivity, pre.size(), post.size(), &pre == &post, rng);
+  if (csr.offsets.size() != pre.size() + 1) {
+    throw UsageError("projection '" + spec.name + "': explicit synapses need n_pre + 1 offsets");
+  }
+  for (std::uint32_t p : csr.post) {
+    if (p >= post.size()) throw UsageError("projection '" + spec.name + "': post index range");
+  }
+  dense_ = !spec.explicit_synapses &&
+           spec.connectivity.kind == ConnectivitySpec::Kind::kAllToAll && &pre != &post;
   offsets_ = std::move(csr.offsets);
   if (!dense_) post_index_ = std::move(csr.post);
   const std::size_t n = dense_ ? csr.post.size() : post_index_.size();
@@ -68,6 +77,7 @@ Projection::Projection(const ProjectionSpec& spec, Population& pre, Population& 
   hist_step_.assign(static_cast<std::size_t>(post.size()) * kHistory, 0);
   hist_y_.assign(static_cast<std::size_t>(post.size()) * kHistory, 0.0f);
   hist_count_.assign(post.size(), 0);
+  last_post_spike_.assign(post.size(), -1);
   base_ = 0;
 }
 
@@ -91,34 +101,52 @@ double Projection::postTraceBefore(std::uint32_t p, std::int64_t k) const {
   return y_last_[p] * pow_gamma_[k - y_step_[p]];
 }
 
-// Brings synapse s (pre i whose last update was step k0 with trace x0 right after it, post p)
-// up to date through step k. In each step j: c_j = alpha c_{j-1} + e_j, then w += eta dt m_j c_j,
-// where e_j collects the pairings of step j (potentiation at post spikes; depression at the pre
-// spike of step k when pre_spike). With H_n = sum_{base<=j<=n} m_j alpha^(j-base):
+Projection::PreContext Projection::preContext(std::uint32_t i, std::int64_t k) const {
+  PreContext ctx;
+  ctx.k0 = std::max<std::int64_t>(x_step_[i], base_ - 1);
+  ctx.k = k;
+  ctx.x0 = x_step_[i] < 0 ? 0.0 : x_last_[i] * pow_beta_[ctx.k0 - x_step_[i]];
+  const std::int64_t q0 = ctx.k0 - base_ + 1, qk = k - base_ + 1;
+  ctx.c_gain = inv_alpha_[q0] * (h_hist_[qk] - h_hist_[q0]);
+  ctx.c_decay = pow_alpha_[k - ctx.k0];
+  return ctx;
+}
+
+// Brings synapse s (post p) of a pre neuron up to date from ctx.k0 through ctx.k. In each step
+// j: c_j = alpha c_{j-1} + e_j, then w += eta dt m_j c_j, where e_j collects the pairings of
+// step j (potentiation at post spikes; depression at the pre spike of step k when pre_spike).
+// With H_n = sum_{base<=j<=n} m_j alpha^(j-base):
 //   sum_{j=a..k} m_j alpha^(j-a) = alpha^(base-a) (H_k - H_{a-1}),
 // so the initial eligibility and each pairing contribute in closed form.
 template <RuleKind kKind>
-void Projection::updateSynapse(std::uint32_t s, std::uint32_t p, std::int64_t k0, std::int64_t k,
-                               double x0, bool pre_spike, double y_now, double m_now) {
+[[gnu::always_inline]] inline void Projection::updateSynapse(std::uint32_t s, std::uint32_t p, const PreContext& ctx,
+                               bool pre_spike, double y_now, double m_now) {
   const PlasticityRule& r = spec_.rule;
-  const std::int64_t* hs = hist_step_.data() + static_cast<std::size_t>(p) * kHistory;
-  const float* hy = hist_y_.data() + static_cast<std::size_t>(p) * kHistory;
-  int first = hist_count_[p];
-  while (first > 0 && hs[first - 1] > k0) --first;  // post spikes in (k0, k]
-  const int last = hist_count_[p];
+  const std::int64_t k0 = ctx.k0;
+  // Post spikes in (k0, k], oldest first; usually none.
+  int first = 0, last = 0;
+  const std::int64_t* hs = nullptr;
+  const float* hy = nullptr;
+  if (last_post_spike_[p] > k0) {
+    hs = hist_step_.data() + static_cast<std::size_t>(p) * kHistory;
+    hy = hist_y_.data() + static_cast<std::size_t>(p) * kHistory;
+    first = last = hist_count_[p];
+    while (first > 0 && hs[first - 1] > k0) --first;
+  }
   double w = w_[s];
   if constexpr (kKind == RuleKind::kEligibility) {
     const double c0 = c_[s];
-    const std::int64_t q0 = k0 - base_ + 1, qk = k - base_ + 1;
-    const double hk = h_hist_[qk];
-    double acc = c0 * inv_alpha_[q0] * (hk - h_hist_[q0]);
-    double c = c0 * pow_alpha_[k - k0];
-    for (int h = first; h < last; ++h) {
-      const std::int64_t j = hs[h];
-      const double e = r.a_plus * x0 * pow_beta_[j - k0];
-      const std::int64_t qj = j - base_ + 1;
-      acc += e * inv_alpha_[qj] * (hk - h_hist_[qj - 1]);
-      c += e * pow_alpha_[k - j];
+    double acc = c0 * ctx.c_gain;
+    double c = c0 * ctx.c_decay;
+    if (first < last) {
+      const double hk = h_hist_[ctx.k - base_ + 1];
+      for (int h = first; h < last; ++h) {
+        const std::int64_t j = hs[h];
+        const double e = r.a_plus * ctx.x0 * pow_beta_[j - k0];
+        const std::int64_t qj = j - base_ + 1;
+        acc += e * inv_alpha_[qj] * (hk - h_hist_[qj - 1]);
+        c += e * pow_alpha_[ctx.k - j];
+      }
     }
     if (pre_spike) {
       const double e = -r.a_minus * y_now;
@@ -130,14 +158,14 @@ void Projection::updateSynapse(std::uint32_t s, std::uint32_t p, std::int64_t k0
   } else if constexpr (kKind == RuleKind::kMstdp) {
     for (int h = first; h < last; ++h) {
       const std::int64_t j = hs[h];
-      w += r.eta * m_hist_[j - base_ + 1] * r.a_plus * x0 * pow_beta_[j - k0];
+      w += r.eta * m_hist_[j - base_ + 1] * r.a_plus * ctx.x0 * pow_beta_[j - k0];
       w = std::clamp(w, r.w_min, r.w_max);
     }
     if (pre_spike) w -= r.eta * m_now * r.a_minus * y_now;
   } else if constexpr (kKind == RuleKind::kStdp) {
     const double range = r.w_max - r.w_min;
     for (int h = first; h < last; ++h) {
-      const double x = x0 * pow_beta_[hs[h] - k0];
+      const double x = ctx.x0 * pow_beta_[hs[h] - k0];
       const double f = r.mu == 0.0 ? 1.0 : std::pow(std::max(0.0, (r.w_max - w) / range), r.mu);
       w = std::clamp(w + r.a_plus * f * x, r.w_min, r.w_max);
     }
@@ -147,42 +175,43 @@ void Projection::updateSynapse(std::uint32_t s, std::uint32_t p, std::int64_t k0
     }
   } else if constexpr (kKind == RuleKind::kHebbian) {
     for (int h = first; h < last; ++h) {
-      const double x = x0 * pow_beta_[hs[h] - k0];
+      const double x = ctx.x0 * pow_beta_[hs[h] - k0];
       w = std::clamp(w + r.eta * (x - hy[h] * w), r.w_min, r.w_max);
     }
   }
   w_[s] = static_cast<float>(std::clamp(w, r.w_min, r.w_max));
 }
 
-void Projection::sweep(std::int64_t to_step) {
-  const std::uint32_t n_pre = pre_.size();
-  if (spec_.rule.kind == RuleKind::kNone) return;
-  for (std::uint32_t i = 0; i < n_pre; ++i) {
-    const std::int64_t k0 = std::max<std::int64_t>(x_step_[i], base_ - 1);
-    const double x0 = x_step_[i] < 0 ? 0.0 : x_last_[i] * pow_beta_[k0 - x_step_[i]];
+template <RuleKind kKind>
+void Projection::sweepRows(std::int64_t to_step) {
+  for (std::uint32_t i = 0; i < pre_.size(); ++i) {
+    const PreContext ctx = preContext(i, to_step);
     for (std::uint32_t s = offsets_[i]; s < offsets_[i + 1]; ++s) {
-      const std::uint32_t p = postOf(s, i);
-      switch (spec_.rule.kind) {
-        case RuleKind::kEligibility:
-          updateSynapse<RuleKind::kEligibility>(s, p, k0, to_step, x0, false, 0, 0);
-          break;
-        case RuleKind::kMstdp:
-          updateSynapse<RuleKind::kMstdp>(s, p, k0, to_step, x0, false, 0, 0);
-          break;
-        case RuleKind::kStdp:
-          updateSynapse<RuleKind::kStdp>(s, p, k0, to_step, x0, false, 0, 0);
-          break;
-        case RuleKind::kHebbian:
-          updateSynapse<RuleKind::kHebbian>(s, p, k0, to_step, x0, false, 0, 0);
-          break;
-        case RuleKind::kNone:
-          break;
-      }
+      updateSynapse<kKind>(s, postOf(s, i), ctx, false, 0.0, 0.0);
     }
     if (x_step_[i] >= 0) {
-      x_last_[i] = x0 * pow_beta_[to_step - k0];
+      x_last_[i] = ctx.x0 * pow_beta_[to_step - ctx.k0];
       x_step_[i] = to_step;
     }
+  }
+}
+
+void Projection::sweep(std::int64_t to_step) {
+  switch (spec_.rule.kind) {
+    case RuleKind::kNone:
+      return;
+    case RuleKind::kEligibility:
+      sweepRows<RuleKind::kEligibility>(to_step);
+      break;
+    case RuleKind::kMstdp:
+      sweepRows<RuleKind::kMstdp>(to_step);
+      break;
+    case RuleKind::kStdp:
+      sweepRows<RuleKind::kStdp>(to_step);
+      break;
+    case RuleKind::kHebbian:
+      sweepRows<RuleKind::kHebbian>(to_step);
+      break;
   }
   for (std::uint32_t p = 0; p < post_.size(); ++p) {
     if (y_step_[p] >= 0) {
@@ -221,20 +250,20 @@ void Projection::processStep(std::uint32_t step, double m) {
       const std::size_t at = static_cast<std::size_t>(p) * kHistory + hist_count_[p]++;
       hist_step_[at] = k;
       hist_y_[at] = static_cast<float>(y_before + 1.0);
+      last_post_spike_[p] = k;
     }
   }
 
   for (std::uint32_t i : pre_spikes) {
     const std::uint32_t begin = offsets_[i], end = offsets_[i + 1];
     if constexpr (kKind != RuleKind::kNone) {
-      const std::int64_t k0 = std::max<std::int64_t>(x_step_[i], base_ - 1);
-      const double x0 = x_step_[i] < 0 ? 0.0 : x_last_[i] * pow_beta_[k0 - x_step_[i]];
+      const PreContext ctx = preContext(i, k);
       for (std::uint32_t s = begin; s < end; ++s) {
         const std::uint32_t p = kDense ? s - begin : post_index_[s];
-        updateSynapse<kKind>(s, p, k0, k, x0, true, postTraceBefore(p, k), m);
+        updateSynapse<kKind>(s, p, ctx, true, postTraceBefore(p, k), m);
         slots_[delay_[s]][p] += w_[s];
       }
-      x_last_[i] = x0 * pow_beta_[k - k0] + 1.0;
+      x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0] + 1.0;
       x_step_[i] = k;
     } else {
       for (std::uint32_t s = begin; s < end; ++s) {

@@ -17,6 +17,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,7 @@ struct ProjectionSpec {
   int delay_min_steps = 1;      ///< [steps] conduction delay, uniform in [min, max], >= 1
   int delay_max_steps = 1;      ///< [steps] at most 255
   PlasticityRule rule;          ///< makeRule("none") by default
+  std::optional<Csr> explicit_synapses;  ///< when set: use these synapses, not `connectivity`
   double dt_ms = 1.0;           ///< [ms] the network's step
 };
 
@@ -76,9 +78,20 @@ class Projection {
  private:
   template <RuleKind kKind, bool kDense>
   void processStep(std::uint32_t k, double m);
+  /// What all synapses of one pre neuron share when they are brought up to date to step k.
+  struct PreContext {
+    std::int64_t k0;   // step of the pre neuron's last update
+    std::int64_t k;    // step to bring the synapses to
+    double x0;         // pre trace right after k0
+    double c_gain;     // alpha^(base-k0) (H_k - H_k0): weight integral per unit initial c
+    double c_decay;    // alpha^(k-k0)
+  };
+  PreContext preContext(std::uint32_t i, std::int64_t k) const;
   template <RuleKind kKind>
-  void updateSynapse(std::uint32_t s, std::uint32_t p, std::int64_t k0, std::int64_t k,
-                     double x0, bool pre_spike, double y_now, double m_now);
+  void updateSynapse(std::uint32_t s, std::uint32_t p, const PreContext& ctx, bool pre_spike,
+                     double y_now, double m_now);
+  template <RuleKind kKind>
+  void sweepRows(std::int64_t to_step);
   void sweep(std::int64_t to_step);
   double postTraceBefore(std::uint32_t p, std::int64_t k) const;
 
@@ -106,6 +119,7 @@ class Projection {
   std::vector<std::int64_t> hist_step_;    // n_post x kHistory
   std::vector<float> hist_y_;              // post trace right after each remembered spike
   std::vector<std::uint8_t> hist_count_;
+  std::vector<std::int64_t> last_post_spike_;  // step of each post neuron's last spike, -1 none
 
   // Modulator history since the last sweep (index q = k - base + 1; q = 0 is the sweep step).
   std::int64_t base_ = 0;          // first step after the last sweep
