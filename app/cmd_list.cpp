@@ -3,6 +3,9 @@
 
 #include "app/commands.hpp"
 #include "envs/registry.hpp"
+#include "snn/neuromodulator.hpp"
+#include "snn/plasticity.hpp"
+#include "snn/population.hpp"
 
 namespace spikegym::app {
 namespace {
@@ -27,6 +30,27 @@ void listEnvs() {
   }
 }
 
+void listRules() {
+  for (const auto& rule : snn::plasticityRules()) {
+    std::cout << rule.name << "  " << rule.summary << "\n"
+              << (rule.params.empty() ? "  (no parameters)\n" : snn::describeParams(rule.params, "  "));
+  }
+  std::cout << "\nneuromodulator (the dopamine channel the modulated rules read)\n"
+            << snn::describeParams(snn::neuromodulatorParams(), "  ");
+}
+
+void listNeurons() {
+  for (const snn::NeuronModelInfo* model : snn::neuronModels()) {
+    std::cout << model->name << "  " << model->summary << "\n"
+              << snn::describeParams(model->params, "  ");
+    for (const auto& [preset, values] : model->presets) {
+      std::cout << "  preset " << model->name << ":" << preset << ":";
+      for (const auto& [key, value] : values) std::cout << " " << key << "=" << value;
+      std::cout << "\n";
+    }
+  }
+}
+
 }  // namespace
 
 void addListCommand(CLI::App& app) {
@@ -34,6 +58,10 @@ void addListCommand(CLI::App& app) {
   list->require_subcommand(1);
   list->add_subcommand("envs", "Environments: id, spaces, episode limit, reward threshold")
       ->callback(listEnvs);
+  list->add_subcommand("rules", "Plasticity rules with parameters, defaults, ranges and units")
+      ->callback(listRules);
+  list->add_subcommand("neurons", "Neuron models with parameters, defaults, ranges and presets")
+      ->callback(listNeurons);
 }
 
 }  // namespace spikegym::app

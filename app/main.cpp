@@ -7,6 +7,36 @@
 #include "app/commands.hpp"
 #include "core/error.hpp"
 
+namespace {
+
+/// CLI11 reports a mistyped subcommand as "A subcommand is required"; name it instead, with a
+/// did-you-mean. Walks the words before the first option down the subcommand tree.
+void checkSubcommands(CLI::App& app, int argc, char** argv) {
+  CLI::App* current = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return;
+    const auto subs = current->get_subcommands({});
+    if (subs.empty()) return;  // a leaf command: the rest are its own arguments
+    std::vector<std::string> names;
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : subs) {
+      names.push_back(sub->get_name());
+      if (sub->get_name() == word) next = sub;
+    }
+    if (!next) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw spikegym::UserError("unknown command '" + word + "' for '" + current->get_name() +
+                                "'" + spikegym::didYouMean(word, names) +
+                                "; expected one of: " + list);
+    }
+    current = next;
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"spikegym: spiking neural networks that learn by reward-modulated plasticity "
                "in gym-style environments",
@@ -18,6 +48,7 @@ int main(int argc, char** argv) {
   spikegym::app::addBenchCommand(app);
   spikegym::app::addReproCommand(app);
   try {
+    checkSubcommands(app, argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

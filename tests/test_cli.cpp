@@ -38,8 +38,10 @@ void requireOneLineError(const CommandResult& r, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("every subcommand has --help and exits 0", "[cli]") {
-  for (const char* args : {"--help", "list --help", "list envs --help", "rollout --help",
-                           "bench --help", "bench env --help"}) {
+  for (const char* args :
+       {"--help", "list --help", "list envs --help", "list rules --help", "list neurons --help",
+        "rollout --help", "bench --help", "bench env --help", "bench snn --help", "repro --help",
+        "repro distal-reward --help", "repro song2000 --help"}) {
     const CommandResult r = runSpikegym(args);
     INFO(args);
     CHECK(r.exit_code == 0);
@@ -163,6 +165,33 @@ TEST_CASE("rollout replays CartPole-v1 bit for bit like the Gymnasium equations"
     actions += std::to_string((t * 7 / 3) % 2);
   }
   CHECK(compareWithReference("0.0123,-0.0321,0.0456,-0.0111", actions) == 15);
+}
+
+TEST_CASE("list rules and list neurons print every unit with parameters and units", "[cli]") {
+  const CommandResult rules = runSpikegym("list rules");
+  CHECK(rules.exit_code == 0);
+  for (const char* name : {"none", "stdp", "hebbian", "mstdp", "mstdpet", "rstdp"}) {
+    CHECK_THAT("\n" + rules.out, Catch::Contains(std::string("\n") + name + "  "));
+  }
+  CHECK_THAT(rules.out, Catch::Contains("tau_c_ms = 1000"));
+  const CommandResult neurons = runSpikegym("list neurons");
+  CHECK(neurons.exit_code == 0);
+  CHECK_THAT(neurons.out, Catch::Contains("preset izhikevich:FS: a=0.1"));
+  CHECK_THAT(neurons.out, Catch::Contains("tau_m_ms = 20"));
+}
+
+TEST_CASE("repro distal-reward prints one CSV row per simulated second", "[cli]") {
+  const CommandResult r = runSpikegym("repro distal-reward --sim-s 3 --seed 2");
+  REQUIRE(r.exit_code == 0);
+  const auto rows = lines(r.out);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0] == "t_s,w_rewarded,w_exc_mean,w_exc_p99,firing_rate_hz,dopamine_pulses");
+  CHECK(fields(rows[3], ',')[0] == "3");
+  CHECK(runSpikegym("repro distal-reward --sim-s 3 --seed 2").out == r.out);
+  requireOneLineError(runSpikegym("repro distal-reward --sim-s -1"), "--sim-s");
+  requireOneLineError(runSpikegym("repro song2001"),
+                      "unknown command 'song2001' for 'repro' (did you mean 'song2000'?)");
+  requireOneLineError(runSpikegym("lsit envs"), "did you mean 'list'");
 }
 
 TEST_CASE("bench env prints steps_per_s as its last line", "[cli]") {
