@@ -85,6 +85,7 @@ class Projection {
     double x0;         // pre trace right after k0
     double c_gain;     // alpha^(base-k0) (H_k - H_k0): weight integral per unit initial c
     double c_decay;    // alpha^(k-k0)
+    double a_plus_x0;  // a_plus x0
   };
   PreContext preContext(std::uint32_t i, std::int64_t k) const;
   template <RuleKind kKind>
