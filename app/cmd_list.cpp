@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "agents/agent.hpp"
 #include "envs/registry.hpp"
 #include "snn/neuromodulator.hpp"
 #include "snn/plasticity.hpp"
@@ -51,6 +52,16 @@ void listNeurons() {
   }
 }
 
+void listAgents() {
+  for (const agents::AgentInfo* info : agents::registeredAgents()) {
+    std::cout << info->name << "  " << info->summary << "\n"
+              << (info->params.empty() ? "  (no parameters)\n"
+                                       : agents::describeSpecs(info->params, "  "));
+  }
+  std::cout << "\nsnn also takes rule.<name> (parameters of its learning_rule, see list rules) and "
+               "neuron.<name> (of its output neuron model, see list neurons).\n";
+}
+
 }  // namespace
 
 void addListCommand(CLI::App& app) {
@@ -62,6 +73,8 @@ void addListCommand(CLI::App& app) {
       ->callback(listRules);
   list->add_subcommand("neurons", "Neuron models with parameters, defaults, ranges and presets")
       ->callback(listNeurons);
+  list->add_subcommand("agents", "Agents with their parameters, defaults and ranges")
+      ->callback(listAgents);
 }
 
 }  // namespace spikegym::app

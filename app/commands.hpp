@@ -14,5 +14,7 @@ void addRolloutCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 /// `spikegym repro distal-reward|song2000`
 void addReproCommand(CLI::App& app);
+/// `spikegym train --env ID --agent TYPE ...`
+void addTrainCommand(CLI::App& app);
 
 }  // namespace spikegym::app

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   spikegym::app::addRolloutCommand(app);
   spikegym::app::addBenchCommand(app);
   spikegym::app::addReproCommand(app);
+  spikegym::app::addTrainCommand(app);
   try {
     checkSubcommands(app, argc, argv);
     app.parse(argc, argv);

@@ -55,6 +55,19 @@ void Network::flush() {
   for (auto& proj : projections_) proj->flush(step_ - 1);
 }
 
+void Network::setStepCount(std::uint32_t step) {
+  step_ = step;
+  for (auto& proj : projections_) proj->restart(step == 0 ? 0 : step - 1);
+}
+
+void Network::resetState() {
+  if (step_ > 0) {
+    for (auto& proj : projections_) proj->resetPlasticity(step_ - 1);
+  }
+  for (auto& p : populations_) p->resetState();
+  modulator_.resetLevel();
+}
+
 Population& Network::population(const std::string& name) {
   for (auto& p : populations_) {
     if (p->name() == name) return *p;

@@ -36,6 +36,12 @@ class Network {
   void run(std::uint64_t steps);
   /// Brings every plastic synapse up to date (before reading weights).
   void flush();
+  /// Starts afresh but keeps what was learned: neuron states, input buffers, eligibility,
+  /// traces and the dopamine level are reset; weights, the reward baseline and the step count
+  /// (which keys the noise streams) are kept.
+  void resetState();
+  /// Sets the step counter (restoring a checkpoint: the noise streams continue identically).
+  void setStepCount(std::uint32_t step);
 
   Population& population(const std::string& name);
   Projection& projection(const std::string& name);

@@ -48,6 +48,10 @@ class Neuromodulator {
   double baseline() const { return baseline_; }
   const NeuromodulatorModel& model() const { return model_; }
   void reset();
+  /// Sets the level to 0 and keeps the baseline.
+  void resetLevel() { level_ = 0.0; }
+  /// Restores a saved baseline.
+  void setBaseline(double b) { baseline_ = b; }
 
  private:
   NeuromodulatorModel model_;

@@ -304,3 +304,26 @@ void Projection::flush(std::uint32_t k) {
 }
 
 }  // namespace spikegym::snn
+
+namespace spikegym::snn {
+
+void Projection::resetPlasticity(std::uint32_t k) {
+  if (spec_.rule.kind == RuleKind::kNone) return;
+  flush(k);
+  restart(k);
+}
+
+void Projection::restart(std::uint32_t k) {
+  if (spec_.rule.kind == RuleKind::kNone) return;
+  std::fill(c_.begin(), c_.end(), 0.0f);
+  std::fill(x_last_.begin(), x_last_.end(), 0.0);
+  std::fill(x_step_.begin(), x_step_.end(), -1);
+  std::fill(y_last_.begin(), y_last_.end(), 0.0);
+  std::fill(y_step_.begin(), y_step_.end(), -1);
+  std::fill(hist_count_.begin(), hist_count_.end(), 0);
+  std::fill(last_post_spike_.begin(), last_post_spike_.end(), -1);
+  base_ = static_cast<std::int64_t>(k) + 1;
+  h_hist_[0] = 0.0;
+}
+
+}  // namespace spikegym::snn

@@ -49,6 +49,12 @@ class Projection {
   void step(std::uint32_t k, double m);
   /// Brings every synapse up to date through step k (call before reading weights).
   void flush(std::uint32_t k);
+  /// Brings weights up to date through step k, then forgets eligibility, traces and spike
+  /// histories (a new episode starts from a clean slate; weights are kept).
+  void resetPlasticity(std::uint32_t k);
+  /// Forgets eligibility, traces and histories without integrating anything, and continues
+  /// from step k + 1 (after weights were restored from a checkpoint).
+  void restart(std::uint32_t k);
 
   const std::string& name() const { return spec_.name; }
   const PlasticityRule& rule() const { return spec_.rule; }

@@ -1,0 +1,77 @@
+// The agent interface: what acts in an env and learns from its rewards.
+//
+//   onEpisodeStart();  a = act(obs);  observe(next_obs, reward, terminated, truncated); ...
+//
+// observe() is where learning happens. It receives the next observation too, because a
+// temporal-difference learner needs V(next state) when the episode goes on or was truncated
+// (a truncated episode did not fail: its value is bootstrapped, not zero). Agents register by
+// name with their declared parameters (`spikegym list agents`).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "agents/config.hpp"
+#include "envs/space.hpp"
+
+namespace spikegym::agents {
+
+/// Per-episode numbers for logging, e.g. {"rate_hz_output", 12.5}.
+using Diagnostics = std::vector<std::pair<std::string, double>>;
+
+class Agent {
+ public:
+  virtual ~Agent() = default;
+  /// Registered type name ("snn", "random", "reinforce").
+  virtual const std::string& type() const = 0;
+  /// Called before the first act() of each episode.
+  virtual void onEpisodeStart() {}
+  /// Picks an action for observation `obs` (inside the env's observation space).
+  virtual envs::Action act(std::span<const double> obs) = 0;
+  /// The outcome of the last action; learning happens here. At the end of an episode
+  /// (terminated or truncated) the agent also closes the episode.
+  virtual void observe(std::span<const double> next_obs, double reward, bool terminated,
+                       bool truncated) = 0;
+  /// Learning on/off (off: evaluation episodes; weights and critic stay as they are).
+  virtual void setLearning(bool on) { learning_ = on; }
+  bool learning() const { return learning_; }
+  /// Numbers describing the last finished episode, in a fixed order of names.
+  virtual Diagnostics diagnostics() const { return {}; }
+  /// Writes the agent (config, learned state, RNG state) to `path` atomically.
+  virtual void save(const std::string& path) const = 0;
+  /// Restores what save() wrote; a checkpoint of another agent type or architecture throws
+  /// UserError naming both.
+  virtual void load(const std::string& path) = 0;
+
+ protected:
+  bool learning_ = true;
+};
+
+/// How to build one registered agent type.
+struct AgentInfo {
+  std::string name;
+  std::string summary;
+  std::vector<ParamSpec> params;
+  std::function<std::unique_ptr<Agent>(const envs::Space& observation_space,
+                                       const envs::Space& action_space,
+                                       const ConfigValues& params, std::uint64_t seed)>
+      factory;
+};
+
+/// Adds an agent type; duplicates throw UsageError. Returns true (file-scope registration).
+bool registerAgent(AgentInfo info);
+/// Every registered type, sorted by name.
+std::vector<const AgentInfo*> registeredAgents();
+/// The type `name`; unknown names throw UserError with a did-you-mean.
+const AgentInfo& agentInfo(const std::string& name);
+/// Builds agent `type` for the given spaces with checked parameters.
+std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& observation_space,
+                                 const envs::Space& action_space, const ConfigValues& params,
+                                 std::uint64_t seed);
+
+}  // namespace spikegym::agents

@@ -1,0 +1,233 @@
+// Non-spiking baselines, to put SNN results in context.
+//
+// random      uniform actions; learns nothing.
+// reinforce   REINFORCE with a learned baseline (Williams 1992; Sutton & Barto 2018, 13.4): a
+//             linear softmax policy pi(a|s) ~ exp(theta_a . phi(s)) on the same Gaussian
+//             receptive-field features phi as the SNN agent, a linear value baseline
+//             v(s) = w . phi(s); at the end of each episode, for every step t with return G_t:
+//               w     += lr_value  (G_t - v(s_t)) phi(s_t)
+//               theta += lr_policy gamma^t (G_t - v(s_t)) grad log pi(a_t|s_t).
+//             A truncated episode bootstraps its tail with v(s_T) (it did not fail).
+#include <cmath>
+
+#include "agents/agent.hpp"
+#include "agents/checkpoint.hpp"
+#include "agents/encoder.hpp"
+#include "core/error.hpp"
+#include "core/rng.hpp"
+
+namespace spikegym::agents {
+namespace {
+
+using Kind = ParamSpec::Kind;
+
+std::vector<double> rngState(const Rng& rng) {
+  std::vector<double> out;
+  for (std::uint64_t w : rng.state()) {
+    out.push_back(static_cast<double>(w >> 32));
+    out.push_back(static_cast<double>(w & 0xFFFFFFFFULL));
+  }
+  return out;
+}
+void setRngState(Rng& rng, const std::vector<double>& v) {
+  std::array<std::uint64_t, 4> s{};
+  for (int i = 0; i < 4; ++i) {
+    s[i] = (static_cast<std::uint64_t>(v[2 * i]) << 32) | static_cast<std::uint64_t>(v[2 * i + 1]);
+  }
+  rng.setState(s);
+}
+
+class RandomAgent final : public Agent {
+ public:
+  RandomAgent(const envs::Space& action_space, const ConfigValues& params, std::uint64_t seed)
+      : action_space_(action_space), rng_(rngStream(seed, "agent:random")) {
+    Config(specs(), params, {}, "agent 'random'");
+  }
+  static const std::vector<ParamSpec>& specs() {
+    static const std::vector<ParamSpec> none;
+    return none;
+  }
+  const std::string& type() const override {
+    static const std::string t = "random";
+    return t;
+  }
+  envs::Action act(std::span<const double>) override { return action_space_.sample(rng_); }
+  void observe(std::span<const double>, double, bool, bool) override {}
+  void save(const std::string& path) const override {
+    Checkpoint ck;
+    ck.agent_type = type();
+    ck.architecture = "random " + action_space_.describe();
+    ck.sections["rng"] = rngState(rng_);
+    ck.write(path);
+  }
+  void load(const std::string& path) override {
+    const Checkpoint ck = Checkpoint::read(path);
+    ck.expect(path, type(), "random " + action_space_.describe());
+    setRngState(rng_, ck.section(path, "rng", 8));
+  }
+
+ private:
+  envs::Space action_space_;
+  Rng rng_;
+};
+
+class ReinforceAgent final : public Agent {
+ public:
+  ReinforceAgent(const envs::Space& obs_space, const envs::Space& action_space,
+                 const ConfigValues& params, std::uint64_t seed)
+      : config_(specs(), params, {}, "agent 'reinforce'"),
+        encoder_(obs_space, static_cast<int>(config_.integer("cells_per_dim")),
+                 config_.number("rf_width"), config_.text("obs_range")),
+        rng_(rngStream(seed, "agent:reinforce")) {
+    if (action_space.kind() != envs::Space::Kind::kDiscrete) {
+      throw UserError("agent 'reinforce': needs a Discrete action space");
+    }
+    n_actions_ = static_cast<int>(action_space.n());
+    theta_.assign(static_cast<std::size_t>(n_actions_) * encoder_.size(), 0.0);
+    value_w_.assign(encoder_.size(), 0.0);
+    phi_.assign(encoder_.size(), 0.0f);
+  }
+  static const std::vector<ParamSpec>& specs() {
+    static const std::vector<ParamSpec> s = {
+        {"cells_per_dim", "12", Kind::kInteger, 2, 1000, {}, "receptive fields per dim"},
+        {"rf_width", "1.0", Kind::kNumber, 0.05, 10, {}, "[cell spacings] receptive field sigma"},
+        {"obs_range", "auto", Kind::kText, 0, 0, {}, "half-widths per dim, or auto"},
+        {"lr_policy", "0.01", Kind::kNumber, 0, 10, {}, "[1] policy learning rate"},
+        {"lr_value", "0.01", Kind::kNumber, 0, 10, {}, "[1] baseline learning rate"},
+        {"gamma", "0.99", Kind::kNumber, 0, 1, {}, "[1] discount"},
+    };
+    return s;
+  }
+  const std::string& type() const override {
+    static const std::string t = "reinforce";
+    return t;
+  }
+  void onEpisodeStart() override {
+    feats_.clear();
+    actions_.clear();
+    rewards_.clear();
+  }
+  envs::Action act(std::span<const double> obs) override {
+    encoder_.encode(obs, phi_);
+    probabilities(phi_.data(), probs_);
+    double u = rng_.uniform();
+    int a = n_actions_ - 1;
+    for (int i = 0; i < n_actions_; ++i) {
+      if ((u -= probs_[i]) < 0) {
+        a = i;
+        break;
+      }
+    }
+    if (learning_) {
+      feats_.insert(feats_.end(), phi_.begin(), phi_.end());
+      actions_.push_back(a);
+    }
+    return envs::Action::discrete(a);
+  }
+  void observe(std::span<const double> next_obs, double reward, bool terminated,
+               bool truncated) override {
+    if (!learning_) return;
+    rewards_.push_back(reward);
+    if (!terminated && !truncated) return;
+    const double gamma = config_.number("gamma");
+    double g = 0.0;
+    if (truncated && !terminated) {
+      encoder_.encode(next_obs, phi_);
+      g = dot(value_w_.data(), phi_.data());
+    }
+    const std::size_t n = rewards_.size(), f = static_cast<std::size_t>(encoder_.size());
+    std::vector<double> returns(n);
+    for (std::size_t t = n; t-- > 0;) returns[t] = g = rewards_[t] + gamma * g;
+    const double lr_pi = config_.number("lr_policy"), lr_v = config_.number("lr_value");
+    double discount = 1.0;
+    for (std::size_t t = 0; t < n; ++t) {
+      const float* phi = feats_.data() + t * f;
+      const double advantage = returns[t] - dot(value_w_.data(), phi);
+      for (std::size_t i = 0; i < f; ++i) value_w_[i] += lr_v * advantage * phi[i];
+      probabilities(phi, probs_);
+      for (int a = 0; a < n_actions_; ++a) {
+        const double grad = (a == actions_[t] ? 1.0 : 0.0) - probs_[a];
+        double* th = theta_.data() + a * f;
+        for (std::size_t i = 0; i < f; ++i) th[i] += lr_pi * discount * advantage * grad * phi[i];
+      }
+      discount *= gamma;
+    }
+  }
+  Diagnostics diagnostics() const override {
+    double norm = 0;
+    for (double t : theta_) norm += t * t;
+    return {{"policy_norm", std::sqrt(norm)}};
+  }
+  void save(const std::string& path) const override {
+    Checkpoint ck;
+    ck.agent_type = type();
+    ck.architecture = architecture();
+    ck.config = config_.values();
+    ck.sections["theta"] = theta_;
+    ck.sections["value"] = value_w_;
+    ck.sections["rng"] = rngState(rng_);
+    ck.write(path);
+  }
+  void load(const std::string& path) override {
+    const Checkpoint ck = Checkpoint::read(path);
+    ck.expect(path, type(), architecture());
+    theta_ = ck.section(path, "theta", theta_.size());
+    value_w_ = ck.section(path, "value", value_w_.size());
+    setRngState(rng_, ck.section(path, "rng", 8));
+  }
+
+ private:
+  std::string architecture() const {
+    return "reinforce features=" + std::to_string(encoder_.size()) +
+           " actions=" + std::to_string(n_actions_);
+  }
+  double dot(const double* w, const float* phi) const {
+    double s = 0;
+    for (int i = 0; i < encoder_.size(); ++i) s += w[i] * phi[i];
+    return s;
+  }
+  void probabilities(const float* phi, std::vector<double>& p) const {
+    p.resize(n_actions_);
+    double top = -1e300;
+    for (int a = 0; a < n_actions_; ++a) {
+      p[a] = dot(theta_.data() + static_cast<std::size_t>(a) * encoder_.size(), phi);
+      top = std::max(top, p[a]);
+    }
+    double z = 0;
+    for (double& v : p) z += v = std::exp(v - top);
+    for (double& v : p) v /= z;
+  }
+
+  Config config_;
+  GaussianEncoder encoder_;
+  Rng rng_;
+  int n_actions_ = 0;
+  std::vector<double> theta_, value_w_, probs_;
+  std::vector<float> phi_, feats_;
+  std::vector<int> actions_;
+  std::vector<double> rewards_;
+};
+
+static const bool kRandom = registerAgent({
+    .name = "random",
+    .summary = "uniformly random actions (no learning)",
+    .params = RandomAgent::specs(),
+    .factory = [](const envs::Space&, const envs::Space& act, const ConfigValues& p,
+                  std::uint64_t seed) -> std::unique_ptr<Agent> {
+      return std::make_unique<RandomAgent>(act, p, seed);
+    },
+});
+
+static const bool kReinforce = registerAgent({
+    .name = "reinforce",
+    .summary = "REINFORCE with a learned baseline: linear softmax policy on Gaussian "
+               "receptive-field features (non-spiking baseline)",
+    .params = ReinforceAgent::specs(),
+    .factory = [](const envs::Space& obs, const envs::Space& act, const ConfigValues& p,
+                  std::uint64_t seed) -> std::unique_ptr<Agent> {
+      return std::make_unique<ReinforceAgent>(obs, act, p, seed);
+    },
+});
+
+}  // namespace
+}  // namespace spikegym::agents

@@ -1,0 +1,109 @@
+#include "agents/checkpoint.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace spikegym::agents {
+
+void Checkpoint::write(const std::string& path) const {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw UserError(path + ": cannot write the checkpoint");
+    out << "spikegym-checkpoint " << kCheckpointVersion << "\n"
+        << "agent " << agent_type << "\n"
+        << "architecture " << architecture << "\n";
+    for (const auto& [key, value] : config) out << "config " << key << "=" << value << "\n";
+    out << "data\n";
+    for (const auto& [name, values] : sections) {
+      const std::uint64_t n = values.size();
+      out << name << "\n";
+      out.write(reinterpret_cast<const char*>(&n), sizeof n);
+      out.write(reinterpret_cast<const char*>(values.data()),
+                static_cast<std::streamsize>(n * sizeof(double)));
+    }
+    out << "end\n";
+    out.flush();
+    if (!out) throw UserError(path + ": writing the checkpoint failed");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+Checkpoint Checkpoint::read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(path + ": cannot open the checkpoint");
+  auto fail = [&path](const std::string& what) {
+    return UserError(path + ": not a valid spikegym checkpoint: " + what);
+  };
+  std::string line;
+  if (!std::getline(in, line) || line.rfind("spikegym-checkpoint ", 0) != 0) {
+    throw fail("expected the header 'spikegym-checkpoint " + std::to_string(kCheckpointVersion) +
+               "' on line 1");
+  }
+  if (line != "spikegym-checkpoint " + std::to_string(kCheckpointVersion)) {
+    throw fail("line 1 is '" + line + "'; this spikegym reads version " +
+               std::to_string(kCheckpointVersion));
+  }
+  Checkpoint ck;
+  int line_no = 1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line == "data") break;
+    if (line.rfind("agent ", 0) == 0) {
+      ck.agent_type = line.substr(6);
+    } else if (line.rfind("architecture ", 0) == 0) {
+      ck.architecture = line.substr(13);
+    } else if (line.rfind("config ", 0) == 0) {
+      const auto eq = line.find('=');
+      if (eq == std::string::npos) throw fail("line " + std::to_string(line_no) + ": no '='");
+      ck.config[line.substr(7, eq - 7)] = line.substr(eq + 1);
+    } else {
+      throw fail("line " + std::to_string(line_no) + ": unexpected '" + line + "'");
+    }
+  }
+  if (line != "data") throw fail("no 'data' line (file cut short?)");
+  while (std::getline(in, line) && line != "end") {
+    std::uint64_t n = 0;
+    if (!in.read(reinterpret_cast<char*>(&n), sizeof n) || n > (1ULL << 32)) {
+      throw fail("section '" + line + "' is cut short");
+    }
+    std::vector<double> values(n);
+    if (!in.read(reinterpret_cast<char*>(values.data()),
+                 static_cast<std::streamsize>(n * sizeof(double)))) {
+      throw fail("section '" + line + "' is cut short");
+    }
+    ck.sections[line] = std::move(values);
+  }
+  if (line != "end") throw fail("no 'end' marker (file cut short?)");
+  return ck;
+}
+
+void Checkpoint::expect(const std::string& path, const std::string& type,
+                        const std::string& arch) const {
+  if (agent_type != type) {
+    throw UserError(path + ": checkpoint of agent '" + agent_type + "', expected agent '" + type +
+                    "'");
+  }
+  if (architecture != arch) {
+    throw UserError(path + ": checkpoint architecture '" + architecture +
+                    "' differs from this agent's '" + arch + "'");
+  }
+}
+
+const std::vector<double>& Checkpoint::section(const std::string& path, const std::string& name,
+                                               std::size_t count) const {
+  auto it = sections.find(name);
+  if (it == sections.end()) throw UserError(path + ": checkpoint has no section '" + name + "'");
+  if (it->second.size() != count) {
+    throw UserError(path + ": checkpoint section '" + name + "' has " +
+                    std::to_string(it->second.size()) + " values, expected " +
+                    std::to_string(count));
+  }
+  return it->second;
+}
+
+}  // namespace spikegym::agents

@@ -1,0 +1,43 @@
+// Checkpoint files: a versioned text header, then named binary sections.
+//
+//   spikegym-checkpoint 1\n
+//   agent <type>\n
+//   architecture <fingerprint>\n        (what must match to load: sizes, encoder, rule kind)
+//   config <key>=<value>\n ...          (the full resolved configuration, for the record)
+//   data\n
+//   <name>\n<count:uint64><count doubles>  ... per section, until "end\n"
+//
+// Written to a temporary file and renamed, so a killed process never leaves half a checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "agents/config.hpp"
+
+namespace spikegym::agents {
+
+inline constexpr int kCheckpointVersion = 1;
+
+struct Checkpoint {
+  std::string agent_type;
+  std::string architecture;
+  ConfigValues config;
+  std::map<std::string, std::vector<double>> sections;
+
+  /// Writes atomically (temp file + rename). Throws UserError if the file cannot be written.
+  void write(const std::string& path) const;
+  /// Reads a checkpoint; a missing file, another format or version, or a truncated file throws
+  /// UserError naming the file and what was wrong.
+  static Checkpoint read(const std::string& path);
+  /// Throws UserError unless this checkpoint is of `type` with `architecture`.
+  void expect(const std::string& path, const std::string& type,
+              const std::string& architecture) const;
+  /// The section `name` with exactly `count` values (UserError otherwise).
+  const std::vector<double>& section(const std::string& path, const std::string& name,
+                                     std::size_t count) const;
+};
+
+}  // namespace spikegym::agents

@@ -1,0 +1,37 @@
+// Observation -> input activity. Gaussian receptive fields ("place cells", population coding):
+// each observation dimension d is covered by `cells` cells with centres evenly spaced over
+// [low_d, high_d]; cell activity is exp(-z^2 / 2), z = (x - centre) / (width x spacing), in
+// [0, 1]. Values outside the range saturate the edge cells. The SNN agent turns activities into
+// Poisson rates (max_rate_hz x activity) or currents; the baselines use them as features.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "envs/space.hpp"
+
+namespace spikegym::agents {
+
+class GaussianEncoder {
+ public:
+  /// `ranges`: "auto" or comma-separated half-widths per dimension (symmetric ranges around 0).
+  /// auto: a finite Box bound b gives [-b/2, b/2] (CartPole: the termination thresholds), an
+  /// unbounded one [-3, 3].
+  GaussianEncoder(const envs::Space& observation_space, int cells_per_dim, double width,
+                  const std::string& ranges);
+  int dims() const { return dims_; }
+  int cellsPerDim() const { return cells_; }
+  int size() const { return dims_ * cells_; }
+  /// Activities in [0, 1], size() values (dimension-major).
+  void encode(std::span<const double> obs, std::span<float> out) const;
+  const std::vector<double>& low() const { return low_; }
+  const std::vector<double>& high() const { return high_; }
+
+ private:
+  int dims_, cells_;
+  double width_;
+  std::vector<double> low_, high_;
+};
+
+}  // namespace spikegym::agents

@@ -1,0 +1,445 @@
+#include "agents/snn_agent.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "agents/checkpoint.hpp"
+#include "core/error.hpp"
+#include "snn/sources.hpp"
+
+namespace spikegym::agents {
+namespace {
+
+using Kind = ParamSpec::Kind;
+
+const std::string kType = "snn";
+
+/// Snapshot of an Rng as 8 exact doubles (32-bit halves) and back.
+std::vector<double> rngToDoubles(const Rng& rng) {
+  std::vector<double> out;
+  for (std::uint64_t w : rng.state()) {
+    out.push_back(static_cast<double>(w >> 32));
+    out.push_back(static_cast<double>(w & 0xFFFFFFFFULL));
+  }
+  return out;
+}
+void rngFromDoubles(Rng& rng, const std::vector<double>& v) {
+  std::array<std::uint64_t, 4> s{};
+  for (int i = 0; i < 4; ++i) {
+    s[i] = (static_cast<std::uint64_t>(v[2 * i]) << 32) | static_cast<std::uint64_t>(v[2 * i + 1]);
+  }
+  rng.setState(s);
+}
+
+}  // namespace
+
+// Defaults: tuned for CartPole-v1 (BENCHMARKS.md has the runs behind each choice).
+const std::vector<ParamSpec>& SnnAgent::params() {
+  static const std::vector<ParamSpec> specs = {
+      {"encoder", "population", Kind::kChoice, 0, 0, {"population", "current", "rate"},
+       "observation coding: Gaussian receptive fields as Poisson rates or currents, or rate"},
+      {"cells_per_dim", "12", Kind::kInteger, 2, 1000, {}, "receptive fields per observation dim"},
+      {"rf_width", "1.0", Kind::kNumber, 0.05, 10, {}, "[cell spacings] receptive field sigma"},
+      {"obs_range", "auto", Kind::kText, 0, 0, {},
+       "half-widths per dim, e.g. 2.4,3,0.21,3.5; auto: half of finite Box bounds, else 3"},
+      {"max_rate_hz", "200", Kind::kNumber, 0, 1000, {}, "[Hz] input rate at full activity"},
+      {"input_current", "30", Kind::kNumber, 0, 1000, {},
+       "[mV] current at full activity (encoder=current)"},
+      {"hidden", "0", Kind::kInteger, 0, 100000, {}, "hidden LIF neurons (0: none)"},
+      {"hidden_p", "0.2", Kind::kNumber, 0, 1, {}, "input->hidden connection probability"},
+      {"hidden_w", "4", Kind::kNumber, 0, 100, {}, "[mV] input->hidden weights uniform in [0, w]"},
+      {"output_size", "16", Kind::kInteger, 1, 10000, {}, "output neurons per action"},
+      {"neuron", "lif", Kind::kText, 0, 0, {}, "output neuron model (see list neurons)"},
+      {"learning_rule", "rstdp", Kind::kText, 0, 0, {}, "plasticity rule (see list rules)"},
+      {"w_init_min", "0.5", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: min"},
+      {"w_init_max", "1.5", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: max"},
+      {"wta_inhibition", "2", Kind::kNumber, 0, 1000, {},
+       "[mV] lateral inhibition between action groups (0: none)"},
+      {"decoder", "argmax", Kind::kChoice, 0, 0, {"argmax", "softmax", "first_to_spike"},
+       "spike counts -> action"},
+      {"temperature", "1", Kind::kNumber, 1e-6, 1e6, {}, "[spikes] softmax temperature"},
+      {"epsilon_start", "0.1", Kind::kNumber, 0, 1, {}, "exploration probability at first"},
+      {"epsilon_end", "0", Kind::kNumber, 0, 1, {}, "exploration probability at the end"},
+      {"epsilon_episodes", "300", Kind::kNumber, 1, 1e9, {}, "[episodes] linear decay length"},
+      {"explore_current", "40", Kind::kNumber, 0, 1000, {},
+       "[mV] drive into the explored action's group"},
+      {"steps_per_action", "20", Kind::kInteger, 1, 100000, {}, "SNN steps per env step"},
+      {"dt_ms", "1", Kind::kNumber, 0.01, 10, {}, "[ms] SNN step"},
+      {"dopamine", "critic", Kind::kChoice, 0, 0, {"critic", "reward", "reward_baseline"},
+       "what drives dopamine: TD error of a linear critic, the reward, or reward - average"},
+      {"dopamine_gain", "1", Kind::kNumber, 0, 1e6, {}, "[1] dopamine per unit TD error/reward"},
+      {"dopamine_tau_ms", "10", Kind::kNumber, 0, 1e5, {}, "[ms] dopamine decay"},
+      {"baseline_window", "100", Kind::kNumber, 1, 1e9, {}, "[steps] reward average window"},
+      {"gamma", "0.99", Kind::kNumber, 0, 1, {}, "[1] discount of the critic"},
+      {"critic_lr", "0.01", Kind::kNumber, 0, 10, {}, "[1] critic learning rate"},
+      {"critic_lambda", "0.8", Kind::kNumber, 0, 1, {}, "[1] critic TD(lambda) trace decay"},
+      {"homeostasis", "none", Kind::kChoice, 0, 0, {"none", "scaling"},
+       "synaptic scaling of each output neuron's summed input after every episode"},
+      {"shaping_terminal_penalty", "0", Kind::kNumber, -1e6, 0, {},
+       "reward added when the task terminates (0: no shaping; logged as shaping_total)"},
+  };
+  return specs;
+}
+
+const std::string& SnnAgent::type() const { return kType; }
+
+SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& action_space,
+                   const ConfigValues& values, std::uint64_t seed)
+    : config_(params(), values, {"rule.", "neuron."}, "agent 'snn'"),
+      n_actions_(0),
+      output_size_(static_cast<int>(config_.integer("output_size"))),
+      steps_per_action_(static_cast<int>(config_.integer("steps_per_action"))),
+      encoder_kind_(config_.text("encoder")),
+      decoder_(config_.text("decoder")),
+      dopamine_mode_(config_.text("dopamine")),
+      homeostasis_(config_.text("homeostasis")),
+      max_rate_hz_(config_.number("max_rate_hz")),
+      input_current_(config_.number("input_current")),
+      explore_current_(config_.number("explore_current")),
+      temperature_(config_.number("temperature")),
+      epsilon_start_(config_.number("epsilon_start")),
+      epsilon_end_(config_.number("epsilon_end")),
+      epsilon_episodes_(config_.number("epsilon_episodes")),
+      gamma_(config_.number("gamma")),
+      critic_lr_(config_.number("critic_lr")),
+      critic_lambda_(config_.number("critic_lambda")),
+      shaping_penalty_(config_.number("shaping_terminal_penalty")),
+      encoder_(observation_space, static_cast<int>(config_.integer("cells_per_dim")),
+               config_.number("rf_width"), config_.text("obs_range")),
+      rng_(rngStream(seed, "agent:snn")) {
+  if (action_space.kind() != envs::Space::Kind::kDiscrete) {
+    throw UserError("agent 'snn': needs a Discrete action space, got " + action_space.describe());
+  }
+  n_actions_ = static_cast<int>(action_space.n());
+  const double dt_ms = config_.number("dt_ms");
+
+  snn::NeuromodulatorModel da;
+  da.tau_ms = config_.number("dopamine_tau_ms");
+  da.gain = config_.number("dopamine_gain");
+  da.baseline = dopamine_mode_ == "reward_baseline"
+                    ? snn::NeuromodulatorModel::Baseline::kRunningAverage
+                    : (dopamine_mode_ == "critic" ? snn::NeuromodulatorModel::Baseline::kCritic
+                                                  : snn::NeuromodulatorModel::Baseline::kNone);
+  da.baseline_window = config_.number("baseline_window");
+  net_ = std::make_unique<snn::Network>(dt_ms, rngStream(seed, "agent:snn:network").next(), da);
+
+  // Input layer.
+  const int dims = encoder_.dims();
+  if (encoder_kind_ == "current") {
+    input_ = &net_->addPopulation("lif", "input", static_cast<std::uint32_t>(encoder_.size()),
+                                  {{"tau_syn_ms", 0.0}});
+  } else {
+    const int n = encoder_kind_ == "rate" ? 2 * dims : encoder_.size();
+    input_ = &net_->addPopulation("poisson", "input", static_cast<std::uint32_t>(n),
+                                  {{"rate_hz", 0.0}});
+  }
+  // Output layer: one group of output_size neurons per action.
+  output_ = &net_->addPopulation(config_.text("neuron"), "output",
+                                 static_cast<std::uint32_t>(n_actions_ * output_size_),
+                                 config_.numbersUnder("neuron."));
+  snn::Population* into_output = input_;
+  if (const long hidden = config_.integer("hidden"); hidden > 0) {
+    snn::Population& h = net_->addPopulation("lif", "hidden", static_cast<std::uint32_t>(hidden));
+    snn::ProjectionSpec spec;
+    spec.name = "input_hidden";
+    spec.connectivity = snn::ConnectivitySpec::fixedProbability(config_.number("hidden_p"));
+    spec.w_init_min = 0.0;
+    spec.w_init_max = config_.number("hidden_w");
+    net_->connect(*input_, h, spec);
+    into_output = &h;
+  }
+  snn::ProjectionSpec plastic;
+  plastic.name = into_output->name() + "_output";
+  plastic.connectivity = snn::ConnectivitySpec::allToAll();
+  plastic.w_init_min = config_.number("w_init_min");
+  plastic.w_init_max = config_.number("w_init_max");
+  plastic.rule = snn::makeRule(config_.text("learning_rule"), config_.numbersUnder("rule."));
+  plastic_ = &net_->connect(*into_output, *output_, plastic);
+
+  if (const double inhibition = config_.number("wta_inhibition"); inhibition > 0) {
+    snn::Csr lateral;
+    lateral.offsets = {0};
+    for (int i = 0; i < n_actions_ * output_size_; ++i) {
+      for (int j = 0; j < n_actions_ * output_size_; ++j) {
+        if (j / output_size_ != i / output_size_) lateral.post.push_back(j);
+      }
+      lateral.offsets.push_back(static_cast<std::uint32_t>(lateral.post.size()));
+    }
+    snn::ProjectionSpec spec;
+    spec.name = "lateral_inhibition";
+    spec.explicit_synapses = lateral;
+    spec.w_init_min = spec.w_init_max = -inhibition;
+    net_->connect(*output_, *output_, spec);
+  }
+
+  features_.assign(encoder_.size(), 0.0f);
+  next_features_.assign(encoder_.size(), 0.0f);
+  critic_w_.assign(encoder_.size(), 0.0);
+  critic_e_.assign(encoder_.size(), 0.0);
+  counts_.assign(n_actions_, 0);
+  auto w = plastic_->weightMatrix();
+  row_sum_target_.resize(w.rows());
+  for (Eigen::Index j = 0; j < w.rows(); ++j) row_sum_target_[j] = w.row(j).sum();
+}
+
+std::string SnnAgent::architecture() const {
+  std::ostringstream os;
+  os << "snn input=" << input_->size() << " output=" << n_actions_ << "x" << output_size_
+     << " hidden=" << config_.integer("hidden") << " encoder=" << encoder_kind_
+     << " rule=" << plastic_->rule().name << " critic=" << critic_w_.size();
+  return os.str();
+}
+
+void SnnAgent::setInput(std::span<const float> activity) {
+  if (encoder_kind_ == "current") {
+    auto& bias = input_->bias();
+    for (std::size_t i = 0; i < bias.size(); ++i) {
+      bias[i] = static_cast<float>(input_current_) * activity[i];
+    }
+    return;
+  }
+  auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
+  const float max_rate = static_cast<float>(max_rate_hz_);
+  if (encoder_kind_ == "population") {
+    for (std::size_t i = 0; i < rates.size(); ++i) rates[i] = max_rate * activity[i];
+    return;
+  }
+  // "rate" sets its rates in act(); here (the silent window) it falls silent.
+  std::fill(rates.begin(), rates.end(), 0.0f);
+}
+
+double SnnAgent::value(std::span<const float> features) const {
+  double v = 0;
+  for (std::size_t i = 0; i < features.size(); ++i) v += critic_w_[i] * features[i];
+  return v;
+}
+
+void SnnAgent::onEpisodeStart() {
+  net_->resetState();
+  std::fill(critic_e_.begin(), critic_e_.end(), 0.0);
+  stats_ = {};
+}
+
+envs::Action SnnAgent::act(std::span<const double> obs) {
+  encoder_.encode(obs, features_);
+  if (encoder_kind_ == "rate") {
+    auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
+    for (int d = 0; d < encoder_.dims(); ++d) {
+      const double half = encoder_.high()[d];
+      const double x = std::clamp(obs[d] / half, -1.0, 1.0);
+      rates[2 * d] = static_cast<float>(max_rate_hz_ * std::max(0.0, x));
+      rates[2 * d + 1] = static_cast<float>(max_rate_hz_ * std::max(0.0, -x));
+    }
+  } else {
+    setInput(features_);
+  }
+  const double epsilon =
+      epsilon_end_ + (epsilon_start_ - epsilon_end_) *
+                         std::max(0.0, 1.0 - static_cast<double>(episodes_done_) / epsilon_episodes_);
+  int explore = -1;
+  if (learning_ && rng_.uniform() < epsilon) {
+    explore = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n_actions_)));
+    for (int j = 0; j < output_size_; ++j) {
+      output_->bias()[explore * output_size_ + j] += static_cast<float>(explore_current_);
+    }
+  }
+  std::fill(counts_.begin(), counts_.end(), 0);
+  int first_group = -1;
+  const std::uint64_t in_before = input_->spikeCount();
+  for (int t = 0; t < steps_per_action_; ++t) {
+    net_->step();
+    const auto& fired = output_->spikes();
+    for (std::uint32_t i : fired) ++counts_[i / output_size_];
+    if (first_group < 0 && !fired.empty()) {
+      // Ties within the first step with spikes go to a random one of the spiking groups.
+      first_group = static_cast<int>(fired[rng_.below(fired.size())] / output_size_);
+    }
+  }
+  stats_.input_spikes += static_cast<double>(input_->spikeCount() - in_before);
+  if (explore >= 0) {
+    for (int j = 0; j < output_size_; ++j) {
+      output_->bias()[explore * output_size_ + j] -= static_cast<float>(explore_current_);
+    }
+  }
+  int total = 0;
+  for (int c : counts_) total += c;
+  stats_.output_spikes += total;
+  stats_.steps += 1;
+  int action;
+  if (explore >= 0) {
+    action = explore;
+    stats_.explored += 1;
+  } else if (total == 0) {
+    action = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n_actions_)));
+  } else if (decoder_ == "softmax") {
+    const int top = *std::max_element(counts_.begin(), counts_.end());
+    std::vector<double> p(n_actions_);
+    double z = 0;
+    for (int a = 0; a < n_actions_; ++a) z += p[a] = std::exp((counts_[a] - top) / temperature_);
+    double u = rng_.uniform() * z;
+    action = n_actions_ - 1;
+    for (int a = 0; a < n_actions_; ++a) {
+      if ((u -= p[a]) < 0) {
+        action = a;
+        break;
+      }
+    }
+  } else if (decoder_ == "first_to_spike") {
+    action = first_group;
+  } else {
+    const int top = *std::max_element(counts_.begin(), counts_.end());
+    int ties = 0;
+    for (int c : counts_) ties += c == top;
+    int pick = static_cast<int>(rng_.below(static_cast<std::uint64_t>(ties)));
+    action = 0;
+    for (int a = 0; a < n_actions_; ++a) {
+      if (counts_[a] == top && pick-- == 0) {
+        action = a;
+        break;
+      }
+    }
+  }
+  return envs::Action::discrete(action);
+}
+
+void SnnAgent::observe(std::span<const double> next_obs, double reward, bool terminated,
+                       bool truncated) {
+  if (learning_) {
+    double r = reward;
+    if (terminated && shaping_penalty_ != 0.0) {
+      r += shaping_penalty_;
+      stats_.shaping += shaping_penalty_;
+    }
+    if (dopamine_mode_ == "critic") {
+      const double v = value(features_);
+      double v_next = 0.0;
+      if (!terminated) {
+        encoder_.encode(next_obs, next_features_);
+        v_next = value(next_features_);
+      }
+      const double delta = r + gamma_ * v_next - v;
+      for (std::size_t i = 0; i < critic_w_.size(); ++i) {
+        critic_e_[i] = gamma_ * critic_lambda_ * critic_e_[i] + features_[i];
+        critic_w_[i] += critic_lr_ * delta * critic_e_[i];
+      }
+      net_->modulator().deliverPredictionError(delta);
+      stats_.dopamine += delta;
+      stats_.value += v;
+    } else {
+      const double before = net_->modulator().level();
+      net_->modulator().deliverReward(r);
+      stats_.dopamine += net_->modulator().level() - before;
+    }
+  }
+  if (terminated || truncated) endEpisode();
+}
+
+void SnnAgent::endEpisode() {
+  if (learning_) {
+    // Let the last dopamine act on the eligibility: one more window with the input silent.
+    std::vector<float> silent(features_.size(), 0.0f);
+    if (encoder_kind_ == "rate") {
+      auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
+      std::fill(rates.begin(), rates.end(), 0.0f);
+    } else {
+      setInput(silent);
+    }
+    for (int t = 0; t < steps_per_action_; ++t) net_->step();
+    net_->flush();
+    double elig = 0;
+    for (float c : plastic_->eligibility()) elig += std::abs(c);
+    stats_.elig_abs = plastic_->eligibility().empty()
+                          ? 0.0
+                          : elig / static_cast<double>(plastic_->eligibility().size());
+    if (homeostasis_ == "scaling") {
+      auto w = plastic_->weightMatrix();
+      for (Eigen::Index j = 0; j < w.rows(); ++j) {
+        const float sum = w.row(j).sum();
+        if (sum > 1e-6f) w.row(j) *= row_sum_target_[j] / sum;
+      }
+    }
+    ++episodes_done_;
+  }
+  last_stats_ = stats_;
+}
+
+Diagnostics SnnAgent::diagnostics() const {
+  net_->flush();
+  const auto& w = plastic_->weights();
+  double mean = 0, sq = 0;
+  for (float x : w) mean += x;
+  mean /= static_cast<double>(w.size());
+  for (float x : w) sq += (x - mean) * (x - mean);
+  const double steps = std::max(1.0, last_stats_.steps);
+  const double window_s = steps * steps_per_action_ * net_->dtMs() * 1e-3;
+  const double epsilon =
+      epsilon_end_ + (epsilon_start_ - epsilon_end_) *
+                         std::max(0.0, 1.0 - static_cast<double>(episodes_done_) / epsilon_episodes_);
+  return {
+      {"rate_hz_input", last_stats_.input_spikes / window_s / input_->size()},
+      {"rate_hz_output", last_stats_.output_spikes / window_s / output_->size()},
+      {"w_mean", mean},
+      {"w_std", std::sqrt(sq / static_cast<double>(w.size()))},
+      {"elig_abs_mean", last_stats_.elig_abs},
+      {"dopamine_mean", last_stats_.dopamine / steps},
+      {"value_mean", last_stats_.value / steps},
+      {"explore_fraction", last_stats_.explored / steps},
+      {"epsilon", epsilon},
+      {"shaping_total", last_stats_.shaping},
+  };
+}
+
+void SnnAgent::save(const std::string& path) const {
+  net_->flush();
+  Checkpoint ck;
+  ck.agent_type = kType;
+  ck.architecture = architecture();
+  ck.config = config_.values();
+  for (const auto& proj : net_->projections()) {
+    ck.sections["weights:" + proj->name()] =
+        std::vector<double>(proj->weights().begin(), proj->weights().end());
+  }
+  ck.sections["critic"] = critic_w_;
+  ck.sections["rng"] = rngToDoubles(rng_);
+  ck.sections["counters"] = {static_cast<double>(episodes_done_),
+                             static_cast<double>(net_->stepCount()),
+                             net_->modulator().baseline()};
+  ck.sections["row_sum_target"] = std::vector<double>(row_sum_target_.begin(),
+                                                      row_sum_target_.end());
+  ck.write(path);
+}
+
+void SnnAgent::load(const std::string& path) {
+  const Checkpoint ck = Checkpoint::read(path);
+  ck.expect(path, kType, architecture());
+  for (const auto& proj : net_->projections()) {
+    const auto& w = ck.section(path, "weights:" + proj->name(), proj->size());
+    std::copy(w.begin(), w.end(), proj->weights().begin());
+  }
+  critic_w_ = ck.section(path, "critic", critic_w_.size());
+  rngFromDoubles(rng_, ck.section(path, "rng", 8));
+  const auto& counters = ck.section(path, "counters", 3);
+  episodes_done_ = static_cast<long>(counters[0]);
+  net_->setStepCount(static_cast<std::uint32_t>(counters[1]));
+  net_->modulator().setBaseline(counters[2]);
+  const auto& targets = ck.section(path, "row_sum_target", row_sum_target_.size());
+  std::copy(targets.begin(), targets.end(), row_sum_target_.begin());
+  for (auto& p : net_->populations()) p->resetState();
+}
+
+namespace {
+static const bool kRegistered = registerAgent({
+    .name = "snn",
+    .summary = "spiking network: encoder -> [hidden] -> output groups per action, "
+               "reward-modulated plasticity (default rstdp) with dopamine from a TD critic",
+    .params = SnnAgent::params(),
+    .factory = [](const envs::Space& obs, const envs::Space& act, const ConfigValues& p,
+                  std::uint64_t seed) -> std::unique_ptr<Agent> {
+      return std::make_unique<SnnAgent>(obs, act, p, seed);
+    },
+});
+}  // namespace
+
+}  // namespace spikegym::agents

@@ -1,0 +1,83 @@
+// SnnAgent ("snn"): a spiking network that acts and learns by reward-modulated plasticity.
+//
+// One env step = steps_per_action SNN steps of dt_ms. During that window:
+//   encoder   the observation sets the input layer: Gaussian receptive fields per observation
+//             dimension, as Poisson rates ("population"), as currents into LIF input neurons
+//             ("current"), or one on/off neuron pair per dimension with rates proportional to
+//             the value ("rate");
+//   network   input -> [hidden, fixed random] -> output, one group of output_size neurons per
+//             action, optional lateral inhibition between the groups (winner-take-all); the
+//             plastic projection into the output uses any rule from snn/ by name;
+//   decoder   spike counts per group -> action: argmax, softmax with temperature, or first to
+//             spike; epsilon exploration (chosen before the window, and the chosen group is
+//             driven by an extra current so that the spikes, and so the eligibility, match the
+//             action taken);
+//   reward    observe() turns the reward into dopamine: the raw reward (optionally minus a
+//             running average), or the TD error of a linear critic on the encoder's features
+//             (Fremaux, Sprekeler & Gerstner 2013): delta = r + gamma V(s') - V(s), with
+//             V(s') = 0 when the episode terminated and bootstrapped when it was truncated.
+// Homeostasis (optional): synaptic scaling keeps each output neuron's summed input weight at its
+// initial value after every episode (reward-modulated STDP alone drifts; Skorheim et al. 2014).
+#pragma once
+
+#include <memory>
+
+#include "agents/agent.hpp"
+#include "agents/encoder.hpp"
+#include "snn/network.hpp"
+
+namespace spikegym::agents {
+
+class SnnAgent final : public Agent {
+ public:
+  SnnAgent(const envs::Space& observation_space, const envs::Space& action_space,
+           const ConfigValues& params, std::uint64_t seed);
+  const std::string& type() const override;
+  void onEpisodeStart() override;
+  envs::Action act(std::span<const double> obs) override;
+  void observe(std::span<const double> next_obs, double reward, bool terminated,
+               bool truncated) override;
+  Diagnostics diagnostics() const override;
+  void save(const std::string& path) const override;
+  void load(const std::string& path) override;
+
+  /// Declared parameters.
+  static const std::vector<ParamSpec>& params();
+  snn::Network& network() { return *net_; }
+  /// The plastic projection into the output layer.
+  snn::Projection& plastic() { return *plastic_; }
+
+ private:
+  void setInput(std::span<const float> activity);
+  double value(std::span<const float> features) const;
+  void endEpisode();
+  std::string architecture() const;
+
+  Config config_;
+  int n_actions_;
+  int output_size_;
+  int steps_per_action_;
+  std::string encoder_kind_, decoder_, dopamine_mode_, homeostasis_;
+  double max_rate_hz_, input_current_, explore_current_, temperature_;
+  double epsilon_start_, epsilon_end_, epsilon_episodes_;
+  double gamma_, critic_lr_, critic_lambda_, shaping_penalty_;
+  GaussianEncoder encoder_;
+  std::unique_ptr<snn::Network> net_;
+  snn::Population* input_ = nullptr;
+  snn::Population* output_ = nullptr;
+  snn::Projection* plastic_ = nullptr;
+  Rng rng_;
+  std::vector<float> features_, next_features_;  // encoder activities of s and s'
+  std::vector<double> critic_w_, critic_e_;       // linear critic and its trace
+  std::vector<float> row_sum_target_;             // homeostasis: each output neuron's weight sum
+  std::vector<int> counts_;
+  long episodes_done_ = 0;
+  // Per-episode accumulators for diagnostics.
+  struct EpisodeStats {
+    double steps = 0, input_spikes = 0, output_spikes = 0, dopamine = 0, value = 0,
+           explored = 0, shaping = 0, elig_abs = 0;
+  } stats_, last_stats_;
+  bool explored_this_step_ = false;
+};
+
+}  // namespace spikegym::agents

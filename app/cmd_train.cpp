@@ -1,0 +1,74 @@
+// `spikegym train`: one agent, one env, one seed; CSV on stdout, one row per episode:
+// episode,return,length,truncated, then env metrics and agent diagnostics.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/commands.hpp"
+#include "core/error.hpp"
+#include "lab/training.hpp"
+
+namespace spikegym::app {
+namespace {
+
+struct TrainOptions {
+  lab::TrainSpec spec;
+  std::vector<std::string> sets;
+};
+
+void train(TrainOptions& o) {
+  for (const auto& kv : o.sets) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UserError("--set '" + kv + "': expected key=value, e.g. --set learning_rule=mstdp");
+    }
+    o.spec.agent_params[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  bool header = false;
+  lab::runTraining(o.spec, [&header](const lab::EpisodeRow& row) {
+    std::string line;
+    if (!header) {
+      line = "episode,return,length,truncated";
+      for (const auto& [name, value] : row.metrics) line += "," + name;
+      line += "\n";
+      header = true;
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%ld,%.10g,%ld,%d", row.episode, row.episode_return,
+                  row.length, row.truncated ? 1 : 0);
+    line += buf;
+    for (const auto& [name, value] : row.metrics) {
+      std::snprintf(buf, sizeof buf, ",%.6g", value);
+      line += buf;
+    }
+    line += "\n";
+    std::fputs(line.c_str(), stdout);
+    std::fflush(stdout);
+  });
+}
+
+}  // namespace
+
+void addTrainCommand(CLI::App& app) {
+  auto o = std::make_shared<TrainOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "train", "Train one agent on one env; CSV per episode: episode,return,length,truncated, "
+               "env metrics, agent diagnostics");
+  cmd->add_option("--env", o->spec.env_id, "Env id (see `spikegym list envs`)")
+      ->capture_default_str();
+  cmd->add_option("--agent", o->spec.agent_type, "Agent type (see `spikegym list agents`)")
+      ->capture_default_str();
+  cmd->add_option("--episodes", o->spec.episodes, "Episodes to train")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--seed", o->spec.seed, "Seed of the run")->capture_default_str();
+  cmd->add_option("--set", o->sets,
+                  "Agent parameter key=value (repeatable), e.g. --set learning_rule=mstdp "
+                  "--set rule.tau_c_ms=500");
+  cmd->add_option("--load", o->spec.load_checkpoint, "Start from this checkpoint");
+  cmd->add_option("--save", o->spec.save_checkpoint, "Write the trained agent here at the end");
+  cmd->callback([o] { train(*o); });
+}
+
+}  // namespace spikegym::app
