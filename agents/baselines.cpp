@@ -92,7 +92,7 @@ class ReinforceAgent final : public Agent {
         {"cells_per_dim", "12", Kind::kInteger, 2, 1000, {}, "receptive fields per dim"},
         {"rf_width", "1.0", Kind::kNumber, 0.05, 10, {}, "[cell spacings] receptive field sigma"},
         {"obs_range", "auto", Kind::kText, 0, 0, {}, "half-widths per dim, or auto"},
-        {"lr_policy", "0.01", Kind::kNumber, 0, 10, {}, "[1] policy learning rate"},
+        {"lr_policy", "0.001", Kind::kNumber, 0, 10, {}, "[1] policy learning rate"},
         {"lr_value", "0.01", Kind::kNumber, 0, 10, {}, "[1] baseline learning rate"},
         {"gamma", "0.99", Kind::kNumber, 0, 1, {}, "[1] discount"},
     };

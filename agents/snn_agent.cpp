@@ -33,6 +33,38 @@ void rngFromDoubles(Rng& rng, const std::vector<double>& v) {
   rng.setState(s);
 }
 
+/// The agent's defaults for its learning rule's parameters (rule.<name> settings override them).
+/// Chosen on CartPole-v1 (BENCHMARKS.md has the runs behind them):
+/// - a_minus = 0: the inputs are Poisson and barely correlated with the output spikes, so a
+///   depression term would make the eligibility of every active synapse negative on average and
+///   invert the sign of learning; with a_minus = 0 the eligibility is a Hebbian pre x post
+///   correlation, and the TD error's sign decides.
+/// - tau_c = 200 ms (10 env steps of 20 ms): long enough to reach the actions that led to a
+///   delayed TD error, short enough not to blame the whole episode (100: 63-101; 400: 130-217;
+///   1000: 191-244 at 500 episodes).
+/// - eta = 0.2 /s and w_max = 8 mV: with dopamine tau 10 ms a TD error of 1 moves a fully
+///   eligible weight by ~0.002 mV per step; eta 0.03 never learns, 0.5 is unstable.
+snn::ParamValues agentRuleDefaults(const std::string& rule) {
+  const snn::PlasticityRule r = snn::makeRule(rule);
+  switch (r.kind) {
+    case snn::RuleKind::kEligibility:
+      // mstdpet keeps Florian's 25 ms eligibility: it is what distinguishes it from rstdp.
+      if (rule == "mstdpet") {
+        return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"eta", 0.2}, {"w_min", 0.0}, {"w_max", 8.0}};
+      }
+      return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"tau_c_ms", 200.0}, {"eta", 0.2},
+              {"w_min", 0.0}, {"w_max", 8.0}};
+    case snn::RuleKind::kMstdp:
+      return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"eta", 0.01}, {"w_min", 0.0}, {"w_max", 8.0}};
+    case snn::RuleKind::kStdp:
+    case snn::RuleKind::kHebbian:
+      return {{"w_min", 0.0}, {"w_max", 8.0}};
+    case snn::RuleKind::kNone:
+      break;
+  }
+  return {};
+}
+
 }  // namespace
 
 // Defaults: tuned for CartPole-v1 (BENCHMARKS.md has the runs behind each choice).
@@ -53,8 +85,8 @@ const std::vector<ParamSpec>& SnnAgent::params() {
       {"output_size", "16", Kind::kInteger, 1, 10000, {}, "output neurons per action"},
       {"neuron", "lif", Kind::kText, 0, 0, {}, "output neuron model (see list neurons)"},
       {"learning_rule", "rstdp", Kind::kText, 0, 0, {}, "plasticity rule (see list rules)"},
-      {"w_init_min", "0.5", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: min"},
-      {"w_init_max", "1.5", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: max"},
+      {"w_init_min", "2", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: min"},
+      {"w_init_max", "4", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: max"},
       {"wta_inhibition", "2", Kind::kNumber, 0, 1000, {},
        "[mV] lateral inhibition between action groups (0: none)"},
       {"decoder", "argmax", Kind::kChoice, 0, 0, {"argmax", "softmax", "first_to_spike"},
@@ -75,7 +107,7 @@ const std::vector<ParamSpec>& SnnAgent::params() {
       {"gamma", "0.99", Kind::kNumber, 0, 1, {}, "[1] discount of the critic"},
       {"critic_lr", "0.01", Kind::kNumber, 0, 10, {}, "[1] critic learning rate"},
       {"critic_lambda", "0.8", Kind::kNumber, 0, 1, {}, "[1] critic TD(lambda) trace decay"},
-      {"homeostasis", "none", Kind::kChoice, 0, 0, {"none", "scaling"},
+      {"homeostasis", "scaling", Kind::kChoice, 0, 0, {"none", "scaling"},
        "synaptic scaling of each output neuron's summed input after every episode"},
       {"shaping_terminal_penalty", "0", Kind::kNumber, -1e6, 0, {},
        "reward added when the task terminates (0: no shaping; logged as shaping_total)"},
@@ -155,7 +187,11 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
   plastic.connectivity = snn::ConnectivitySpec::allToAll();
   plastic.w_init_min = config_.number("w_init_min");
   plastic.w_init_max = config_.number("w_init_max");
-  plastic.rule = snn::makeRule(config_.text("learning_rule"), config_.numbersUnder("rule."));
+  snn::ParamValues rule_params = config_.numbersUnder("rule.");
+  for (const auto& [key, value] : agentRuleDefaults(config_.text("learning_rule"))) {
+    rule_params.emplace(key, value);  // the user's rule.<key> wins
+  }
+  plastic.rule = snn::makeRule(config_.text("learning_rule"), rule_params);
   plastic_ = &net_->connect(*into_output, *output_, plastic);
 
   if (const double inhibition = config_.number("wta_inhibition"); inhibition > 0) {
