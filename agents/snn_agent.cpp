@@ -145,6 +145,19 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
     throw UserError("agent 'snn': needs a Discrete action space, got " + action_space.describe());
   }
   n_actions_ = static_cast<int>(action_space.n());
+  buildNetwork(rngStream(seed, "agent:snn:network").next());
+  features_.assign(encoder_.size(), 0.0f);
+  next_features_.assign(encoder_.size(), 0.0f);
+  critic_w_.assign(encoder_.size(), 0.0);
+  critic_e_.assign(encoder_.size(), 0.0);
+  counts_.assign(n_actions_, 0);
+  auto w = plastic_->weightMatrix();
+  row_sum_target_.resize(w.rows());
+  for (Eigen::Index j = 0; j < w.rows(); ++j) row_sum_target_[j] = w.row(j).sum();
+}
+
+// Builds the network; `network_seed` keys its wiring, initial weights and noise streams.
+void SnnAgent::buildNetwork(std::uint64_t network_seed) {
   const double dt_ms = config_.number("dt_ms");
 
   snn::NeuromodulatorModel da;
@@ -155,7 +168,8 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
                     : (dopamine_mode_ == "critic" ? snn::NeuromodulatorModel::Baseline::kCritic
                                                   : snn::NeuromodulatorModel::Baseline::kNone);
   da.baseline_window = config_.number("baseline_window");
-  net_ = std::make_unique<snn::Network>(dt_ms, rngStream(seed, "agent:snn:network").next(), da);
+  network_seed_ = network_seed;
+  net_ = std::make_unique<snn::Network>(dt_ms, network_seed, da);
 
   // Input layer.
   const int dims = encoder_.dims();
@@ -210,14 +224,6 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
     net_->connect(*output_, *output_, spec);
   }
 
-  features_.assign(encoder_.size(), 0.0f);
-  next_features_.assign(encoder_.size(), 0.0f);
-  critic_w_.assign(encoder_.size(), 0.0);
-  critic_e_.assign(encoder_.size(), 0.0);
-  counts_.assign(n_actions_, 0);
-  auto w = plastic_->weightMatrix();
-  row_sum_target_.resize(w.rows());
-  for (Eigen::Index j = 0; j < w.rows(); ++j) row_sum_target_[j] = w.row(j).sum();
 }
 
 std::string SnnAgent::architecture() const {
@@ -441,7 +447,9 @@ void SnnAgent::save(const std::string& path) const {
   ck.sections["rng"] = rngToDoubles(rng_);
   ck.sections["counters"] = {static_cast<double>(episodes_done_),
                              static_cast<double>(net_->stepCount()),
-                             net_->modulator().baseline()};
+                             net_->modulator().baseline(),
+                             static_cast<double>(network_seed_ >> 32),
+                             static_cast<double>(network_seed_ & 0xFFFFFFFFULL)};
   ck.sections["row_sum_target"] = std::vector<double>(row_sum_target_.begin(),
                                                       row_sum_target_.end());
   ck.write(path);
@@ -450,13 +458,18 @@ void SnnAgent::save(const std::string& path) const {
 void SnnAgent::load(const std::string& path) {
   const Checkpoint ck = Checkpoint::read(path);
   ck.expect(path, kType, architecture());
+  const auto& counters = ck.section(path, "counters", 5);
+  // The noise streams are keyed by the network seed: rebuild with the saved one so that the
+  // loaded agent continues exactly as the saved one would have.
+  const std::uint64_t saved_seed = (static_cast<std::uint64_t>(counters[3]) << 32) |
+                                   static_cast<std::uint64_t>(counters[4]);
+  if (saved_seed != network_seed_) buildNetwork(saved_seed);
   for (const auto& proj : net_->projections()) {
     const auto& w = ck.section(path, "weights:" + proj->name(), proj->size());
     std::copy(w.begin(), w.end(), proj->weights().begin());
   }
   critic_w_ = ck.section(path, "critic", critic_w_.size());
   rngFromDoubles(rng_, ck.section(path, "rng", 8));
-  const auto& counters = ck.section(path, "counters", 3);
   episodes_done_ = static_cast<long>(counters[0]);
   net_->setStepCount(static_cast<std::uint32_t>(counters[1]));
   net_->modulator().setBaseline(counters[2]);

@@ -48,6 +48,7 @@ class SnnAgent final : public Agent {
   snn::Projection& plastic() { return *plastic_; }
 
  private:
+  void buildNetwork(std::uint64_t network_seed);
   void setInput(std::span<const float> activity);
   double value(std::span<const float> features) const;
   void endEpisode();
@@ -62,6 +63,7 @@ class SnnAgent final : public Agent {
   double epsilon_start_, epsilon_end_, epsilon_episodes_;
   double gamma_, critic_lr_, critic_lambda_, shaping_penalty_;
   GaussianEncoder encoder_;
+  std::uint64_t network_seed_ = 0;
   std::unique_ptr<snn::Network> net_;
   snn::Population* input_ = nullptr;
   snn::Population* output_ = nullptr;

@@ -41,7 +41,8 @@ TEST_CASE("every subcommand has --help and exits 0", "[cli]") {
   for (const char* args :
        {"--help", "list --help", "list envs --help", "list rules --help", "list neurons --help",
         "rollout --help", "bench --help", "bench env --help", "bench snn --help", "repro --help",
-        "repro distal-reward --help", "repro song2000 --help"}) {
+        "repro distal-reward --help", "repro song2000 --help", "train --help",
+        "list agents --help"}) {
     const CommandResult r = runSpikegym(args);
     INFO(args);
     CHECK(r.exit_code == 0);
@@ -192,6 +193,34 @@ TEST_CASE("repro distal-reward prints one CSV row per simulated second", "[cli]"
   requireOneLineError(runSpikegym("repro song2001"),
                       "unknown command 'song2001' for 'repro' (did you mean 'song2000'?)");
   requireOneLineError(runSpikegym("lsit envs"), "did you mean 'list'");
+}
+
+TEST_CASE("train prints a header and one CSV row per episode; bad settings exit 2", "[cli]") {
+  const CommandResult r = runSpikegym("train --env CartPole-v1 --agent snn --episodes 3 --seed 4");
+  REQUIRE(r.exit_code == 0);
+  const auto rows = lines(r.out);
+  REQUIRE(rows.size() == 4);
+  CHECK_THAT(rows[0], Catch::StartsWith("episode,return,length,truncated,rate_hz_input,"));
+  CHECK_THAT(rows[0], Catch::Contains("w_mean") && Catch::Contains("dopamine_mean"));
+  CHECK(fields(rows[3], ',')[0] == "2");
+  CHECK(fields(rows[1], ',').size() == fields(rows[0], ',').size());
+  CHECK(runSpikegym("train --episodes 3 --seed 4").out == r.out);  // defaults, deterministic
+  requireOneLineError(runSpikegym("train --episodes 2 --set learning_rule=rstpd"),
+                      "did you mean 'rstdp'");
+  requireOneLineError(runSpikegym("train --episodes 2 --set output_size"), "key=value");
+  requireOneLineError(runSpikegym("train --agent snnn"), "did you mean 'snn'");
+  const CommandResult agents = runSpikegym("list agents");
+  CHECK_THAT(agents.out, Catch::Contains("reinforce") && Catch::Contains("learning_rule = rstdp"));
+}
+
+TEST_CASE("train --save then --load continues from the checkpoint", "[cli]") {
+  const auto dir = scratchDir("ckpt");
+  const std::string ck = (dir / "agent.ckpt").string();
+  REQUIRE(runSpikegym("train --agent reinforce --episodes 5 --save " + ck).exit_code == 0);
+  const CommandResult loaded = runSpikegym("train --agent reinforce --episodes 2 --load " + ck);
+  CHECK(loaded.exit_code == 0);
+  requireOneLineError(runSpikegym("train --agent snn --episodes 1 --load " + ck),
+                      "checkpoint of agent 'reinforce'");
 }
 
 TEST_CASE("bench env prints steps_per_s as its last line", "[cli]") {
