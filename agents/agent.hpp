@@ -57,6 +57,8 @@ struct AgentInfo {
   std::string name;
   std::string summary;
   std::vector<ParamSpec> params;
+  /// Key prefixes passed through to units the agent owns (snn: "rule.", "neuron.").
+  std::vector<std::string> pass_through = {};
   std::function<std::unique_ptr<Agent>(const envs::Space& observation_space,
                                        const envs::Space& action_space,
                                        const ConfigValues& params, std::uint64_t seed)>

@@ -485,6 +485,7 @@ static const bool kRegistered = registerAgent({
     .summary = "spiking network: encoder -> [hidden] -> output groups per action, "
                "reward-modulated plasticity (default rstdp) with dopamine from a TD critic",
     .params = SnnAgent::params(),
+    .pass_through = {"rule.", "neuron."},
     .factory = [](const envs::Space& obs, const envs::Space& act, const ConfigValues& p,
                   std::uint64_t seed) -> std::unique_ptr<Agent> {
       return std::make_unique<SnnAgent>(obs, act, p, seed);

@@ -16,5 +16,7 @@ void addBenchCommand(CLI::App& app);
 void addReproCommand(CLI::App& app);
 /// `spikegym train --env ID --agent TYPE ...`
 void addTrainCommand(CLI::App& app);
+/// `spikegym run FILE.yaml ...`; sets `exit_code` (1 failed runs, 130 interrupted).
+void addRunCommand(CLI::App& app, int& exit_code);
 
 }  // namespace spikegym::app

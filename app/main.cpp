@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   spikegym::app::addBenchCommand(app);
   spikegym::app::addReproCommand(app);
   spikegym::app::addTrainCommand(app);
+  int exit_code = 0;
+  spikegym::app::addRunCommand(app, exit_code);
   try {
     checkSubcommands(app, argc, argv);
     app.parse(argc, argv);
@@ -67,5 +69,5 @@ int main(int argc, char** argv) {
     std::cerr << "spikegym: internal error: " << e.what() << "\n";
     return 1;
   }
-  return 0;
+  return exit_code;
 }

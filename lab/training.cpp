@@ -12,12 +12,15 @@ void runTraining(const TrainSpec& spec,
                                  spec.agent_params, rngStream(spec.seed, "agent").next());
   if (!spec.load_checkpoint.empty()) agent->load(spec.load_checkpoint);
   std::vector<double> obs;
-  for (long episode = 0; episode < spec.episodes; ++episode) {
+  auto episode = [&](long number, bool eval) {
+    if (spec.stop && spec.stop->load()) throw Interrupted{};
     envs::ResetResult start = env->reset();
     obs.assign(start.obs.begin(), start.obs.end());
+    agent->setLearning(!eval);
     agent->onEpisodeStart();
     EpisodeRow row;
-    row.episode = episode;
+    row.episode = number;
+    row.eval = eval;
     while (true) {
       const envs::Action action = agent->act(obs);
       const envs::StepResult r = env->step(action);
@@ -34,7 +37,14 @@ void runTraining(const TrainSpec& spec,
     }
     for (auto& d : agent->diagnostics()) row.metrics.push_back(std::move(d));
     on_episode(row);
+  };
+  for (long e = 0; e < spec.episodes; ++e) {
+    episode(e, false);
+    if (spec.eval_every > 0 && (e + 1) % spec.eval_every == 0) {
+      for (long k = 0; k < spec.eval_episodes; ++k) episode(e + 1, true);
+    }
   }
+  agent->setLearning(true);
   if (!spec.save_checkpoint.empty()) agent->save(spec.save_checkpoint);
 }
 

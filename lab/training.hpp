@@ -3,6 +3,7 @@
 // own random streams derived from the seed.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -21,7 +22,13 @@ struct TrainSpec {
   std::uint64_t seed = 0;
   std::string load_checkpoint;  ///< start from this checkpoint ("" = fresh)
   std::string save_checkpoint;  ///< write the agent here at the end ("" = don't)
+  long eval_every = 0;          ///< [episodes] an evaluation block every K training episodes
+  long eval_episodes = 10;      ///< episodes per evaluation block (learning off)
+  const std::atomic<bool>* stop = nullptr;  ///< checked between episodes: set -> Interrupted
 };
+
+/// Thrown by runTraining when `stop` was set.
+struct Interrupted {};
 
 /// One finished episode.
 struct EpisodeRow {
@@ -29,11 +36,14 @@ struct EpisodeRow {
   double episode_return = 0;
   long length = 0;
   bool truncated = false;          ///< ended by the time limit (or a numerical fault)
+  bool eval = false;               ///< an evaluation episode (learning off)
   std::string truncation_reason;   ///< non-empty for a numerical fault
   std::vector<std::pair<std::string, double>> metrics;  ///< env info, then agent diagnostics
 };
 
-/// Runs the spec; calls `on_episode` after every episode. Throws UserError for bad specs.
+/// Runs the spec; calls `on_episode` after every episode. Evaluation episodes (learning off)
+/// come after every eval_every training episodes, numbered by the training episodes done so far.
+/// Throws UserError for bad specs and Interrupted when spec.stop is set.
 void runTraining(const TrainSpec& spec, const std::function<void(const EpisodeRow&)>& on_episode);
 
 }  // namespace spikegym::lab

@@ -1,0 +1,87 @@
+// `spikegym run FILE.yaml`: every run of an experiment, on all cores, into results/<name>/.
+// Exit codes: 0 all runs complete, 1 some failed, 2 bad input, 130 interrupted (Ctrl-C).
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "app/commands.hpp"
+#include "lab/runner.hpp"
+
+namespace spikegym::app {
+namespace {
+
+// The one piece of global state: a signal handler can only reach a global. Set by SIGINT or
+// SIGTERM, read by the runner between episodes.
+std::atomic<bool> g_stop{false};
+extern "C" void onSignal(int) { g_stop.store(true); }
+
+struct RunOptions {
+  std::string file;
+  int jobs = 0;
+  std::vector<std::string> sets;
+  bool dry_run = false;
+  std::string out = "results";
+};
+
+int runCommand(const RunOptions& o) {
+  const lab::Experiment exp = lab::loadExperiment(o.file, o.sets);  // bad input throws here
+  const std::filesystem::path root = std::filesystem::path(o.out) / exp.name;
+  if (o.dry_run) {
+    std::printf("%zu runs of '%s' into %s\n", exp.runs.size(), exp.name.c_str(),
+                root.string().c_str());
+    std::printf("run_id,status,seed");
+    for (const auto& p : exp.swept_paths) std::printf(",%s", p.c_str());
+    std::printf("\n");
+    for (const auto& run : exp.runs) {
+      const std::string status = lab::recordedStatus((root / run.run_id).string());
+      std::printf("%s,%s,%llu", run.run_id.c_str(),
+                  status == "complete" ? "complete" : "would run",
+                  static_cast<unsigned long long>(run.seed));
+      for (const auto& [k, v] : run.swept) std::printf(",%s", v.empty() ? "null" : v.c_str());
+      std::printf("\n");
+    }
+    return 0;
+  }
+  lab::SweepOptions options;
+  options.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.out_dir = o.out;
+  options.progress_bar = isatty(STDERR_FILENO);
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  const lab::SweepResult r = lab::runSweep(exp, options, g_stop);
+  std::printf("%s: %d runs in %s\n", exp.name.c_str(), r.total, root.string().c_str());
+  for (const auto& line : r.summary) std::printf("%s\n", line.c_str());
+  std::printf("runs: %d complete now, %d complete before, %d failed, %d interrupted\n",
+              r.complete, r.skipped, r.failed, r.interrupted);
+  for (const auto& f : r.failures) std::fprintf(stderr, "failed: %s\n", f.c_str());
+  if (r.interrupted > 0 || g_stop.load()) {
+    std::fprintf(stderr, "interrupted: rerun the same command to finish the missing runs\n");
+    return 130;
+  }
+  return r.failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void addRunCommand(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run every cell x seed of an experiment file into results/<name>/ (resumable: "
+             "complete runs are skipped)");
+  cmd->add_option("file", o->file, "Experiment YAML file")->required();
+  cmd->add_option("-j,--jobs", o->jobs, "Runs at a time (default: number of cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--set", o->sets,
+                  "Override path=value (repeatable), e.g. --set train.episodes=50 --set seeds=3");
+  cmd->add_flag("--dry-run", o->dry_run, "Print the runs (id, status, seed, swept values)");
+  cmd->add_option("--out", o->out, "Folder that results/<name>/ goes into")
+      ->capture_default_str();
+  cmd->callback([o, &exit_code] { exit_code = runCommand(*o); });
+}
+
+}  // namespace spikegym::app

@@ -1,0 +1,519 @@
+#include "lab/experiment.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+#include "agents/agent.hpp"
+#include "agents/config.hpp"
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "envs/registry.hpp"
+
+namespace spikegym::lab {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kTopLevel = {"name", "include", "env", "agent",
+                                            "train", "seeds",   "sweep"};
+const std::vector<std::string> kTrainKeys = {"episodes", "eval_every", "eval_episodes",
+                                             "checkpoint"};
+const std::vector<std::string> kShorthands = {"range", "linspace", "logspace"};
+
+std::string where(const std::string& file, const YAML::Mark& mark) {
+  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+/// A node of the sweep or seeds section, kept with the file it came from.
+struct Located {
+  YAML::Node node;
+  std::string file;
+};
+
+struct Loaded {
+  FlatConfig flat;
+  std::optional<Located> sweep;
+  std::optional<Located> seeds;
+};
+
+void flatten(const YAML::Node& node, const std::string& path, const std::string& file,
+             FlatConfig& flat) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      for (const auto& kv : node) {
+        const std::string key = kv.first.as<std::string>();
+        flatten(kv.second, path + "." + key, file, flat);
+      }
+      break;
+    case YAML::NodeType::Scalar:
+      flat[path] = {node.Scalar(), where(file, node.Mark())};
+      break;
+    case YAML::NodeType::Null:
+      flat.erase(path);
+      break;
+    case YAML::NodeType::Sequence:
+      throw UserError(where(file, node.Mark()) + ": " + path +
+                      ": expected a single value or a map; lists of values belong under "
+                      "sweep.grid or sweep.zip");
+    case YAML::NodeType::Undefined:
+      break;
+  }
+}
+
+Loaded loadFile(const std::string& path, int depth) {
+  if (depth > 8) throw UserError(path + ": include nesting deeper than 8 (a cycle?)");
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw UserError(path + ": cannot open the experiment file");
+  } catch (const YAML::ParserException& e) {
+    throw UserError(where(path, e.mark) + ": YAML syntax error: " + e.msg);
+  }
+  if (!root.IsMap()) {
+    throw UserError(path + ":1:1: expected a map of sections (name, env, agent, train, seeds, "
+                    "sweep)");
+  }
+  Loaded out;
+  // include first, so that this file's values override the base's.
+  if (const YAML::Node inc = root["include"]) {
+    if (!inc.IsScalar()) throw UserError(where(path, inc.Mark()) + ": include: expected a path");
+    const fs::path base = fs::path(path).parent_path() / inc.Scalar();
+    out = loadFile(base.string(), depth + 1);
+  }
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    const std::string at = where(path, kv.first.Mark());
+    if (std::find(kTopLevel.begin(), kTopLevel.end(), key) == kTopLevel.end()) {
+      std::string list;
+      for (const auto& k : kTopLevel) list += (list.empty() ? "" : ", ") + k;
+      throw UserError(at + ": unknown section '" + key + "'" + didYouMean(key, kTopLevel) +
+                      "; expected one of: " + list);
+    }
+    if (key == "include") continue;
+    if (key == "sweep") {
+      out.sweep = Located{kv.second, path};
+    } else if (key == "seeds") {
+      out.seeds = Located{kv.second, path};
+    } else if (key == "name") {
+      flatten(kv.second, "name", path, out.flat);
+    } else {
+      if (!kv.second.IsMap() && !kv.second.IsNull()) {
+        throw UserError(at + ": " + key + ": expected a map of settings");
+      }
+      flatten(kv.second, key, path, out.flat);
+    }
+  }
+  return out;
+}
+
+std::string formatNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+double numberAt(const YAML::Node& n, const std::string& file, const std::string& what) {
+  double v = 0;
+  if (!n.IsScalar() || !agents::parseNumber(n.Scalar(), v)) {
+    throw UserError(where(file, n.Mark()) + ": " + what + ": expected a number");
+  }
+  return v;
+}
+
+/// A sweep list: a sequence of values (null allowed) or a shorthand map.
+std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node,
+                                                    const std::string& file,
+                                                    const std::string& path) {
+  std::vector<std::optional<std::string>> out;
+  const std::string at = where(file, node.Mark());
+  if (node.IsSequence()) {
+    for (const auto& v : node) {
+      if (v.IsNull()) {
+        out.push_back(std::nullopt);
+      } else if (v.IsScalar()) {
+        out.push_back(v.Scalar());
+      } else {
+        throw UserError(where(file, v.Mark()) + ": sweep " + path +
+                        ": expected single values in the list");
+      }
+    }
+  } else if (node.IsMap() && node.size() == 1) {
+    const std::string kind = node.begin()->first.as<std::string>();
+    const YAML::Node args = node.begin()->second;
+    if (std::find(kShorthands.begin(), kShorthands.end(), kind) == kShorthands.end()) {
+      throw UserError(at + ": sweep " + path + ": unknown shorthand '" + kind + "'" +
+                      didYouMean(kind, kShorthands) + "; expected range, linspace or logspace");
+    }
+    if (!args.IsSequence() || args.size() != 3) {
+      throw UserError(at + ": sweep " + path + ": " + kind + " takes [start, stop, " +
+                      (kind == "range" ? "step]" : "count]"));
+    }
+    const double a = numberAt(args[0], file, path), b = numberAt(args[1], file, path),
+                 c = numberAt(args[2], file, path);
+    if (kind == "range") {
+      if (c == 0 || (b - a) / c > 1e6) {
+        throw UserError(at + ": sweep " + path + ": range step must be non-zero, <= 1e6 values");
+      }
+      for (double v = a; c > 0 ? v < b - 1e-12 * std::abs(c) : v > b + 1e-12 * std::abs(c);
+           v += c) {
+        out.push_back(formatNumber(v));
+      }
+    } else {
+      const long n = std::lround(c);
+      if (n < 1 || n != c || n > 1000000) {
+        throw UserError(at + ": sweep " + path + ": " + kind + " count must be a whole number "
+                        ">= 1");
+      }
+      for (long i = 0; i < n; ++i) {
+        const double t = n == 1 ? a : a + (b - a) * static_cast<double>(i) / (n - 1);
+        out.push_back(formatNumber(kind == "linspace" ? t : std::pow(10.0, t)));
+      }
+    }
+  } else {
+    throw UserError(at + ": sweep " + path +
+                    ": expected a list of values or {range|linspace|logspace: [a, b, n]}");
+  }
+  if (out.empty()) throw UserError(at + ": sweep " + path + ": no values");
+  return out;
+}
+
+using Assignment = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+struct Dimension {
+  std::vector<Assignment> options;
+};
+
+void checkSweepPath(const std::string& path, const std::string& at) {
+  const std::string section = path.substr(0, path.find('.'));
+  if (path.find('.') == std::string::npos ||
+      (section != "env" && section != "agent" && section != "train")) {
+    throw UserError(at + ": sweep path '" + path +
+                    "': expected a dotted path into env, agent or train (e.g. "
+                    "agent.learning_rule)");
+  }
+}
+
+std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::string>& paths) {
+  std::vector<Dimension> dims;
+  const std::string& file = sweep.file;
+  if (sweep.node.IsNull()) return dims;
+  if (!sweep.node.IsMap()) {
+    throw UserError(where(file, sweep.node.Mark()) + ": sweep: expected a map with grid and/or zip");
+  }
+  for (const auto& kv : sweep.node) {
+    const std::string kind = kv.first.as<std::string>();
+    const std::string at = where(file, kv.first.Mark());
+    if (kind != "grid" && kind != "zip") {
+      throw UserError(at + ": unknown sweep kind '" + kind + "'" +
+                      didYouMean(kind, {"grid", "zip"}) + "; expected grid or zip");
+    }
+    if (!kv.second.IsMap()) throw UserError(at + ": sweep." + kind + ": expected a map of paths");
+    if (kind == "grid") {
+      for (const auto& entry : kv.second) {
+        const std::string path = entry.first.as<std::string>();
+        checkSweepPath(path, where(file, entry.first.Mark()));
+        paths.push_back(path);
+        Dimension d;
+        for (auto& v : sweepValues(entry.second, file, path)) d.options.push_back({{path, v}});
+        dims.push_back(std::move(d));
+      }
+    } else {
+      Dimension d;
+      std::size_t length = 0;
+      bool first = true;
+      for (const auto& entry : kv.second) {
+        const std::string path = entry.first.as<std::string>();
+        checkSweepPath(path, where(file, entry.first.Mark()));
+        paths.push_back(path);
+        const auto values = sweepValues(entry.second, file, path);
+        if (first) {
+          length = values.size();
+          d.options.resize(length);
+          first = false;
+        } else if (values.size() != length) {
+          throw UserError(where(file, entry.second.Mark()) + ": sweep.zip." + path + " has " +
+                          std::to_string(values.size()) + " values; every zip list needs " +
+                          std::to_string(length) + " (they advance together)");
+        }
+        for (std::size_t i = 0; i < length; ++i) d.options[i].push_back({path, values[i]});
+      }
+      if (!first) dims.push_back(std::move(d));
+    }
+  }
+  return dims;
+}
+
+std::vector<std::uint64_t> seedList(const std::optional<Located>& seeds) {
+  if (!seeds) return {1};
+  const YAML::Node& n = seeds->node;
+  const std::string at = where(seeds->file, n.Mark());
+  std::vector<std::uint64_t> out;
+  auto parseSeed = [&](const YAML::Node& v) {
+    double x = 0;
+    if (!v.IsScalar() || !agents::parseNumber(v.Scalar(), x) || x < 0 || x != std::floor(x) ||
+        x > 9.0e15) {
+      throw UserError(where(seeds->file, v.Mark()) + ": seeds: expected whole numbers >= 0");
+    }
+    return static_cast<std::uint64_t>(x);
+  };
+  if (n.IsScalar()) {
+    const std::uint64_t count = parseSeed(n);
+    if (count < 1 || count > 100000) throw UserError(at + ": seeds: a count from 1 to 100000");
+    for (std::uint64_t s = 1; s <= count; ++s) out.push_back(s);
+  } else if (n.IsSequence() && n.size() > 0) {
+    for (const auto& v : n) out.push_back(parseSeed(v));
+  } else {
+    throw UserError(at + ": seeds: expected a count (e.g. 10) or a list of seeds (e.g. [1, 2])");
+  }
+  return out;
+}
+
+const Entry& required(const FlatConfig& c, const std::string& key, const std::string& file) {
+  auto it = c.find(key);
+  if (it == c.end()) throw UserError(file + ": missing " + key);
+  return it->second;
+}
+
+long integerSetting(const FlatConfig& c, const std::string& key, long fallback, long min) {
+  auto it = c.find(key);
+  if (it == c.end()) return fallback;
+  double v = 0;
+  if (!agents::parseNumber(it->second.text, v) || v != std::floor(v) || v < min || v > 1e12) {
+    throw UserError(it->second.where + ": " + key + " = '" + it->second.text +
+                    "': expected a whole number >= " + std::to_string(min));
+  }
+  return static_cast<long>(v);
+}
+
+/// Checks the env, train and agent settings of one resolved configuration and builds its spec.
+RunSpec buildRun(const FlatConfig& config, const std::string& file) {
+  RunSpec run;
+  run.config = config;
+  for (const auto& [key, entry] : config) {
+    if (key.rfind("env.", 0) == 0 && key != "env.id") {
+      throw UserError(entry.where + ": " + key + ": unknown env setting; env takes only id "
+                      "(no registered env has parameters yet)");
+    }
+    if (key.rfind("train.", 0) == 0) {
+      const std::string k = key.substr(6);
+      if (std::find(kTrainKeys.begin(), kTrainKeys.end(), k) == kTrainKeys.end()) {
+        throw UserError(entry.where + ": unknown setting '" + key + "'" +
+                        didYouMean(k, kTrainKeys) + "; train takes episodes, eval_every, "
+                        "eval_episodes, checkpoint");
+      }
+    }
+  }
+  const Entry& env_id = required(config, "env.id", file);
+  try {
+    envs::envSpec(env_id.text);
+  } catch (const UserError& e) {
+    throw UserError(env_id.where + ": env.id: " + e.what());
+  }
+  run.train.env_id = env_id.text;
+  const Entry& type = required(config, "agent.type", file);
+  const agents::AgentInfo* info = nullptr;
+  try {
+    info = &agents::agentInfo(type.text);
+  } catch (const UserError& e) {
+    throw UserError(type.where + ": agent.type: " + e.what());
+  }
+  run.train.agent_type = type.text;
+  std::vector<std::string> names;
+  for (const auto& p : info->params) names.push_back(p.name);
+  for (const auto& [key, entry] : config) {
+    if (key.rfind("agent.", 0) != 0 || key == "agent.type") continue;
+    const std::string k = key.substr(6);
+    bool known = std::find(names.begin(), names.end(), k) != names.end();
+    for (const auto& prefix : info->pass_through) known = known || k.rfind(prefix, 0) == 0;
+    if (!known) {
+      throw UserError(entry.where + ": unknown setting '" + key + "' for agent '" + type.text +
+                      "'" + didYouMean(k, names) + " (see `spikegym list agents`)");
+    }
+    run.train.agent_params[k] = entry.text;
+  }
+  run.train.episodes = integerSetting(config, "train.episodes", 100, 1);
+  run.eval_every = integerSetting(config, "train.eval_every", 0, 0);
+  run.eval_episodes = integerSetting(config, "train.eval_episodes", 10, 0);
+  if (auto it = config.find("train.checkpoint"); it != config.end()) {
+    if (it->second.text != "true" && it->second.text != "false") {
+      throw UserError(it->second.where + ": train.checkpoint = '" + it->second.text +
+                      "': expected true or false");
+    }
+    run.checkpoint = it->second.text == "true";
+  }
+  return run;
+}
+
+/// Builds the run's env and agent once, so that every parameter is checked before anything
+/// runs; an error is placed at the key it names, if it names one.
+void checkBuilds(const RunSpec& run) {
+  auto env = envs::make(run.train.env_id, 0);
+  try {
+    agents::makeAgent(run.train.agent_type, env->observationSpace(), env->actionSpace(),
+                      run.train.agent_params, 0);
+  } catch (const UserError& e) {
+    const std::string message = e.what();
+    // Longest keys first, so that rule.tau_c_ms is found before a shorter key it contains.
+    std::vector<std::string> keys;
+    for (const auto& [key, entry] : run.config) {
+      if (key.rfind("agent.", 0) == 0) keys.push_back(key);
+    }
+    std::sort(keys.begin(), keys.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    for (const auto& key : keys) {
+      const std::string tail = key.substr(key.rfind('.') + 1);
+      if (message.find("'" + key.substr(6) + "'") != std::string::npos ||
+          message.find("'" + tail + "'") != std::string::npos ||
+          message.find("'" + run.config.at(key).text + "'") != std::string::npos) {
+        throw UserError(run.config.at(key).where + ": " + key + ": " + message);
+      }
+    }
+    throw UserError(run.config.at("agent.type").where + ": agent: " + message);
+  }
+}
+
+std::string runId(const FlatConfig& config, std::uint64_t seed) {
+  std::string canonical;
+  for (const auto& [key, entry] : config) {
+    if (key == "name") continue;  // renaming an experiment keeps its runs
+    canonical += key + "=" + entry.text + "\n";
+  }
+  canonical += "seed=" + std::to_string(seed) + "\n";
+  std::uint64_t h = hashName(canonical);
+  h = splitMix64(h);  // FNV-1a alone changes little for a change in the last characters
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace
+
+Experiment loadExperiment(const std::string& path, const std::vector<std::string>& overrides) {
+  Loaded loaded = loadFile(path, 0);
+  Experiment exp;
+  exp.file = path;
+  // --set path=value: applied last, over the file and the sweep.
+  FlatConfig sets;
+  for (const auto& kv : overrides) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UserError("--set '" + kv + "': expected path=value, e.g. --set train.episodes=50");
+    }
+    const std::string key = kv.substr(0, eq);
+    const std::string section = key.substr(0, key.find('.'));
+    if (key == "seeds") {
+      loaded.seeds = Located{YAML::Load(kv.substr(eq + 1)), "--set seeds"};
+      continue;
+    }
+    if (std::find(kTopLevel.begin(), kTopLevel.end(), section) == kTopLevel.end() ||
+        section == "sweep" || section == "include") {
+      throw UserError("--set '" + kv + "': unknown path '" + key + "'" +
+                      didYouMean(section, kTopLevel) +
+                      "; expected name, seeds, or a path into env, agent or train");
+    }
+    sets[key] = {kv.substr(eq + 1), "--set " + key};
+  }
+  if (sets.count("name")) loaded.flat["name"] = sets["name"];
+  const auto name_it = loaded.flat.find("name");
+  if (name_it == loaded.flat.end() || name_it->second.text.empty()) {
+    throw UserError(path + ": missing name (results go to results/<name>/)");
+  }
+  exp.name = name_it->second.text;
+  if (exp.name.find_first_of("/\\ ") != std::string::npos || exp.name == "." || exp.name == "..") {
+    throw UserError(name_it->second.where + ": name '" + exp.name +
+                    "': expected a folder name without slashes or spaces");
+  }
+  std::vector<Dimension> dims;
+  if (loaded.sweep) dims = sweepDimensions(*loaded.sweep, exp.swept_paths);
+  const std::vector<std::uint64_t> seeds = seedList(loaded.seeds);
+
+  // Cartesian product of the dimensions (the first varies slowest).
+  std::vector<Assignment> cells = {{}};
+  for (const auto& d : dims) {
+    std::vector<Assignment> next;
+    for (const auto& cell : cells) {
+      for (const auto& option : d.options) {
+        Assignment a = cell;
+        a.insert(a.end(), option.begin(), option.end());
+        next.push_back(std::move(a));
+      }
+    }
+    cells = std::move(next);
+  }
+  if (cells.size() * seeds.size() > 1000000) throw UserError(path + ": more than 1e6 runs");
+  for (const auto& cell : cells) {
+    FlatConfig config = loaded.flat;
+    const std::string sweep_where = loaded.sweep ? loaded.sweep->file + " (sweep)" : path;
+    for (const auto& [key, value] : cell) {
+      if (value) {
+        config[key] = {*value, sweep_where + " " + key};
+      } else {
+        config.erase(key);
+      }
+    }
+    for (const auto& [key, entry] : sets) config[key] = entry;
+    RunSpec base = buildRun(config, path);
+    checkBuilds(base);
+    for (const auto& [key, value] : cell) {
+      base.swept.push_back({key, value ? *value : ""});
+    }
+    for (std::uint64_t seed : seeds) {
+      RunSpec run = base;
+      run.seed = seed;
+      run.train.seed = seed;
+      run.run_id = runId(run.config, seed);
+      exp.runs.push_back(std::move(run));
+    }
+  }
+  return exp;
+}
+
+namespace {
+
+/// The dotted paths as a tree, for nested YAML output.
+struct Tree {
+  std::map<std::string, Tree> children;
+  std::optional<std::string> value;
+};
+
+void emitTree(YAML::Emitter& out, const Tree& tree) {
+  out << YAML::BeginMap;
+  for (const auto& [key, child] : tree.children) {
+    out << YAML::Key << key << YAML::Value;
+    if (child.value) {
+      out << *child.value;
+    } else {
+      emitTree(out, child);
+    }
+  }
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string configYaml(const RunSpec& run) {
+  Tree root;
+  for (const auto& [key, entry] : run.config) {
+    Tree* node = &root;
+    std::size_t start = 0, dot;
+    while ((dot = key.find('.', start)) != std::string::npos) {
+      node = &node->children[key.substr(start, dot - start)];
+      start = dot + 1;
+    }
+    node->children[key.substr(start)].value = entry.text;
+  }
+  root.children["seed"].value = std::to_string(run.seed);
+  root.children["run_id"].value = run.run_id;
+  YAML::Emitter out;
+  emitTree(out, root);
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace spikegym::lab
