@@ -17,7 +17,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/spikegym rollout --env CartPole-v1 --policy random --seed 0 --episodes 5 --summary
+	$(BUILD)/spikegym run experiments/quickstart.yaml
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

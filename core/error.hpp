@@ -46,12 +46,15 @@ inline std::size_t editDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-/// " (did you mean 'x'?)" for the closest candidate within a third of the word's length, else "".
+/// " (did you mean 'x'?)" for the closest candidate (edit distance under a third of the word's
+/// length plus 2, or a name the word starts), else "".
 inline std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_distance = word.size() / 3 + 2;
   for (const auto& c : candidates) {
-    const std::size_t d = editDistance(word, c);
+    std::size_t d = editDistance(word, c);
+    // A word that is the start of a name ("tau_c" for "tau_c_ms") is a near miss too.
+    if (word.size() >= 3 && c.rfind(word, 0) == 0) d = std::min<std::size_t>(d, 1);
     if (d < best_distance) {
       best_distance = d;
       best = c;

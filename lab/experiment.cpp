@@ -293,9 +293,8 @@ long integerSetting(const FlatConfig& c, const std::string& key, long fallback, 
 }
 
 /// Checks the env, train and agent settings of one resolved configuration and builds its spec.
-RunSpec buildRun(const FlatConfig& config, const std::string& file) {
+RunSpec buildRun(FlatConfig config, const std::string& file) {
   RunSpec run;
-  run.config = config;
   for (const auto& [key, entry] : config) {
     if (key.rfind("env.", 0) == 0 && key != "env.id") {
       throw UserError(entry.where + ": " + key + ": unknown env setting; env takes only id "
@@ -325,6 +324,14 @@ RunSpec buildRun(const FlatConfig& config, const std::string& file) {
     throw UserError(type.where + ": agent.type: " + e.what());
   }
   run.train.agent_type = type.text;
+  // Resolve fully: the agent's and train's defaults join the config (and so the run id: a
+  // changed default is a different experiment).
+  for (const auto& p : info->params) config.emplace("agent." + p.name, Entry{p.default_value, "default"});
+  config.emplace("train.episodes", Entry{"100", "default"});
+  config.emplace("train.eval_every", Entry{"0", "default"});
+  config.emplace("train.eval_episodes", Entry{"10", "default"});
+  config.emplace("train.checkpoint", Entry{"true", "default"});
+  run.config = config;
   std::vector<std::string> names;
   for (const auto& p : info->params) names.push_back(p.name);
   for (const auto& [key, entry] : config) {
@@ -367,12 +374,16 @@ void checkBuilds(const RunSpec& run) {
     }
     std::sort(keys.begin(), keys.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    for (const auto& key : keys) {
-      const std::string tail = key.substr(key.rfind('.') + 1);
-      if (message.find("'" + key.substr(6) + "'") != std::string::npos ||
-          message.find("'" + tail + "'") != std::string::npos ||
-          message.find("'" + run.config.at(key).text + "'") != std::string::npos) {
-        throw UserError(run.config.at(key).where + ": " + key + ": " + message);
+    // First the keys the message names, then the values it quotes; defaults have no place.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const auto& key : keys) {
+        const Entry& entry = run.config.at(key);
+        if (entry.where == "default") continue;
+        const std::string tail = key.substr(key.rfind('.') + 1);
+        const bool named = pass == 0 ? message.find("'" + key.substr(6) + "'") != std::string::npos ||
+                                           message.find("'" + tail + "'") != std::string::npos
+                                     : message.find("'" + entry.text + "'") != std::string::npos;
+        if (named) throw UserError(entry.where + ": " + key + ": " + message);
       }
     }
     throw UserError(run.config.at("agent.type").where + ": agent: " + message);

@@ -1,0 +1,398 @@
+// lab/: experiment files (expansion, include, overrides, bad input), the sweep runner (results
+// on disk, resume, failures, -j invariance) and the run command (kill -9, Ctrl-C).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "core/error.hpp"
+#include "lab/experiment.hpp"
+#include "lab/runner.hpp"
+#include "tests/cli_support.hpp"
+
+using namespace spikegym;
+using namespace spikegym::lab;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string write(const fs::path& dir, const std::string& name, const std::string& text) {
+  const fs::path p = dir / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+/// The file without its wall_s column (the only column allowed to differ between runs).
+std::string withoutWallClock(const std::string& csv) {
+  std::istringstream is(csv);
+  std::string line, out;
+  while (std::getline(is, line)) {
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    std::string field;
+    while (std::getline(ls, field, ',')) f.push_back(field);
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (i != 5) out += f[i] + ",";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+/// Every episodes.csv under results/<name>/, by run id, wall clock removed.
+std::map<std::string, std::string> allEpisodes(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& d : fs::directory_iterator(root)) {
+    if (!d.is_directory()) continue;
+    out[d.path().filename().string()] =
+        withoutWallClock(testing::readFile(d.path() / "episodes.csv"));
+  }
+  return out;
+}
+
+const char* kTiny = R"(name: tiny
+env: {id: CartPole-v1}
+agent: {type: snn, output_size: 8}
+train: {episodes: 4}
+seeds: 2
+sweep:
+  grid:
+    agent.learning_rule: [rstdp, mstdp]
+)";
+
+}  // namespace
+
+TEST_CASE("sweeps expand grid x zip x seeds with stable, distinct run ids", "[lab][sweep]") {
+  const auto dir = testing::scratchDir("sweep");
+  const std::string file = write(dir, "e.yaml", R"(name: e
+env: {id: CartPole-v1}
+agent: {type: snn}
+train: {episodes: 5}
+seeds: [3, 4]
+sweep:
+  grid:
+    agent.gamma: {linspace: [0.9, 0.99, 3]}
+    agent.cells_per_dim: {range: [6, 10, 2]}
+  zip:
+    agent.type: [snn, reinforce]
+    agent.learning_rule: [rstdp, null]
+)");
+  const Experiment exp = loadExperiment(file, {});
+  REQUIRE(exp.runs.size() == 3 * 2 * 2 * 2);
+  CHECK(exp.swept_paths == std::vector<std::string>{"agent.gamma", "agent.cells_per_dim",
+                                                    "agent.type", "agent.learning_rule"});
+  std::set<std::string> ids;
+  for (const auto& run : exp.runs) ids.insert(run.run_id);
+  CHECK(ids.size() == exp.runs.size());
+  // First dimension slowest, seeds innermost.
+  CHECK(exp.runs[0].swept[0].second == "0.9");
+  CHECK(exp.runs[0].swept[1].second == "6");
+  CHECK(exp.runs[8].swept[0].second == "0.945");
+  CHECK(exp.runs[23].swept[0].second == "0.99");
+  CHECK(exp.runs[0].seed == 3);
+  CHECK(exp.runs[1].seed == 4);
+  for (const auto& run : exp.runs) {
+    if (run.train.agent_type == "reinforce") {
+      CHECK(run.config.count("agent.learning_rule") == 0);  // null removed the key
+    } else {
+      CHECK(run.train.agent_params.at("learning_rule") == "rstdp");
+    }
+  }
+  // Ids are stable across loads and do not depend on the experiment's name.
+  CHECK(loadExperiment(file, {}).runs[5].run_id == exp.runs[5].run_id);
+  CHECK(loadExperiment(file, {"name=renamed"}).runs[5].run_id == exp.runs[5].run_id);
+  CHECK(loadExperiment(file, {"train.episodes=6"}).runs[5].run_id != exp.runs[5].run_id);
+}
+
+TEST_CASE("logspace and range shorthands", "[lab][sweep]") {
+  const auto dir = testing::scratchDir("shorthand");
+  const std::string file = write(dir, "e.yaml", R"(name: e
+env: {id: CartPole-v1}
+agent: {type: reinforce}
+sweep:
+  grid:
+    agent.lr_policy: {logspace: [-3, -1, 3]}
+    train.episodes: {range: [1, 7, 3]}
+)");
+  const Experiment exp = loadExperiment(file, {});
+  REQUIRE(exp.runs.size() == 6);
+  std::vector<std::string> lr, episodes;
+  for (const auto& run : exp.runs) {
+    lr.push_back(run.swept[0].second);
+    episodes.push_back(run.swept[1].second);
+  }
+  CHECK(lr == std::vector<std::string>{"0.001", "0.001", "0.01", "0.01", "0.1", "0.1"});
+  CHECK(episodes == std::vector<std::string>{"1", "4", "1", "4", "1", "4"});
+  CHECK(exp.runs[1].train.episodes == 4);
+}
+
+TEST_CASE("include supplies defaults; the file, then --set, override them", "[lab][include]") {
+  const auto dir = testing::scratchDir("include");
+  write(dir, "base.yaml", R"(name: base
+env: {id: CartPole-v1}
+agent: {type: snn, output_size: 8, cells_per_dim: 6}
+train: {episodes: 50}
+seeds: 4
+)");
+  const std::string file = write(dir, "child.yaml", R"(include: base.yaml
+name: child
+agent: {cells_per_dim: 10}
+)");
+  Experiment exp = loadExperiment(file, {});
+  REQUIRE(exp.runs.size() == 4);  // seeds from the base
+  CHECK(exp.name == "child");
+  CHECK(exp.runs[0].train.agent_params.at("output_size") == "8");     // from the base
+  CHECK(exp.runs[0].train.agent_params.at("cells_per_dim") == "10");  // the file wins
+  CHECK(exp.runs[0].train.episodes == 50);
+  exp = loadExperiment(file, {"agent.cells_per_dim=12", "seeds=2", "train.episodes=7"});
+  REQUIRE(exp.runs.size() == 2);
+  CHECK(exp.runs[0].train.agent_params.at("cells_per_dim") == "12");
+  CHECK(exp.runs[0].train.episodes == 7);
+  CHECK_THROWS_WITH(loadExperiment(file, {"agnet.x=1"}), Catch::Contains("did you mean 'agent'"));
+  CHECK_THROWS_WITH(loadExperiment(file, {"train.episodes"}), Catch::Contains("path=value"));
+}
+
+TEST_CASE("bad experiment files: one clear message with file, line and key", "[lab][bad]") {
+  const fs::path corpus = fs::path(SPIKEGYM_SOURCE_DIR) / "tests" / "bad_experiments";
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(corpus)) {
+    const std::string path = entry.path().string();
+    std::ifstream in(path);
+    std::string first, second;
+    std::getline(in, first);
+    std::getline(in, second);
+    REQUIRE(first.rfind("# expect: ", 0) == 0);
+    const std::string expect = first.substr(10);
+    DYNAMIC_SECTION(entry.path().filename().string()) {
+      try {
+        loadExperiment(path, {});
+        FAIL("no error for " << path);
+      } catch (const UserError& e) {
+        const std::string message = e.what();
+        INFO(message);
+        CHECK_THAT(message, Catch::Contains(expect));
+        CHECK_THAT(message, Catch::StartsWith(path));
+        if (second.rfind("# line: ", 0) == 0) {
+          CHECK_THAT(message, Catch::StartsWith(path + ":" + second.substr(8) + ":"));
+        }
+        CHECK(message.find('\n') == std::string::npos);
+      }
+    }
+    ++files;
+  }
+  CHECK(files >= 15);
+}
+
+TEST_CASE("a sweep writes manifest, config, episodes, run.json and checkpoints; reruns skip "
+          "complete runs",
+          "[lab][runner]") {
+  const auto dir = testing::scratchDir("runner");
+  const std::string file = write(dir, "tiny.yaml", kTiny);
+  const Experiment exp = loadExperiment(file, {});
+  SweepOptions options;
+  options.out_dir = (dir / "results").string();
+  options.jobs = 2;
+  std::atomic<bool> stop{false};
+  SweepResult r = runSweep(exp, options, stop);
+  CHECK(r.complete == 4);
+  CHECK(r.failed == 0);
+  const fs::path root = dir / "results" / "tiny";
+  const std::string manifest = testing::readFile(root / "manifest.csv");
+  CHECK_THAT(manifest, Catch::StartsWith("run_id,status,seed,agent.learning_rule\n"));
+  CHECK_THAT(manifest, Catch::Contains(exp.runs[3].run_id + ",complete,2,mstdp"));
+  for (const auto& run : exp.runs) {
+    const fs::path d = root / run.run_id;
+    CHECK(fs::exists(d / "config.yaml"));
+    CHECK(fs::exists(d / "agent.ckpt"));
+    CHECK(recordedStatus(d.string()) == "complete");
+    const std::string csv = testing::readFile(d / "episodes.csv");
+    CHECK_THAT(csv, Catch::StartsWith("run_id,seed,episode,return,length,wall_s,truncated,"));
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 5);
+    CHECK_THAT(testing::readFile(d / "config.yaml"), Catch::Contains("learning_rule: " +
+                                                                     run.swept[0].second));
+  }
+  // Rerun: nothing to do. Remove one run's record: exactly that one runs again.
+  r = runSweep(exp, options, stop);
+  CHECK(r.skipped == 4);
+  CHECK(r.complete == 0);
+  fs::remove(root / exp.runs[2].run_id / "run.json");
+  r = runSweep(exp, options, stop);
+  CHECK(r.skipped == 3);
+  CHECK(r.complete == 1);
+}
+
+TEST_CASE("results are identical at -j 1 and -j 2 (wall clock aside)", "[lab][determinism]") {
+  const auto dir = testing::scratchDir("jobs");
+  const std::string file = write(dir, "tiny.yaml", kTiny);
+  const Experiment exp = loadExperiment(file, {"train.eval_every=2", "train.eval_episodes=1"});
+  std::atomic<bool> stop{false};
+  SweepOptions one, two;
+  one.out_dir = (dir / "j1").string();
+  one.jobs = 1;
+  two.out_dir = (dir / "j2").string();
+  two.jobs = 2;
+  runSweep(exp, one, stop);
+  runSweep(exp, two, stop);
+  const auto a = allEpisodes(dir / "j1" / "tiny"), b = allEpisodes(dir / "j2" / "tiny");
+  CHECK(a.size() == 4);
+  CHECK(a == b);
+  CHECK(testing::readFile(dir / "j1" / "tiny" / "manifest.csv") ==
+        testing::readFile(dir / "j2" / "tiny" / "manifest.csv"));
+  // Evaluation episodes are flagged: 4 training + 2 blocks of 1 evaluation episode.
+  const std::string csv = a.begin()->second;
+  CHECK_THAT(csv, Catch::Contains(",eval,"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 7);
+}
+
+TEST_CASE("a run that fails is recorded; the sweep goes on and reports it", "[lab][runner]") {
+  const auto dir = testing::scratchDir("fail");
+  const std::string file = write(dir, "tiny.yaml", kTiny);
+  const Experiment exp = loadExperiment(file, {});
+  const fs::path root = dir / "results" / "tiny";
+  fs::create_directories(root);
+  std::ofstream(root / exp.runs[1].run_id) << "a file where the run's folder must go";
+  SweepOptions options;
+  options.out_dir = (dir / "results").string();
+  std::atomic<bool> stop{false};
+  const SweepResult r = runSweep(exp, options, stop);
+  CHECK(r.failed == 1);
+  CHECK(r.complete == 3);
+  REQUIRE(r.failures.size() == 1);
+  CHECK_THAT(r.failures[0], Catch::StartsWith(exp.runs[1].run_id));
+  CHECK_THAT(testing::readFile(root / "manifest.csv"),
+             Catch::Contains(exp.runs[1].run_id + ",failed"));
+  // The command exits 1 and names the failure.
+  const auto cmd = testing::runSpikegym("run " + file + " --out " + (dir / "results").string());
+  CHECK(cmd.exit_code == 1);
+  CHECK_THAT(cmd.err, Catch::Contains("failed: " + exp.runs[1].run_id));
+}
+
+TEST_CASE("spikegym run: bad input exits 2 with one line and writes nothing", "[lab][cli]") {
+  const auto dir = testing::scratchDir("badcli");
+  const fs::path corpus = fs::path(SPIKEGYM_SOURCE_DIR) / "tests" / "bad_experiments";
+  const auto r = testing::runSpikegym("run " + (corpus / "unknown_agent_key.yaml").string() +
+                                      " --out " + (dir / "results").string());
+  CHECK(r.exit_code == 2);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK_THAT(r.err, Catch::Contains("did you mean 'learning_rule'"));
+  CHECK_FALSE(fs::exists(dir / "results"));
+  const auto missing = testing::runSpikegym("run " + (dir / "nope.yaml").string());
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("cannot open"));
+}
+
+TEST_CASE("spikegym run --dry-run lists the runs and writes nothing", "[lab][cli]") {
+  const auto dir = testing::scratchDir("dry");
+  const std::string file = write(dir, "tiny.yaml", kTiny);
+  const auto r = testing::runSpikegym("run " + file + " --dry-run --out " +
+                                      (dir / "results").string());
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("4 runs of 'tiny'"));
+  CHECK_THAT(r.out, Catch::Contains("run_id,status,seed,agent.learning_rule"));
+  CHECK_THAT(r.out, Catch::Contains(",would run,2,mstdp"));
+  CHECK_FALSE(fs::exists(dir / "results"));
+}
+
+namespace {
+
+/// Starts `spikegym ARGS` in the background; returns its pid.
+pid_t spawnSpikegym(const std::vector<std::string>& args, const fs::path& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::FILE* f = std::fopen(log.c_str(), "w");
+    dup2(fileno(f), STDOUT_FILENO);
+    dup2(fileno(f), STDERR_FILENO);
+    std::vector<char*> argv = {const_cast<char*>(SPIKEGYM_BIN)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(SPIKEGYM_BIN, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+/// Waits until at least `n` runs under `root` are complete (or 60 s pass).
+void waitForComplete(const fs::path& root, int n) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < until) {
+    int complete = 0;
+    if (fs::exists(root)) {
+      for (const auto& d : fs::directory_iterator(root)) {
+        complete += d.is_directory() && recordedStatus(d.path().string()) == "complete";
+      }
+    }
+    if (complete >= n) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+const char* kKillable = R"(name: killable
+env: {id: CartPole-v1}
+agent: {type: snn}
+train: {episodes: 120}
+seeds: 3
+sweep:
+  grid:
+    agent.learning_rule: [rstdp, mstdpet]
+)";
+
+}  // namespace
+
+TEST_CASE("kill -9 part way, rerun: the results equal an uninterrupted sweep's",
+          "[lab][resume]") {
+  const auto dir = testing::scratchDir("kill");
+  const std::string file = write(dir, "k.yaml", kKillable);
+  const fs::path killed = dir / "killed", clean = dir / "clean";
+  const pid_t pid = spawnSpikegym({"run", file, "-j", "1", "--out", killed.string()},
+                                  dir / "log1");
+  waitForComplete(killed / "killable", 2);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  int complete = 0, total = 0;
+  for (const auto& d : fs::directory_iterator(killed / "killable")) {
+    if (!d.is_directory()) continue;
+    ++total;
+    const bool done = recordedStatus(d.path().string()) == "complete";
+    complete += done;
+    // A run that was cut off has no episodes.csv that could pass for a finished one.
+    if (!done) CHECK_FALSE(fs::exists(d.path() / "episodes.csv"));
+  }
+  INFO("complete when killed: " << complete << " of " << total << " started");
+  CHECK(complete >= 2);
+  const auto rerun = testing::runSpikegym("run " + file + " -j 2 --out " + killed.string());
+  CHECK(rerun.exit_code == 0);
+  CHECK_THAT(rerun.out, Catch::Contains(std::to_string(complete) + " complete before"));
+  REQUIRE(testing::runSpikegym("run " + file + " -j 2 --out " + clean.string()).exit_code == 0);
+  const auto a = allEpisodes(killed / "killable"), b = allEpisodes(clean / "killable");
+  CHECK(a.size() == 6);
+  CHECK(a == b);
+}
+
+TEST_CASE("Ctrl-C marks runs in flight interrupted; the rerun finishes them", "[lab][resume]") {
+  const auto dir = testing::scratchDir("sigint");
+  const std::string file = write(dir, "k.yaml", kKillable);
+  const fs::path out = dir / "out";
+  const pid_t pid = spawnSpikegym({"run", file, "-j", "1", "--out", out.string()}, dir / "log");
+  waitForComplete(out / "killable", 1);
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  std::set<std::string> statuses;
+  for (const auto& d : fs::directory_iterator(out / "killable")) {
+    if (d.is_directory()) statuses.insert(recordedStatus(d.path().string()));
+  }
+  CHECK(statuses.count("running") == 0);  // nothing left looking like it is still going
+  const auto rerun = testing::runSpikegym("run " + file + " --out " + out.string());
+  CHECK(rerun.exit_code == 0);
+  CHECK_THAT(testing::readFile(out / "killable" / "manifest.csv"),
+             !Catch::Contains("interrupted"));
+}
