@@ -60,8 +60,8 @@ struct AgentInfo {
   /// Key prefixes passed through to units the agent owns (snn: "rule.", "neuron.").
   std::vector<std::string> pass_through = {};
   std::function<std::unique_ptr<Agent>(const envs::Space& observation_space,
-                                       const envs::Space& action_space,
-                                       const ConfigValues& params, std::uint64_t seed)>
+                                       const envs::Space& action_space, const ConfigValues& params,
+                                       std::uint64_t seed)>
       factory;
 };
 

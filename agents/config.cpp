@@ -25,8 +25,7 @@ Config::Config(const std::vector<ParamSpec>& specs, const ConfigValues& given,
     if (passes) {
       double v;
       if (!parseNumber(value, v)) {
-        throw UserError(context + ": parameter '" + key + "' = '" + value +
-                        "': expected a number");
+        throw UserError(context + ": parameter '" + key + "' = '" + value + "': expected a number");
       }
       values_[key] = value;
       continue;
@@ -57,8 +56,8 @@ Config::Config(const std::vector<ParamSpec>& specs, const ConfigValues& given,
         }
         if (v < s.min || v > s.max) {
           std::ostringstream os;
-          os << where << ": out of range; expected " << s.min << " <= " << s.name
-             << " <= " << s.max << " (" << s.doc << ")";
+          os << where << ": out of range; expected " << s.min << " <= " << s.name << " <= " << s.max
+             << " (" << s.doc << ")";
           throw UserError(os.str());
         }
         break;
@@ -88,7 +87,9 @@ double Config::number(const std::string& key) const {
   return v;
 }
 
-long Config::integer(const std::string& key) const { return std::lround(number(key)); }
+long Config::integer(const std::string& key) const {
+  return std::lround(number(key));
+}
 
 const std::string& Config::text(const std::string& key) const {
   auto it = values_.find(key);

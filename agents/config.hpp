@@ -16,10 +16,10 @@ struct ParamSpec {
   std::string name;
   std::string default_value;  ///< as text
   Kind kind = Kind::kNumber;
-  double min = -1e300;        ///< numbers and integers: inclusive range
+  double min = -1e300;  ///< numbers and integers: inclusive range
   double max = 1e300;
   std::vector<std::string> choices;  ///< kChoice
-  std::string doc;            ///< meaning with unit, one line
+  std::string doc;                   ///< meaning with unit, one line
 };
 
 /// Text values by key, as the user gave them.

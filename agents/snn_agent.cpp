@@ -52,8 +52,8 @@ snn::ParamValues agentRuleDefaults(const std::string& rule) {
       if (rule == "mstdpet") {
         return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"eta", 0.2}, {"w_min", 0.0}, {"w_max", 8.0}};
       }
-      return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"tau_c_ms", 200.0}, {"eta", 0.2},
-              {"w_min", 0.0}, {"w_max", 8.0}};
+      return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"tau_c_ms", 200.0},
+              {"eta", 0.2},    {"w_min", 0.0},   {"w_max", 8.0}};
     case snn::RuleKind::kMstdp:
       return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"eta", 0.001}, {"w_min", 0.0}, {"w_max", 8.0}};
     case snn::RuleKind::kStdp:
@@ -70,14 +70,29 @@ snn::ParamValues agentRuleDefaults(const std::string& rule) {
 // Defaults: tuned for CartPole-v1 (BENCHMARKS.md has the runs behind each choice).
 const std::vector<ParamSpec>& SnnAgent::params() {
   static const std::vector<ParamSpec> specs = {
-      {"encoder", "population", Kind::kChoice, 0, 0, {"population", "current", "rate"},
+      {"encoder",
+       "population",
+       Kind::kChoice,
+       0,
+       0,
+       {"population", "current", "rate"},
        "observation coding: Gaussian receptive fields as Poisson rates or currents, or rate"},
       {"cells_per_dim", "12", Kind::kInteger, 2, 1000, {}, "receptive fields per observation dim"},
       {"rf_width", "1.0", Kind::kNumber, 0.05, 10, {}, "[cell spacings] receptive field sigma"},
-      {"obs_range", "auto", Kind::kText, 0, 0, {},
+      {"obs_range",
+       "auto",
+       Kind::kText,
+       0,
+       0,
+       {},
        "half-widths per dim, e.g. 2.4,3,0.21,3.5; auto: half of finite Box bounds, else 3"},
       {"max_rate_hz", "200", Kind::kNumber, 0, 1000, {}, "[Hz] input rate at full activity"},
-      {"input_current", "30", Kind::kNumber, 0, 1000, {},
+      {"input_current",
+       "30",
+       Kind::kNumber,
+       0,
+       1000,
+       {},
        "[mV] current at full activity (encoder=current)"},
       {"hidden", "0", Kind::kInteger, 0, 100000, {}, "hidden LIF neurons (0: none)"},
       {"hidden_p", "0.2", Kind::kNumber, 0, 1, {}, "input->hidden connection probability"},
@@ -87,36 +102,73 @@ const std::vector<ParamSpec>& SnnAgent::params() {
       {"learning_rule", "rstdp", Kind::kText, 0, 0, {}, "plasticity rule (see list rules)"},
       {"w_init_min", "2", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: min"},
       {"w_init_max", "4", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: max"},
-      {"wta_inhibition", "2", Kind::kNumber, 0, 1000, {},
+      {"wta_inhibition",
+       "2",
+       Kind::kNumber,
+       0,
+       1000,
+       {},
        "[mV] lateral inhibition between action groups (0: none)"},
-      {"decoder", "argmax", Kind::kChoice, 0, 0, {"argmax", "softmax", "first_to_spike"},
+      {"decoder",
+       "argmax",
+       Kind::kChoice,
+       0,
+       0,
+       {"argmax", "softmax", "first_to_spike"},
        "spike counts -> action"},
       {"temperature", "1", Kind::kNumber, 1e-6, 1e6, {}, "[spikes] softmax temperature"},
       {"epsilon_start", "0.1", Kind::kNumber, 0, 1, {}, "exploration probability at first"},
       {"epsilon_end", "0", Kind::kNumber, 0, 1, {}, "exploration probability at the end"},
       {"epsilon_episodes", "300", Kind::kNumber, 1, 1e9, {}, "[episodes] linear decay length"},
-      {"explore_current", "40", Kind::kNumber, 0, 1000, {},
+      {"explore_current",
+       "40",
+       Kind::kNumber,
+       0,
+       1000,
+       {},
        "[mV] drive into the explored action's group"},
       {"steps_per_action", "20", Kind::kInteger, 1, 100000, {}, "SNN steps per env step"},
       {"dt_ms", "1", Kind::kNumber, 0.01, 10, {}, "[ms] SNN step"},
-      {"dopamine", "critic", Kind::kChoice, 0, 0, {"critic", "reward", "reward_baseline"},
+      {"dopamine",
+       "critic",
+       Kind::kChoice,
+       0,
+       0,
+       {"critic", "reward", "reward_baseline"},
        "what drives dopamine: TD error of a linear critic, the reward, or reward - average"},
       {"dopamine_gain", "1", Kind::kNumber, 0, 1e6, {}, "[1] dopamine per unit TD error/reward"},
       {"dopamine_tau_ms", "10", Kind::kNumber, 0, 1e5, {}, "[ms] dopamine decay"},
       {"baseline_window", "100", Kind::kNumber, 1, 1e9, {}, "[steps] reward average window"},
       {"gamma", "0.99", Kind::kNumber, 0, 1, {}, "[1] discount of the critic"},
       {"critic_lr", "0.01", Kind::kNumber, 0, 10, {}, "[1] critic learning rate"},
-      {"critic_lambda", "0.9", Kind::kNumber, 0, 1, {},
+      {"critic_lambda",
+       "0.9",
+       Kind::kNumber,
+       0,
+       1,
+       {},
        "[1] critic TD(lambda) trace decay (0.8: 232-281, 0.95: 120-277 over seeds 1-6)"},
-      {"homeostasis", "scaling", Kind::kChoice, 0, 0, {"none", "scaling"},
+      {"homeostasis",
+       "scaling",
+       Kind::kChoice,
+       0,
+       0,
+       {"none", "scaling"},
        "synaptic scaling of each output neuron's summed input after every episode"},
-      {"shaping_terminal_penalty", "0", Kind::kNumber, -1e6, 0, {},
+      {"shaping_terminal_penalty",
+       "0",
+       Kind::kNumber,
+       -1e6,
+       0,
+       {},
        "reward added when the task terminates (0: no shaping; logged as shaping_total)"},
   };
   return specs;
 }
 
-const std::string& SnnAgent::type() const { return kType; }
+const std::string& SnnAgent::type() const {
+  return kType;
+}
 
 SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& action_space,
                    const ConfigValues& values, std::uint64_t seed)
@@ -179,8 +231,8 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
                                   {{"tau_syn_ms", 0.0}});
   } else {
     const int n = encoder_kind_ == "rate" ? 2 * dims : encoder_.size();
-    input_ = &net_->addPopulation("poisson", "input", static_cast<std::uint32_t>(n),
-                                  {{"rate_hz", 0.0}});
+    input_ =
+        &net_->addPopulation("poisson", "input", static_cast<std::uint32_t>(n), {{"rate_hz", 0.0}});
   }
   // Output layer: one group of output_size neurons per action.
   output_ = &net_->addPopulation(config_.text("neuron"), "output",
@@ -224,7 +276,6 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     spec.w_init_min = spec.w_init_max = -inhibition;
     net_->connect(*output_, *output_, spec);
   }
-
 }
 
 std::string SnnAgent::architecture() const {
@@ -279,8 +330,9 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
     setInput(features_);
   }
   const double epsilon =
-      epsilon_end_ + (epsilon_start_ - epsilon_end_) *
-                         std::max(0.0, 1.0 - static_cast<double>(episodes_done_) / epsilon_episodes_);
+      epsilon_end_ +
+      (epsilon_start_ - epsilon_end_) *
+          std::max(0.0, 1.0 - static_cast<double>(episodes_done_) / epsilon_episodes_);
   int explore = -1;
   if (learning_ && rng_.uniform() < epsilon) {
     explore = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n_actions_)));
@@ -418,8 +470,9 @@ Diagnostics SnnAgent::diagnostics() const {
   const double steps = std::max(1.0, last_stats_.steps);
   const double window_s = steps * steps_per_action_ * net_->dtMs() * 1e-3;
   const double epsilon =
-      epsilon_end_ + (epsilon_start_ - epsilon_end_) *
-                         std::max(0.0, 1.0 - static_cast<double>(episodes_done_) / epsilon_episodes_);
+      epsilon_end_ +
+      (epsilon_start_ - epsilon_end_) *
+          std::max(0.0, 1.0 - static_cast<double>(episodes_done_) / epsilon_episodes_);
   return {
       {"rate_hz_input", last_stats_.input_spikes / window_s / input_->size()},
       {"rate_hz_output", last_stats_.output_spikes / window_s / output_->size()},
@@ -447,12 +500,11 @@ void SnnAgent::save(const std::string& path) const {
   ck.sections["critic"] = critic_w_;
   ck.sections["rng"] = rngToDoubles(rng_);
   ck.sections["counters"] = {static_cast<double>(episodes_done_),
-                             static_cast<double>(net_->stepCount()),
-                             net_->modulator().baseline(),
+                             static_cast<double>(net_->stepCount()), net_->modulator().baseline(),
                              static_cast<double>(network_seed_ >> 32),
                              static_cast<double>(network_seed_ & 0xFFFFFFFFULL)};
-  ck.sections["row_sum_target"] = std::vector<double>(row_sum_target_.begin(),
-                                                      row_sum_target_.end());
+  ck.sections["row_sum_target"] =
+      std::vector<double>(row_sum_target_.begin(), row_sum_target_.end());
   ck.write(path);
 }
 
@@ -462,8 +514,8 @@ void SnnAgent::load(const std::string& path) {
   const auto& counters = ck.section(path, "counters", 5);
   // The noise streams are keyed by the network seed: rebuild with the saved one so that the
   // loaded agent continues exactly as the saved one would have.
-  const std::uint64_t saved_seed = (static_cast<std::uint64_t>(counters[3]) << 32) |
-                                   static_cast<std::uint64_t>(counters[4]);
+  const std::uint64_t saved_seed =
+      (static_cast<std::uint64_t>(counters[3]) << 32) | static_cast<std::uint64_t>(counters[4]);
   if (saved_seed != network_seed_) buildNetwork(saved_seed);
   for (const auto& proj : net_->projections()) {
     const auto& w = ck.section(path, "weights:" + proj->name(), proj->size());

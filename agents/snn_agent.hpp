@@ -70,14 +70,14 @@ class SnnAgent final : public Agent {
   snn::Projection* plastic_ = nullptr;
   Rng rng_;
   std::vector<float> features_, next_features_;  // encoder activities of s and s'
-  std::vector<double> critic_w_, critic_e_;       // linear critic and its trace
-  std::vector<float> row_sum_target_;             // homeostasis: each output neuron's weight sum
+  std::vector<double> critic_w_, critic_e_;      // linear critic and its trace
+  std::vector<float> row_sum_target_;            // homeostasis: each output neuron's weight sum
   std::vector<int> counts_;
   long episodes_done_ = 0;
   // Per-episode accumulators for diagnostics.
   struct EpisodeStats {
-    double steps = 0, input_spikes = 0, output_spikes = 0, dopamine = 0, value = 0,
-           explored = 0, shaping = 0, elig_abs = 0;
+    double steps = 0, input_spikes = 0, output_spikes = 0, dopamine = 0, value = 0, explored = 0,
+           shaping = 0, elig_abs = 0;
   } stats_, last_stats_;
   bool explored_this_step_ = false;
 };

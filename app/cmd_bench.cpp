@@ -71,8 +71,8 @@ void benchSnn(const BenchSnnOptions& o) {
   }
   std::printf("network: Izhikevich 2007 distal reward, 1000 neurons, 100000 synapses, %s\n",
               o.frozen ? "weights frozen" : "rstdp plastic");
-  std::printf("build_s: %.4f\nsim_s: %ld\nwall_s: %.4f\nmean_rate_hz: %.4f\n", build_s,
-              seconds, wall_s, rate_sum / static_cast<double>(seconds));
+  std::printf("build_s: %.4f\nsim_s: %ld\nwall_s: %.4f\nmean_rate_hz: %.4f\n", build_s, seconds,
+              wall_s, rate_sum / static_cast<double>(seconds));
   std::printf("synaptic_events: %llu\nsynaptic_events_per_s: %.4g\n",
               static_cast<unsigned long long>(exp.events()),
               static_cast<double>(exp.events()) / wall_s);
@@ -87,23 +87,28 @@ void benchSnn(const BenchSnnOptions& o) {
 }  // namespace
 
 void addBenchCommand(CLI::App& app) {
-  CLI::App* bench = app.add_subcommand("bench", "Throughput benchmarks (figures for BENCHMARKS.md)");
+  CLI::App* bench =
+      app.add_subcommand("bench", "Throughput benchmarks (figures for BENCHMARKS.md)");
   bench->require_subcommand(1);
   auto o = std::make_shared<BenchEnvOptions>();
   CLI::App* env = bench->add_subcommand(
-      "env", "Raw env steps per second on one thread: random actions, auto-reset; last line "
-             "steps_per_s: N");
+      "env",
+      "Raw env steps per second on one thread: random actions, auto-reset; last line "
+      "steps_per_s: N");
   env->add_option("id", o->env_id, "Env id, e.g. CartPole-v1")->required();
-  env->add_option("--steps", o->steps, "Steps to time")->check(CLI::PositiveNumber)
+  env->add_option("--steps", o->steps, "Steps to time")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   env->add_option("--seed", o->seed, "Seed")->capture_default_str();
   env->callback([o] { benchEnv(*o); });
 
   auto so = std::make_shared<BenchSnnOptions>();
   CLI::App* snn = bench->add_subcommand(
-      "snn", "The Izhikevich 2007 distal-reward network (1000 neurons, 100k synapses, R-STDP): "
-             "simulated seconds per wall second; last line realtime_factor: N");
-  snn->add_option("--sim-s", so->sim_s, "[s] simulated time")->check(CLI::PositiveNumber)
+      "snn",
+      "The Izhikevich 2007 distal-reward network (1000 neurons, 100k synapses, R-STDP): "
+      "simulated seconds per wall second; last line realtime_factor: N");
+  snn->add_option("--sim-s", so->sim_s, "[s] simulated time")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   snn->add_option("--seed", so->seed, "Seed")->capture_default_str();
   snn->add_flag("--frozen", so->frozen, "Freeze the weights (rule none) to time the network alone");

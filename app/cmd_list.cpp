@@ -1,8 +1,8 @@
 // `spikegym list envs`: every registered unit with what a user needs to pick it.
 #include <iostream>
 
-#include "app/commands.hpp"
 #include "agents/agent.hpp"
+#include "app/commands.hpp"
 #include "envs/registry.hpp"
 #include "snn/neuromodulator.hpp"
 #include "snn/plasticity.hpp"
@@ -34,7 +34,8 @@ void listEnvs() {
 void listRules() {
   for (const auto& rule : snn::plasticityRules()) {
     std::cout << rule.name << "  " << rule.summary << "\n"
-              << (rule.params.empty() ? "  (no parameters)\n" : snn::describeParams(rule.params, "  "));
+              << (rule.params.empty() ? "  (no parameters)\n"
+                                      : snn::describeParams(rule.params, "  "));
   }
   std::cout << "\nneuromodulator (the dopamine channel the modulated rules read)\n"
             << snn::describeParams(snn::neuromodulatorParams(), "  ");

@@ -58,8 +58,8 @@ std::vector<std::int64_t> actionsFromList(const std::string& text) {
   std::vector<std::int64_t> out;
   int i = 0;
   for (const auto& tok : splitList(text)) {
-    out.push_back(parseNumber<std::int64_t>(
-        tok, "--actions item " + std::to_string(++i), "an integer action"));
+    out.push_back(parseNumber<std::int64_t>(tok, "--actions item " + std::to_string(++i),
+                                            "an integer action"));
   }
   return out;
 }
@@ -117,7 +117,8 @@ void rollout(const RolloutOptions& o) {
 
   std::unique_ptr<envs::Env> env = envs::make(o.env_id, o.seed);
   if (env->actionSpace().kind() != envs::Space::Kind::kDiscrete) {
-    throw UserError("rollout: env " + o.env_id + " has a Box action space; rollout drives "
+    throw UserError("rollout: env " + o.env_id +
+                    " has a Box action space; rollout drives "
                     "Discrete action spaces only");
   }
   Rng policy_rng = rngStream(o.seed, "policy");
@@ -179,8 +180,9 @@ void rollout(const RolloutOptions& o) {
 void addRolloutCommand(CLI::App& app) {
   auto o = std::make_shared<RolloutOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "rollout", "Step an env and print CSV: t,action,<observation>,reward,terminated,truncated "
-                 "(t=0 is the reset observation)");
+      "rollout",
+      "Step an env and print CSV: t,action,<observation>,reward,terminated,truncated "
+      "(t=0 is the reset observation)");
   cmd->add_option("--env", o->env_id, "Env id, e.g. CartPole-v1 (see `spikegym list envs`)")
       ->required();
   cmd->add_option("--seed", o->seed, "Seed of the env's reset and of the random policy")

@@ -18,7 +18,9 @@ namespace {
 // The one piece of global state: a signal handler can only reach a global. Set by SIGINT or
 // SIGTERM, read by the runner between episodes.
 std::atomic<bool> g_stop{false};
-extern "C" void onSignal(int) { g_stop.store(true); }
+extern "C" void onSignal(int) {
+  g_stop.store(true);
+}
 
 struct RunOptions {
   std::string file;
@@ -39,8 +41,7 @@ int runCommand(const RunOptions& o) {
     std::printf("\n");
     for (const auto& run : exp.runs) {
       const std::string status = lab::recordedStatus((root / run.run_id).string());
-      std::printf("%s,%s,%llu", run.run_id.c_str(),
-                  status == "complete" ? "complete" : "would run",
+      std::printf("%s,%s,%llu", run.run_id.c_str(), status == "complete" ? "complete" : "would run",
                   static_cast<unsigned long long>(run.seed));
       for (const auto& [k, v] : run.swept) std::printf(",%s", v.empty() ? "null" : v.c_str());
       std::printf("\n");
@@ -48,7 +49,8 @@ int runCommand(const RunOptions& o) {
     return 0;
   }
   lab::SweepOptions options;
-  options.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.jobs =
+      o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.out_dir = o.out;
   options.progress_bar = isatty(STDERR_FILENO);
   std::signal(SIGINT, onSignal);
@@ -56,8 +58,8 @@ int runCommand(const RunOptions& o) {
   const lab::SweepResult r = lab::runSweep(exp, options, g_stop);
   std::printf("%s: %d runs in %s\n", exp.name.c_str(), r.total, root.string().c_str());
   for (const auto& line : r.summary) std::printf("%s\n", line.c_str());
-  std::printf("runs: %d complete now, %d complete before, %d failed, %d interrupted\n",
-              r.complete, r.skipped, r.failed, r.interrupted);
+  std::printf("runs: %d complete now, %d complete before, %d failed, %d interrupted\n", r.complete,
+              r.skipped, r.failed, r.interrupted);
   for (const auto& f : r.failures) std::fprintf(stderr, "failed: %s\n", f.c_str());
   if (r.interrupted > 0 || g_stop.load()) {
     std::fprintf(stderr, "interrupted: rerun the same command to finish the missing runs\n");
@@ -71,16 +73,16 @@ int runCommand(const RunOptions& o) {
 void addRunCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "run", "Run every cell x seed of an experiment file into results/<name>/ (resumable: "
-             "complete runs are skipped)");
+      "run",
+      "Run every cell x seed of an experiment file into results/<name>/ (resumable: "
+      "complete runs are skipped)");
   cmd->add_option("file", o->file, "Experiment YAML file")->required();
   cmd->add_option("-j,--jobs", o->jobs, "Runs at a time (default: number of cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--set", o->sets,
                   "Override path=value (repeatable), e.g. --set train.episodes=50 --set seeds=3");
   cmd->add_flag("--dry-run", o->dry_run, "Print the runs (id, status, seed, swept values)");
-  cmd->add_option("--out", o->out, "Folder that results/<name>/ goes into")
-      ->capture_default_str();
+  cmd->add_option("--out", o->out, "Folder that results/<name>/ goes into")->capture_default_str();
   cmd->callback([o, &exit_code] { exit_code = runCommand(*o); });
 }
 

@@ -35,8 +35,8 @@ void train(TrainOptions& o) {
       header = true;
     }
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%ld,%.10g,%ld,%d", row.episode, row.episode_return,
-                  row.length, row.truncated ? 1 : 0);
+    std::snprintf(buf, sizeof buf, "%ld,%.10g,%ld,%d", row.episode, row.episode_return, row.length,
+                  row.truncated ? 1 : 0);
     line += buf;
     for (const auto& [name, value] : row.metrics) {
       std::snprintf(buf, sizeof buf, ",%.6g", value);
@@ -53,8 +53,9 @@ void train(TrainOptions& o) {
 void addTrainCommand(CLI::App& app) {
   auto o = std::make_shared<TrainOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "train", "Train one agent on one env; CSV per episode: episode,return,length,truncated, "
-               "env metrics, agent diagnostics");
+      "train",
+      "Train one agent on one env; CSV per episode: episode,return,length,truncated, "
+      "env metrics, agent diagnostics");
   cmd->add_option("--env", o->spec.env_id, "Env id (see `spikegym list envs`)")
       ->capture_default_str();
   cmd->add_option("--agent", o->spec.agent_type, "Agent type (see `spikegym list agents`)")

@@ -27,9 +27,8 @@ void checkSubcommands(CLI::App& app, int argc, char** argv) {
     if (!next) {
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      throw spikegym::UserError("unknown command '" + word + "' for '" + current->get_name() +
-                                "'" + spikegym::didYouMean(word, names) +
-                                "; expected one of: " + list);
+      throw spikegym::UserError("unknown command '" + word + "' for '" + current->get_name() + "'" +
+                                spikegym::didYouMean(word, names) + "; expected one of: " + list);
     }
     current = next;
   }
@@ -38,9 +37,10 @@ void checkSubcommands(CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"spikegym: spiking neural networks that learn by reward-modulated plasticity "
-               "in gym-style environments",
-               "spikegym"};
+  CLI::App app{
+      "spikegym: spiking neural networks that learn by reward-modulated plasticity "
+      "in gym-style environments",
+      "spikegym"};
   app.set_version_flag("--version", std::string(SPIKEGYM_VERSION) + " (" SPIKEGYM_GIT_COMMIT ")");
   app.require_subcommand(1);
   spikegym::app::addListCommand(app);

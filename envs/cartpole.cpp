@@ -35,8 +35,10 @@ ResetResult CartPole::doReset(std::optional<std::uint64_t> seed, const ResetOpti
   if (seed) rng_.reseed(*seed);
   if (options.initial_state) {
     if (options.initial_state->size() != 4) {
-      throw UserError("CartPole-v1 reset: initial_state needs 4 values (x, x_dot, theta, "
-                      "theta_dot), got " + std::to_string(options.initial_state->size()));
+      throw UserError(
+          "CartPole-v1 reset: initial_state needs 4 values (x, x_dot, theta, "
+          "theta_dot), got " +
+          std::to_string(options.initial_state->size()));
     }
     obs_ = *options.initial_state;
   } else {

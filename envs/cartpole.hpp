@@ -53,13 +53,13 @@ namespace spikegym::envs {
 
 /// Physical constants of CartPole-v1 (Gymnasium's values).
 struct CartPoleModel {
-  double gravity_mps2 = 9.8;       ///< [m/s^2]
-  double mass_cart_kg = 1.0;       ///< [kg]
-  double mass_pole_kg = 0.1;       ///< [kg]
-  double half_length_m = 0.5;      ///< [m] half the pole's length
-  double force_n = 10.0;           ///< [N] magnitude of the push
-  double tau_s = 0.02;             ///< [s] seconds between state updates
-  double x_threshold_m = 2.4;      ///< [m] |x| beyond this terminates
+  double gravity_mps2 = 9.8;   ///< [m/s^2]
+  double mass_cart_kg = 1.0;   ///< [kg]
+  double mass_pole_kg = 0.1;   ///< [kg]
+  double half_length_m = 0.5;  ///< [m] half the pole's length
+  double force_n = 10.0;       ///< [N] magnitude of the push
+  double tau_s = 0.02;         ///< [s] seconds between state updates
+  double x_threshold_m = 2.4;  ///< [m] |x| beyond this terminates
   double theta_threshold_rad = 12 * 2 * 3.141592653589793 / 360;  ///< [rad] 12 degrees
   double total_mass_kg() const { return mass_pole_kg + mass_cart_kg; }
   double polemass_length() const { return mass_pole_kg * half_length_m; }  ///< [kg m]

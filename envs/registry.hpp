@@ -15,9 +15,9 @@ namespace spikegym::envs {
 
 /// How to build one registered env.
 struct EnvSpec {
-  std::string id;                    ///< versioned id, e.g. "CartPole-v1"
-  std::string summary;               ///< one line for listings
-  int max_episode_steps = 0;         ///< TimeLimit truncation; 0 = none
+  std::string id;                          ///< versioned id, e.g. "CartPole-v1"
+  std::string summary;                     ///< one line for listings
+  int max_episode_steps = 0;               ///< TimeLimit truncation; 0 = none
   std::optional<double> reward_threshold;  ///< return at which the task counts as solved
   std::function<std::unique_ptr<Env>(std::uint64_t seed)> factory;  ///< the bare env
 };

@@ -20,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopLevel = {"name", "include", "env", "agent",
+const std::vector<std::string> kTopLevel = {"name",  "include", "env",  "agent",
                                             "train", "seeds",   "sweep"};
 const std::vector<std::string> kTrainKeys = {"episodes", "eval_every", "eval_episodes",
                                              "checkpoint"};
@@ -77,7 +77,8 @@ Loaded loadFile(const std::string& path, int depth) {
     throw UserError(where(path, e.mark) + ": YAML syntax error: " + e.msg);
   }
   if (!root.IsMap()) {
-    throw UserError(path + ":1:1: expected a map of sections (name, env, agent, train, seeds, "
+    throw UserError(path +
+                    ":1:1: expected a map of sections (name, env, agent, train, seeds, "
                     "sweep)");
   }
   Loaded out;
@@ -128,8 +129,7 @@ double numberAt(const YAML::Node& n, const std::string& file, const std::string&
 }
 
 /// A sweep list: a sequence of values (null allowed) or a shorthand map.
-std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node,
-                                                    const std::string& file,
+std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node, const std::string& file,
                                                     const std::string& path) {
   std::vector<std::optional<std::string>> out;
   const std::string at = where(file, node.Mark());
@@ -168,7 +168,8 @@ std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node,
     } else {
       const long n = std::lround(c);
       if (n < 1 || n != c || n > 1000000) {
-        throw UserError(at + ": sweep " + path + ": " + kind + " count must be a whole number "
+        throw UserError(at + ": sweep " + path + ": " + kind +
+                        " count must be a whole number "
                         ">= 1");
       }
       for (long i = 0; i < n; ++i) {
@@ -205,7 +206,8 @@ std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::st
   const std::string& file = sweep.file;
   if (sweep.node.IsNull()) return dims;
   if (!sweep.node.IsMap()) {
-    throw UserError(where(file, sweep.node.Mark()) + ": sweep: expected a map with grid and/or zip");
+    throw UserError(where(file, sweep.node.Mark()) +
+                    ": sweep: expected a map with grid and/or zip");
   }
   for (const auto& kv : sweep.node) {
     const std::string kind = kv.first.as<std::string>();
@@ -297,14 +299,16 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
   RunSpec run;
   for (const auto& [key, entry] : config) {
     if (key.rfind("env.", 0) == 0 && key != "env.id") {
-      throw UserError(entry.where + ": " + key + ": unknown env setting; env takes only id "
+      throw UserError(entry.where + ": " + key +
+                      ": unknown env setting; env takes only id "
                       "(no registered env has parameters yet)");
     }
     if (key.rfind("train.", 0) == 0) {
       const std::string k = key.substr(6);
       if (std::find(kTrainKeys.begin(), kTrainKeys.end(), k) == kTrainKeys.end()) {
         throw UserError(entry.where + ": unknown setting '" + key + "'" +
-                        didYouMean(k, kTrainKeys) + "; train takes episodes, eval_every, "
+                        didYouMean(k, kTrainKeys) +
+                        "; train takes episodes, eval_every, "
                         "eval_episodes, checkpoint");
       }
     }
@@ -326,7 +330,8 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
   run.train.agent_type = type.text;
   // Resolve fully: the agent's and train's defaults join the config (and so the run id: a
   // changed default is a different experiment).
-  for (const auto& p : info->params) config.emplace("agent." + p.name, Entry{p.default_value, "default"});
+  for (const auto& p : info->params)
+    config.emplace("agent." + p.name, Entry{p.default_value, "default"});
   config.emplace("train.episodes", Entry{"100", "default"});
   config.emplace("train.eval_every", Entry{"0", "default"});
   config.emplace("train.eval_episodes", Entry{"10", "default"});
@@ -380,9 +385,10 @@ void checkBuilds(const RunSpec& run) {
         const Entry& entry = run.config.at(key);
         if (entry.where == "default") continue;
         const std::string tail = key.substr(key.rfind('.') + 1);
-        const bool named = pass == 0 ? message.find("'" + key.substr(6) + "'") != std::string::npos ||
-                                           message.find("'" + tail + "'") != std::string::npos
-                                     : message.find("'" + entry.text + "'") != std::string::npos;
+        const bool named = pass == 0
+                               ? message.find("'" + key.substr(6) + "'") != std::string::npos ||
+                                     message.find("'" + tail + "'") != std::string::npos
+                               : message.find("'" + entry.text + "'") != std::string::npos;
         if (named) throw UserError(entry.where + ": " + key + ": " + message);
       }
     }

@@ -38,14 +38,14 @@ using FlatConfig = std::map<std::string, Entry>;
 
 /// One run: a resolved configuration and a seed.
 struct RunSpec {
-  std::string run_id;       ///< stable hash of the resolved config and the seed (16 hex digits)
+  std::string run_id;  ///< stable hash of the resolved config and the seed (16 hex digits)
   std::uint64_t seed = 0;
-  FlatConfig config;        ///< resolved: defaults, include, file, sweep cell, --set
+  FlatConfig config;  ///< resolved: defaults, include, file, sweep cell, --set
   std::vector<std::pair<std::string, std::string>> swept;  ///< this cell's swept values
-  TrainSpec train;          ///< the typed training spec built from config
-  long eval_every = 0;      ///< [episodes] evaluation block every K training episodes (0: none)
-  long eval_episodes = 0;   ///< episodes per evaluation block
-  bool checkpoint = true;   ///< write agent.ckpt at the end
+  TrainSpec train;         ///< the typed training spec built from config
+  long eval_every = 0;     ///< [episodes] evaluation block every K training episodes (0: none)
+  long eval_episodes = 0;  ///< episodes per evaluation block
+  bool checkpoint = true;  ///< write agent.ckpt at the end
 };
 
 struct Experiment {

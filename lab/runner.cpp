@@ -32,10 +32,10 @@ std::string runJson(const RunSpec& run, const std::string& status, const std::st
                     const std::string& end, double wall_s, long episodes,
                     const std::string& error) {
   std::ostringstream os;
-  os << "{\n  \"run_id\": " << jsonString(run.run_id) << ",\n  \"status\": "
-     << jsonString(status) << ",\n  \"seed\": " << run.seed
-     << ",\n  \"start\": " << jsonString(start) << ",\n  \"end\": " << jsonString(end)
-     << ",\n  \"wall_s\": " << wall_s << ",\n  \"episodes\": " << episodes
+  os << "{\n  \"run_id\": " << jsonString(run.run_id) << ",\n  \"status\": " << jsonString(status)
+     << ",\n  \"seed\": " << run.seed << ",\n  \"start\": " << jsonString(start)
+     << ",\n  \"end\": " << jsonString(end) << ",\n  \"wall_s\": " << wall_s
+     << ",\n  \"episodes\": " << episodes
      << ",\n  \"spikegym_version\": " << jsonString(SPIKEGYM_VERSION)
      << ",\n  \"git_commit\": " << jsonString(SPIKEGYM_GIT_COMMIT)
      << ",\n  \"error\": " << jsonString(error) << "\n}\n";
@@ -256,9 +256,8 @@ SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
       const int filled = todo.empty() ? width : width * done / static_cast<int>(todo.size());
       std::fprintf(stderr, "\r[%s%s] %s%s", std::string(filled, '#').c_str(),
                    std::string(width - filled, '.').c_str(), buf, final ? "\n" : "");
-    } else if (final ||
-               std::chrono::duration<double>(Clock::now() - last_line).count() >=
-                   options.progress_every_s) {
+    } else if (final || std::chrono::duration<double>(Clock::now() - last_line).count() >=
+                            options.progress_every_s) {
       std::fprintf(stderr, "progress: %s\n", buf);
       last_line = Clock::now();
     }

@@ -5,8 +5,7 @@
 
 namespace spikegym::lab {
 
-void runTraining(const TrainSpec& spec,
-                 const std::function<void(const EpisodeRow&)>& on_episode) {
+void runTraining(const TrainSpec& spec, const std::function<void(const EpisodeRow&)>& on_episode) {
   auto env = envs::make(spec.env_id, rngStream(spec.seed, "env").next());
   auto agent = agents::makeAgent(spec.agent_type, env->observationSpace(), env->actionSpace(),
                                  spec.agent_params, rngStream(spec.seed, "agent").next());

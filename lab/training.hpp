@@ -35,9 +35,9 @@ struct EpisodeRow {
   long episode = 0;
   double episode_return = 0;
   long length = 0;
-  bool truncated = false;          ///< ended by the time limit (or a numerical fault)
-  bool eval = false;               ///< an evaluation episode (learning off)
-  std::string truncation_reason;   ///< non-empty for a numerical fault
+  bool truncated = false;         ///< ended by the time limit (or a numerical fault)
+  bool eval = false;              ///< an evaluation episode (learning off)
+  std::string truncation_reason;  ///< non-empty for a numerical fault
   std::vector<std::pair<std::string, double>> metrics;  ///< env info, then agent diagnostics
 };
 

@@ -13,15 +13,21 @@ namespace spikegym::snn {
 struct ConnectivitySpec {
   enum class Kind { kAllToAll, kOneToOne, kFixedProbability, kFixedInDegree, kFixedOutDegree };
   Kind kind = Kind::kAllToAll;
-  double probability = 0.1;    ///< kFixedProbability: chance of each pair
-  std::uint32_t degree = 10;   ///< kFixedInDegree / kFixedOutDegree: synapses per neuron
+  double probability = 0.1;     ///< kFixedProbability: chance of each pair
+  std::uint32_t degree = 10;    ///< kFixedInDegree / kFixedOutDegree: synapses per neuron
   bool allow_autapses = false;  ///< with pre == post population: may i connect to itself?
 
   static ConnectivitySpec allToAll() { return {}; }
   static ConnectivitySpec oneToOne() { return {Kind::kOneToOne, 0, 0, true}; }
-  static ConnectivitySpec fixedProbability(double p) { return {Kind::kFixedProbability, p, 0, false}; }
-  static ConnectivitySpec fixedInDegree(std::uint32_t k) { return {Kind::kFixedInDegree, 0, k, false}; }
-  static ConnectivitySpec fixedOutDegree(std::uint32_t k) { return {Kind::kFixedOutDegree, 0, k, false}; }
+  static ConnectivitySpec fixedProbability(double p) {
+    return {Kind::kFixedProbability, p, 0, false};
+  }
+  static ConnectivitySpec fixedInDegree(std::uint32_t k) {
+    return {Kind::kFixedInDegree, 0, k, false};
+  }
+  static ConnectivitySpec fixedOutDegree(std::uint32_t k) {
+    return {Kind::kFixedOutDegree, 0, k, false};
+  }
   /// Parses "all_to_all", "one_to_one", "fixed_probability", "fixed_in_degree",
   /// "fixed_out_degree" (UserError with a did-you-mean otherwise).
   static Kind parseKind(const std::string& name);

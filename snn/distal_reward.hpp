@@ -26,8 +26,8 @@ namespace spikegym::snn {
 
 struct DistalRewardConfig {
   std::uint64_t seed = 1;
-  bool plastic = true;   ///< false: freeze every weight (rule none) for timing comparisons
-  bool reward = true;    ///< false: never deliver the delayed dopamine
+  bool plastic = true;  ///< false: freeze every weight (rule none) for timing comparisons
+  bool reward = true;   ///< false: never deliver the delayed dopamine
 };
 
 /// One line of the reproduction's output, every simulated second.

@@ -25,14 +25,14 @@ namespace spikegym::snn {
 
 /// Parameters of one Izhikevich population (all neurons share them).
 struct IzhikevichModel {
-  double a = 0.02;         ///< [1/ms] recovery time scale; RS 0.02, FS 0.1
-  double b = 0.2;          ///< [1] sensitivity of u to v; typically 0.2
-  double c = -65.0;        ///< [mV] reset potential; RS -65
-  double d = 8.0;          ///< [mV/ms] recovery jump at a spike; RS 8, FS 2
-  double v_peak_mv = 30.0;  ///< [mV] spike cut-off
+  double a = 0.02;           ///< [1/ms] recovery time scale; RS 0.02, FS 0.1
+  double b = 0.2;            ///< [1] sensitivity of u to v; typically 0.2
+  double c = -65.0;          ///< [mV] reset potential; RS -65
+  double d = 8.0;            ///< [mV/ms] recovery jump at a spike; RS 8, FS 2
+  double v_peak_mv = 30.0;   ///< [mV] spike cut-off
   double v_init_mv = -65.0;  ///< [mV] initial potential (u starts at b v)
-  double noise = 0.0;      ///< [mV/ms] uniform input noise amplitude per step; 6.5 in the 2007 net
-  double dt_ms = 1.0;      ///< [ms] step
+  double noise = 0.0;  ///< [mV/ms] uniform input noise amplitude per step; 6.5 in the 2007 net
+  double dt_ms = 1.0;  ///< [ms] step
 };
 
 /// The names of the presets ("RS", "FS", ...) and their a, b, c, d.

@@ -11,8 +11,9 @@ LifPopulation::LifPopulation(const std::string& name, std::uint32_t size, const 
     : Population(name, "lif", size),
       m_(model),
       decay_m_(static_cast<float>(std::exp(-model.dt_ms / model.tau_m_ms))),
-      decay_syn_(model.tau_syn_ms > 0 ? static_cast<float>(std::exp(-model.dt_ms / model.tau_syn_ms))
-                                      : 0.0f),
+      decay_syn_(model.tau_syn_ms > 0
+                     ? static_cast<float>(std::exp(-model.dt_ms / model.tau_syn_ms))
+                     : 0.0f),
       ref_steps_(static_cast<int>(std::lround(model.t_ref_ms / model.dt_ms))),
       noise_key_(static_cast<std::uint32_t>(rngStream(seed, "lif-noise:" + name).next())),
       v_(size),

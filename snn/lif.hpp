@@ -17,14 +17,14 @@
 namespace spikegym::snn {
 
 struct LifModel {
-  double tau_m_ms = 20.0;       ///< [ms] membrane time constant
-  double v_rest_mv = -70.0;     ///< [mV] resting potential
-  double v_reset_mv = -60.0;    ///< [mV] reset potential after a spike
-  double v_thresh_mv = -54.0;   ///< [mV] threshold
-  double t_ref_ms = 2.0;        ///< [ms] refractory period
-  double tau_syn_ms = 5.0;      ///< [ms] synaptic current decay; 0 = instantaneous (delta) synapses
-  double noise_mv = 0.0;        ///< [mV] uniform noise amplitude on v_inf per step
-  double dt_ms = 1.0;           ///< [ms] step
+  double tau_m_ms = 20.0;      ///< [ms] membrane time constant
+  double v_rest_mv = -70.0;    ///< [mV] resting potential
+  double v_reset_mv = -60.0;   ///< [mV] reset potential after a spike
+  double v_thresh_mv = -54.0;  ///< [mV] threshold
+  double t_ref_ms = 2.0;       ///< [ms] refractory period
+  double tau_syn_ms = 5.0;     ///< [ms] synaptic current decay; 0 = instantaneous (delta) synapses
+  double noise_mv = 0.0;       ///< [mV] uniform noise amplitude on v_inf per step
+  double dt_ms = 1.0;          ///< [ms] step
 };
 
 class LifPopulation final : public Population {
@@ -42,8 +42,8 @@ class LifPopulation final : public Population {
   float decay_m_, decay_syn_;  // exp(-dt/tau), derived once
   int ref_steps_;              // refractory period in steps
   std::uint32_t noise_key_;
-  std::vector<float> v_;        // [mV]
-  std::vector<float> i_syn_;    // [mV]
+  std::vector<float> v_;                  // [mV]
+  std::vector<float> i_syn_;              // [mV]
   std::vector<std::int32_t> refractory_;  // steps left
 };
 

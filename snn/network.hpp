@@ -25,8 +25,8 @@ class Network {
   /// Adds a population built elsewhere; returns it. Names must be unique.
   Population& add(std::unique_ptr<Population> population);
   /// Adds a population of a registered model ("lif", "izhikevich:FS", "poisson", ...).
-  Population& addPopulation(const std::string& model, const std::string& name,
-                            std::uint32_t size, const ParamValues& params = {});
+  Population& addPopulation(const std::string& model, const std::string& name, std::uint32_t size,
+                            const ParamValues& params = {});
   /// Connects two populations of this network.
   Projection& connect(Population& pre, Population& post, ProjectionSpec spec);
 

@@ -44,7 +44,9 @@ void Neuromodulator::deliverReward(double reward) {
   }
 }
 
-void Neuromodulator::deliverPredictionError(double error) { level_ += model_.gain * error; }
+void Neuromodulator::deliverPredictionError(double error) {
+  level_ += model_.gain * error;
+}
 
 double Neuromodulator::step() {
   const double m = level_ + model_.tonic;

@@ -18,12 +18,12 @@ namespace spikegym::snn {
 
 struct NeuromodulatorModel {
   enum class Baseline { kNone, kRunningAverage, kCritic };
-  double tau_ms = 200.0;     ///< [ms] decay of the level (Izhikevich: 200); 0 = one step only
-  double tonic = 0.0;        ///< [1] constant added to the signal (Izhikevich: 0.002)
-  double gain = 1.0;         ///< [1] pulse per unit reward prediction error
+  double tau_ms = 200.0;  ///< [ms] decay of the level (Izhikevich: 200); 0 = one step only
+  double tonic = 0.0;     ///< [1] constant added to the signal (Izhikevich: 0.002)
+  double gain = 1.0;      ///< [1] pulse per unit reward prediction error
   Baseline baseline = Baseline::kNone;
   double baseline_window = 100.0;  ///< [rewards] running-average window (kRunningAverage)
-  double dt_ms = 1.0;        ///< [ms] the network's step
+  double dt_ms = 1.0;              ///< [ms] the network's step
 };
 
 /// Declared parameters (tau_ms, tonic, gain, baseline 0/1/2, baseline_window, dt_ms).

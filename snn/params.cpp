@@ -39,8 +39,8 @@ ParamValues resolveParams(const std::vector<ParamDecl>& decls, const ParamValues
 std::string describeParams(const std::vector<ParamDecl>& decls, const std::string& indent) {
   std::ostringstream os;
   for (const auto& d : decls) {
-    os << indent << d.name << " = " << d.default_value << "  [" << d.min << ", " << d.max
-       << "]  " << d.doc << "\n";
+    os << indent << d.name << " = " << d.default_value << "  [" << d.min << ", " << d.max << "]  "
+       << d.doc << "\n";
   }
   return os.str();
 }

@@ -5,10 +5,18 @@
 namespace spikegym::snn {
 namespace {
 
-ParamDecl tauPlus() { return {"tau_plus_ms", 20.0, 0.1, 1000.0, "[ms] pre trace decay"}; }
-ParamDecl tauMinus() { return {"tau_minus_ms", 20.0, 0.1, 1000.0, "[ms] post trace decay"}; }
-ParamDecl wMin(double v) { return {"w_min", v, -1e6, 1e6, "lower weight bound"}; }
-ParamDecl wMax(double v) { return {"w_max", v, -1e6, 1e6, "upper weight bound"}; }
+ParamDecl tauPlus() {
+  return {"tau_plus_ms", 20.0, 0.1, 1000.0, "[ms] pre trace decay"};
+}
+ParamDecl tauMinus() {
+  return {"tau_minus_ms", 20.0, 0.1, 1000.0, "[ms] post trace decay"};
+}
+ParamDecl wMin(double v) {
+  return {"w_min", v, -1e6, 1e6, "lower weight bound"};
+}
+ParamDecl wMax(double v) {
+  return {"w_max", v, -1e6, 1e6, "upper weight bound"};
+}
 
 }  // namespace
 
@@ -18,41 +26,54 @@ const std::vector<RuleInfo>& plasticityRules() {
       {"stdp",
        "pair-based STDP with per-neuron traces; mu = 0 additive, 1 multiplicative",
        RuleKind::kStdp,
-       {tauPlus(), tauMinus(),
+       {tauPlus(),
+        tauMinus(),
         {"a_plus", 0.005, 0.0, 1e3, "potentiation per pairing at unit trace (weight units)"},
         {"a_minus", 0.00525, 0.0, 1e3, "depression per pairing at unit trace (weight units)"},
         {"mu", 0.0, 0.0, 1.0, "[1] weight dependence: 0 additive, 1 multiplicative"},
-        wMin(0.0), wMax(1.0)}},
+        wMin(0.0),
+        wMax(1.0)}},
       {"hebbian",
        "spike-based Oja rule: w += eta (x - y w) at each post spike",
        RuleKind::kHebbian,
-       {tauPlus(), tauMinus(), {"eta", 0.001, 0.0, 1e3, "[1] learning rate per post spike"},
-        wMin(0.0), wMax(1.0)}},
+       {tauPlus(),
+        tauMinus(),
+        {"eta", 0.001, 0.0, 1e3, "[1] learning rate per post spike"},
+        wMin(0.0),
+        wMax(1.0)}},
       {"mstdp",
        "Florian 2007 reward-modulated STDP without eligibility trace",
        RuleKind::kMstdp,
-       {tauPlus(), tauMinus(), {"a_plus", 1.0, 0.0, 1e3, "potentiation at unit trace"},
+       {tauPlus(),
+        tauMinus(),
+        {"a_plus", 1.0, 0.0, 1e3, "potentiation at unit trace"},
         {"a_minus", 1.0, 0.0, 1e3, "depression at unit trace"},
         {"eta", 0.01, 0.0, 1e3, "[1] learning rate per unit modulator and pairing"},
-        wMin(0.0), wMax(1.0)}},
+        wMin(0.0),
+        wMax(1.0)}},
       {"mstdpet",
        "Florian 2007 reward-modulated STDP with eligibility trace",
        RuleKind::kEligibility,
-       {tauPlus(), tauMinus(), {"a_plus", 1.0, 0.0, 1e3, "potentiation at unit trace"},
+       {tauPlus(),
+        tauMinus(),
+        {"a_plus", 1.0, 0.0, 1e3, "potentiation at unit trace"},
         {"a_minus", 1.0, 0.0, 1e3, "depression at unit trace"},
         {"tau_c_ms", 25.0, 1.0, 1e5, "[ms] eligibility trace decay (Florian: 25)"},
         {"eta", 0.4, 0.0, 1e6, "[1/s] learning rate per unit modulator and eligibility"},
-        wMin(0.0), wMax(1.0)}},
+        wMin(0.0),
+        wMax(1.0)}},
       {"rstdp",
        "Izhikevich 2007 dopamine-modulated STDP (NEST stdp_dopamine_synapse)",
        RuleKind::kEligibility,
-       {tauPlus(), tauMinus(),
+       {tauPlus(),
+        tauMinus(),
         {"a_plus", 0.1, 0.0, 1e3, "potentiation at unit trace (Izhikevich: 0.1)"},
         {"a_minus", 0.15, 0.0, 1e3, "depression at unit trace (Izhikevich: 1.5 x 0.1)"},
         {"tau_c_ms", 1000.0, 1.0, 1e5, "[ms] eligibility trace decay (Izhikevich: 1000)"},
         {"eta", 100.0, 0.0, 1e6,
          "[1/s] dw/dt = eta c m (Izhikevich: 100, i.e. w += (DA + 0.002) c every 10 ms)"},
-        wMin(0.0), wMax(4.0)}},
+        wMin(0.0),
+        wMax(4.0)}},
   };
   return rules;
 }

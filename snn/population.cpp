@@ -8,7 +8,10 @@
 namespace spikegym::snn {
 
 Population::Population(std::string name, std::string model, std::uint32_t size)
-    : bias_(size, 0.0f), name_(std::move(name)), model_(std::move(model)), size_(size),
+    : bias_(size, 0.0f),
+      name_(std::move(name)),
+      model_(std::move(model)),
+      size_(size),
       ring_(static_cast<std::size_t>(slots_) * size, 0.0f) {
   spikes_.reserve(size);
 }

@@ -57,8 +57,8 @@ class Population {
  private:
   std::string name_, model_;
   std::uint32_t size_;
-  int slots_ = 2;  // ring slots: max delay + 1
-  int slot_ = 0;   // slot of the current step
+  int slots_ = 2;            // ring slots: max delay + 1
+  int slot_ = 0;             // slot of the current step
   std::vector<float> ring_;  // slots_ x size_ incoming input
   std::uint64_t spike_count_ = 0;
   std::vector<float> no_potentials_;
@@ -83,7 +83,8 @@ bool registerNeuronModel(NeuronModelInfo info);
 std::vector<const NeuronModelInfo*> neuronModels();
 /// The model `name`; unknown names throw UserError with a did-you-mean.
 const NeuronModelInfo& neuronModel(const std::string& name);
-/// Builds a population of model `model` (or "model:PRESET") with parameters checked against its declaration.
+/// Builds a population of model `model` (or "model:PRESET") with parameters checked against its
+/// declaration.
 std::unique_ptr<Population> makePopulation(const std::string& model, const std::string& pop_name,
                                            std::uint32_t size, const ParamValues& params,
                                            std::uint64_t seed);

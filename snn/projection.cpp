@@ -12,8 +12,8 @@ Projection::Projection(const ProjectionSpec& spec, Population& pre, Population& 
     : spec_(spec), pre_(pre), post_(post) {
   if (spec.delay_min_steps < 1 || spec.delay_max_steps < spec.delay_min_steps ||
       spec.delay_max_steps > 255) {
-    throw UserError("projection '" + spec.name + "': delays must satisfy 1 <= delay_min <= " +
-                    "delay_max <= 255 steps");
+    throw UserError("projection '" + spec.name +
+                    "': delays must satisfy 1 <= delay_min <= " + "delay_max <= 255 steps");
   }
   Rng rng = rngStream(seed, "projection:" + spec.name);
   Csr csr = spec.explicit_synapses
@@ -25,8 +25,8 @@ Projection::Projection(const ProjectionSpec& spec, Population& pre, Population& 
   for (std::uint32_t p : csr.post) {
     if (p >= post.size()) throw UsageError("projection '" + spec.name + "': post index range");
   }
-  dense_ = !spec.explicit_synapses &&
-           spec.connectivity.kind == ConnectivitySpec::Kind::kAllToAll && &pre != &post;
+  dense_ = !spec.explicit_synapses && spec.connectivity.kind == ConnectivitySpec::Kind::kAllToAll &&
+           &pre != &post;
   offsets_ = std::move(csr.offsets);
   if (!dense_) post_index_ = std::move(csr.post);
   const std::size_t n = dense_ ? csr.post.size() : post_index_.size();
@@ -121,8 +121,9 @@ Projection::PreContext Projection::preContext(std::uint32_t i, std::int64_t k) c
 //   sum_{j=a..k} m_j alpha^(j-a) = alpha^(base-a) (H_k - H_{a-1}),
 // so the initial eligibility and each pairing contribute in closed form.
 template <RuleKind kKind>
-[[gnu::always_inline]] inline void Projection::updateSynapse(std::uint32_t s, std::uint32_t p, const PreContext& ctx,
-                               bool pre_spike, double y_now, double m_now) {
+[[gnu::always_inline]] inline void Projection::updateSynapse(std::uint32_t s, std::uint32_t p,
+                                                             const PreContext& ctx, bool pre_spike,
+                                                             double y_now, double m_now) {
   const PlasticityRule& r = spec_.rule;
   const std::int64_t k0 = ctx.k0;
   // Post spikes in (k0, k], oldest first; usually none.

@@ -30,13 +30,13 @@ namespace spikegym::snn {
 struct ProjectionSpec {
   std::string name;
   ConnectivitySpec connectivity;
-  double w_init_min = 1.0;      ///< initial weights uniform in [w_init_min, w_init_max]
-  double w_init_max = 1.0;      ///< (equal bounds: all the same)
-  int delay_min_steps = 1;      ///< [steps] conduction delay, uniform in [min, max], >= 1
-  int delay_max_steps = 1;      ///< [steps] at most 255
-  PlasticityRule rule;          ///< makeRule("none") by default
+  double w_init_min = 1.0;               ///< initial weights uniform in [w_init_min, w_init_max]
+  double w_init_max = 1.0;               ///< (equal bounds: all the same)
+  int delay_min_steps = 1;               ///< [steps] conduction delay, uniform in [min, max], >= 1
+  int delay_max_steps = 1;               ///< [steps] at most 255
+  PlasticityRule rule;                   ///< makeRule("none") by default
   std::optional<Csr> explicit_synapses;  ///< when set: use these synapses, not `connectivity`
-  double dt_ms = 1.0;           ///< [ms] the network's step
+  double dt_ms = 1.0;                    ///< [ms] the network's step
 };
 
 class Projection {
@@ -113,7 +113,7 @@ class Projection {
   std::vector<std::uint32_t> post_index_;  // sparse only
   std::vector<std::uint8_t> delay_;        // [steps]
   std::vector<float> w_;
-  std::vector<float> c_;                   // eligibility (kEligibility only)
+  std::vector<float> c_;  // eligibility (kEligibility only)
 
   // Per pre neuron: trace value right after its last update step.
   std::vector<double> x_last_;
@@ -121,10 +121,10 @@ class Projection {
   // Per post neuron: trace and the spike history since the last sweep.
   std::vector<double> y_last_;
   std::vector<std::int64_t> y_step_;
-  std::vector<double> y_before_;           // trace just before this step's spike
-  static constexpr int kHistory = 32;      // post spikes remembered per neuron between sweeps
-  std::vector<std::int64_t> hist_step_;    // n_post x kHistory
-  std::vector<float> hist_y_;              // post trace right after each remembered spike
+  std::vector<double> y_before_;         // trace just before this step's spike
+  static constexpr int kHistory = 32;    // post spikes remembered per neuron between sweeps
+  std::vector<std::int64_t> hist_step_;  // n_post x kHistory
+  std::vector<float> hist_y_;            // post trace right after each remembered spike
   std::vector<std::uint8_t> hist_count_;
   std::vector<std::int64_t> last_post_spike_;  // step of each post neuron's last spike, -1 none
 
@@ -139,7 +139,7 @@ class Projection {
   std::vector<double> pow_gamma_;  // post trace decay^n
   double eta_dt_ = 0.0;            // eta dt for kEligibility [1]
 
-  std::vector<float*> slots_;      // delivery buffer per delay, refreshed each step
+  std::vector<float*> slots_;  // delivery buffer per delay, refreshed each step
   std::uint64_t events_ = 0;
 };
 

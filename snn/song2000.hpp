@@ -19,10 +19,10 @@ namespace spikegym::snn {
 
 struct Song2000Config {
   std::uint64_t seed = 1;
-  double sim_s = 1500.0;        ///< [s] simulated time (bimodal by ~1000 s)
+  double sim_s = 1500.0;         ///< [s] simulated time (bimodal by ~1000 s)
   double report_every_s = 10.0;  ///< [s] output rate sampling interval
-  double w_max = 1.0;           ///< [mV] weight bound
-  double input_rate_hz = 10.0;  ///< [Hz] per input
+  double w_max = 1.0;            ///< [mV] weight bound
+  double input_rate_hz = 10.0;   ///< [Hz] per input
   int inputs = 1000;
   int histogram_bins = 20;
 };

@@ -21,7 +21,9 @@ void PoissonSource::update(const float*, std::uint32_t step_index) {
 
 RegularSource::RegularSource(const std::string& name, std::uint32_t size, double rate_hz,
                              double dt_ms)
-    : Population(name, "regular", size), dt_ms_(dt_ms), rates_hz_(size, static_cast<float>(rate_hz)),
+    : Population(name, "regular", size),
+      dt_ms_(dt_ms),
+      rates_hz_(size, static_cast<float>(rate_hz)),
       phase_(size, 0.0) {}
 
 void RegularSource::resetState() {

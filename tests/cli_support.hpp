@@ -27,9 +27,9 @@ inline std::string readFile(const std::filesystem::path& p) {
 /// A fresh scratch folder under the system temp dir, unique per call.
 inline std::filesystem::path scratchDir(const std::string& name) {
   static int counter = 0;
-  auto dir = std::filesystem::temp_directory_path() /
-             ("spikegym_test_" + std::to_string(::getpid()) + "_" + name + "_" +
-              std::to_string(++counter));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("spikegym_test_" + std::to_string(::getpid()) +
+                                                "_" + name + "_" + std::to_string(++counter));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -61,9 +61,10 @@ std::string tempPath(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("conformance: every agent acts in the space, is deterministic, and round-trips "
-          "through a checkpoint",
-          "[agents][conformance]") {
+TEST_CASE(
+    "conformance: every agent acts in the space, is deterministic, and round-trips "
+    "through a checkpoint",
+    "[agents][conformance]") {
   for (const AgentInfo* info : registeredAgents()) {
     DYNAMIC_SECTION(info->name) {
       auto env = envs::make("CartPole-v1", 3);
@@ -92,8 +93,8 @@ TEST_CASE("checkpoints from another agent or architecture, or damaged ones, fail
   auto snn = makeAgent("snn", env->observationSpace(), env->actionSpace(), {}, 1);
   const std::string path = tempPath("snn.ckpt");
   snn->save(path);
-  auto other = makeAgent("snn", env->observationSpace(), env->actionSpace(),
-                         {{"output_size", "8"}}, 1);
+  auto other =
+      makeAgent("snn", env->observationSpace(), env->actionSpace(), {{"output_size", "8"}}, 1);
   CHECK_THROWS_WITH(other->load(path), Catch::Contains("architecture") &&
                                            Catch::Contains("output=2x16") &&
                                            Catch::Contains("output=2x8"));
@@ -143,8 +144,8 @@ TEST_CASE("rstdp: a rewarded action becomes more likely in a two-armed bandit",
   const double frozen = late_choice("none", "critic");
   for (const char* dopamine : {"critic", "reward_baseline"}) {
     const double learned = late_choice("rstdp", dopamine);
-    INFO(dopamine << ": P(rewarded arm) in episodes 500-599: " << learned << " (frozen "
-                  << frozen << ")");
+    INFO(dopamine << ": P(rewarded arm) in episodes 500-599: " << learned << " (frozen " << frozen
+                  << ")");
     CHECK(learned > 0.85);
     CHECK(learned > frozen + 0.5);
   }
@@ -181,8 +182,8 @@ TEST_CASE("zero reward leaves the weights unchanged under rstdp", "[agents][beha
 
 TEST_CASE("REINFORCE learns the bandit; random stays uniform", "[agents][behaviour]") {
   BanditEnv env;
-  auto reinforce = makeAgent("reinforce", env.observationSpace(), env.actionSpace(),
-                             {{"lr_policy", "0.05"}}, 2);
+  auto reinforce =
+      makeAgent("reinforce", env.observationSpace(), env.actionSpace(), {{"lr_policy", "0.05"}}, 2);
   const auto learned = play(*reinforce, env, 400, 1);
   double late = 0;
   for (int i = 300; i < 400; ++i) late += learned[i] / 100.0;

@@ -34,7 +34,9 @@ class CountingEnv final : public Env {
   Info info_;
 };
 
-std::vector<double> copyOf(std::span<const double> s) { return {s.begin(), s.end()}; }
+std::vector<double> copyOf(std::span<const double> s) {
+  return {s.begin(), s.end()};
+}
 
 }  // namespace
 
@@ -161,8 +163,7 @@ TEST_CASE("CartPole-v1 first step from rest matches the hand-derived equations",
   CHECK(r.obs[3] == Approx(0.02 * 600.0 / 41.0).epsilon(1e-14));
 }
 
-TEST_CASE("CartPole-v1 thresholds are strict and the terminating step pays 1",
-          "[envs][cartpole]") {
+TEST_CASE("CartPole-v1 thresholds are strict and the terminating step pays 1", "[envs][cartpole]") {
   CartPole env;
   // x stays exactly 2.4 (x_dot = 0): not beyond the threshold.
   env.reset(std::nullopt, {.initial_state = std::vector<double>{2.4, 0, 0, 0}});
@@ -179,8 +180,7 @@ TEST_CASE("CartPole-v1 thresholds are strict and the terminating step pays 1",
   env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0, twelve_deg, 0}});
   CHECK_FALSE(env.step(Action::discrete(0)).terminated);  // theta unchanged this step
   // A wrong-sized initial state is a user error.
-  CHECK_THROWS_AS(env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0}}),
-                  UserError);
+  CHECK_THROWS_AS(env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0}}), UserError);
 }
 
 TEST_CASE("CartPole-v1 starting states are uniform within 0.05 of zero and seeded",

@@ -189,9 +189,10 @@ TEST_CASE("bad experiment files: one clear message with file, line and key", "[l
   CHECK(files >= 15);
 }
 
-TEST_CASE("a sweep writes manifest, config, episodes, run.json and checkpoints; reruns skip "
-          "complete runs",
-          "[lab][runner]") {
+TEST_CASE(
+    "a sweep writes manifest, config, episodes, run.json and checkpoints; reruns skip "
+    "complete runs",
+    "[lab][runner]") {
   const auto dir = testing::scratchDir("runner");
   const std::string file = write(dir, "tiny.yaml", kTiny);
   const Experiment exp = loadExperiment(file, {});
@@ -214,8 +215,8 @@ TEST_CASE("a sweep writes manifest, config, episodes, run.json and checkpoints; 
     const std::string csv = testing::readFile(d / "episodes.csv");
     CHECK_THAT(csv, Catch::StartsWith("run_id,seed,episode,return,length,wall_s,truncated,"));
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 5);
-    CHECK_THAT(testing::readFile(d / "config.yaml"), Catch::Contains("learning_rule: " +
-                                                                     run.swept[0].second));
+    CHECK_THAT(testing::readFile(d / "config.yaml"),
+               Catch::Contains("learning_rule: " + run.swept[0].second));
   }
   // Rerun: nothing to do. Remove one run's record: exactly that one runs again.
   r = runSweep(exp, options, stop);
@@ -290,8 +291,8 @@ TEST_CASE("spikegym run: bad input exits 2 with one line and writes nothing", "[
 TEST_CASE("spikegym run --dry-run lists the runs and writes nothing", "[lab][cli]") {
   const auto dir = testing::scratchDir("dry");
   const std::string file = write(dir, "tiny.yaml", kTiny);
-  const auto r = testing::runSpikegym("run " + file + " --dry-run --out " +
-                                      (dir / "results").string());
+  const auto r =
+      testing::runSpikegym("run " + file + " --dry-run --out " + (dir / "results").string());
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("4 runs of 'tiny'"));
   CHECK_THAT(r.out, Catch::Contains("run_id,status,seed,agent.learning_rule"));
@@ -344,13 +345,11 @@ sweep:
 
 }  // namespace
 
-TEST_CASE("kill -9 part way, rerun: the results equal an uninterrupted sweep's",
-          "[lab][resume]") {
+TEST_CASE("kill -9 part way, rerun: the results equal an uninterrupted sweep's", "[lab][resume]") {
   const auto dir = testing::scratchDir("kill");
   const std::string file = write(dir, "k.yaml", kKillable);
   const fs::path killed = dir / "killed", clean = dir / "clean";
-  const pid_t pid = spawnSpikegym({"run", file, "-j", "1", "--out", killed.string()},
-                                  dir / "log1");
+  const pid_t pid = spawnSpikegym({"run", file, "-j", "1", "--out", killed.string()}, dir / "log1");
   waitForComplete(killed / "killable", 2);
   kill(pid, SIGKILL);
   int status = 0;
@@ -393,6 +392,5 @@ TEST_CASE("Ctrl-C marks runs in flight interrupted; the rerun finishes them", "[
   CHECK(statuses.count("running") == 0);  // nothing left looking like it is still going
   const auto rerun = testing::runSpikegym("run " + file + " --out " + out.string());
   CHECK(rerun.exit_code == 0);
-  CHECK_THAT(testing::readFile(out / "killable" / "manifest.csv"),
-             !Catch::Contains("interrupted"));
+  CHECK_THAT(testing::readFile(out / "killable" / "manifest.csv"), !Catch::Contains("interrupted"));
 }

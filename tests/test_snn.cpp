@@ -68,8 +68,9 @@ struct Pair {
 
 TEST_CASE("STDP window: one pairing at dt gives A+ exp(-dt/tau+) or -A- exp(-dt/tau-)",
           "[snn][stdp]") {
-  const PlasticityRule rule = makeRule("stdp", {{"a_plus", 0.01}, {"a_minus", 0.012},
-                                                {"tau_plus_ms", 16.8}, {"tau_minus_ms", 33.7}});
+  const PlasticityRule rule = makeRule(
+      "stdp",
+      {{"a_plus", 0.01}, {"a_minus", 0.012}, {"tau_plus_ms", 16.8}, {"tau_minus_ms", 33.7}});
   for (int dt : {1, 5, 10, 20, 40}) {
     Pair causal(rule, 0.5);
     causal.pre->spikeAt(0, 10);
@@ -105,7 +106,8 @@ TEST_CASE("multiplicative STDP scales with the distance to the bounds", "[snn][s
   CHECK(high.weight() - 0.8 == Approx(0.1 * 0.2 * x).epsilon(1e-4));
   // Weights never leave [w_min, w_max] under additive STDP.
   Pair bound(makeRule("stdp", {{"a_plus", 1.0}, {"w_max", 1.0}}), 0.9);
-  for (std::uint32_t k = 0; k < 100; k += 5) bound.pre->spikeAt(0, k), bound.post->spikeAt(0, k + 1);
+  for (std::uint32_t k = 0; k < 100; k += 5)
+    bound.pre->spikeAt(0, k), bound.post->spikeAt(0, k + 1);
   bound.net.run(120);
   CHECK(bound.weight() == 1.0f);
 }
@@ -215,7 +217,7 @@ void compareWithReference(const std::string& rule_name, const ParamValues& param
   INFO(rule_name << ": max |w - w_ref| " << max_w_diff << ", largest change " << max_change
                  << ", max |c - c_ref| " << max_c_diff << ", sweep interval "
                  << p.proj->sweepInterval());
-  CHECK(max_change > 1e-3);               // the run did change weights
+  CHECK(max_change > 1e-3);                      // the run did change weights
   CHECK(max_w_diff < 1e-6 + 1e-5 * max_change);  // float storage of w and c
   CHECK(max_c_diff < 1e-5);
 }
@@ -234,7 +236,9 @@ TEST_CASE("event-driven plasticity equals stepping every synapse every step", "[
     p["eta"] = 400.0;
     compareWithReference("mstdpet", p, 3000);
   }
-  SECTION("mstdp") { compareWithReference("mstdp", wide, 3000); }
+  SECTION("mstdp") {
+    compareWithReference("mstdp", wide, 3000);
+  }
   SECTION("stdp additive") {
     ParamValues p = wide;
     p["a_plus"] = 0.01;
@@ -246,10 +250,10 @@ TEST_CASE("event-driven plasticity equals stepping every synapse every step", "[
 TEST_CASE("conduction delays: a spike at step k arrives at step k + delay", "[snn][delay]") {
   for (int delay : {1, 3, 17}) {
     Network net;
-    auto& pre = static_cast<ScriptedPopulation&>(
-        net.add(std::make_unique<ScriptedPopulation>("pre", 1)));
-    auto& post = static_cast<ScriptedPopulation&>(
-        net.add(std::make_unique<ScriptedPopulation>("post", 2)));
+    auto& pre =
+        static_cast<ScriptedPopulation&>(net.add(std::make_unique<ScriptedPopulation>("pre", 1)));
+    auto& post =
+        static_cast<ScriptedPopulation&>(net.add(std::make_unique<ScriptedPopulation>("post", 2)));
     ProjectionSpec spec;
     spec.name = "delayed";
     spec.w_init_min = spec.w_init_max = 2.5;
@@ -307,7 +311,7 @@ TEST_CASE("LIF fires at the analytic rate for a constant drive", "[snn][lif]") {
   Network net(0.1);
   auto& lif = net.addPopulation("lif", "n", 1, {{"t_ref_ms", 2.0}});
   lif.bias()[0] = 20.0f;  // v_inf = -50 mV, above the -54 mV threshold
-  net.run(100000);       // 10 s
+  net.run(100000);        // 10 s
   // Period = t_ref + tau_m ln((v_inf - v_reset) / (v_inf - v_thresh)).
   const double period_ms = 2.0 + 20.0 * std::log((-50.0 + 60.0) / (-50.0 + 54.0));
   CHECK(lif.spikeCount() / 10.0 == Approx(1000.0 / period_ms).epsilon(0.02));
@@ -412,9 +416,10 @@ TEST_CASE("determinism: the same seed gives the same spikes and weights, bit for
   CHECK(a.first != c.first);
 }
 
-TEST_CASE("distal reward (small): the network fires in the published regime and the mean "
-          "excitatory weight falls",
-          "[snn][repro]") {
+TEST_CASE(
+    "distal reward (small): the network fires in the published regime and the mean "
+    "excitatory weight falls",
+    "[snn][repro]") {
   DistalRewardExperiment exp({.seed = 1, .plastic = true, .reward = true});
   DistalRewardRow first{}, last{};
   for (int s = 0; s < 30; ++s) {
