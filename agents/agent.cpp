@@ -1,44 +1,26 @@
 #include "agents/agent.hpp"
 
-#include <map>
-
-#include "core/error.hpp"
+#include "core/registry.hpp"
 
 namespace spikegym::agents {
 namespace {
-std::map<std::string, AgentInfo>& table() {
-  static std::map<std::string, AgentInfo> agents;  // filled at static initialisation
+Registry<AgentInfo>& table() {
+  static Registry<AgentInfo> agents("agent");  // filled at static initialisation
   return agents;
 }
 }  // namespace
 
 bool registerAgent(AgentInfo info) {
   const std::string name = info.name;
-  if (!table().emplace(name, std::move(info)).second) {
-    throw UsageError("registerAgent: agent '" + name + "' is registered twice");
-  }
-  return true;
+  return table().add(name, std::move(info));
 }
 
 std::vector<const AgentInfo*> registeredAgents() {
-  std::vector<const AgentInfo*> out;
-  for (const auto& [name, info] : table()) out.push_back(&info);
-  return out;
+  return table().all();
 }
 
 const AgentInfo& agentInfo(const std::string& name) {
-  auto it = table().find(name);
-  if (it == table().end()) {
-    std::vector<std::string> names;
-    std::string list;
-    for (const auto& [n, info] : table()) {
-      names.push_back(n);
-      list += (list.empty() ? "" : ", ") + n;
-    }
-    throw UserError("unknown agent '" + name + "'" + didYouMean(name, names) +
-                    "; expected one of: " + list);
-  }
-  return it->second;
+  return table().get(name);
 }
 
 std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& observation_space,

@@ -21,22 +21,6 @@ namespace {
 
 using Kind = ParamSpec::Kind;
 
-std::vector<double> rngState(const Rng& rng) {
-  std::vector<double> out;
-  for (std::uint64_t w : rng.state()) {
-    out.push_back(static_cast<double>(w >> 32));
-    out.push_back(static_cast<double>(w & 0xFFFFFFFFULL));
-  }
-  return out;
-}
-void setRngState(Rng& rng, const std::vector<double>& v) {
-  std::array<std::uint64_t, 4> s{};
-  for (int i = 0; i < 4; ++i) {
-    s[i] = (static_cast<std::uint64_t>(v[2 * i]) << 32) | static_cast<std::uint64_t>(v[2 * i + 1]);
-  }
-  rng.setState(s);
-}
-
 class RandomAgent final : public Agent {
  public:
   RandomAgent(const envs::Space& action_space, const ConfigValues& params, std::uint64_t seed)
@@ -57,13 +41,13 @@ class RandomAgent final : public Agent {
     Checkpoint ck;
     ck.agent_type = type();
     ck.architecture = "random " + action_space_.describe();
-    ck.sections["rng"] = rngState(rng_);
+    ck.sections["rng"] = rngToSection(rng_);
     ck.write(path);
   }
   void load(const std::string& path) override {
     const Checkpoint ck = Checkpoint::read(path);
     ck.expect(path, type(), "random " + action_space_.describe());
-    setRngState(rng_, ck.section(path, "rng", 8));
+    rngFromSection(rng_, ck.section(path, "rng", 8));
   }
 
  private:
@@ -165,7 +149,7 @@ class ReinforceAgent final : public Agent {
     ck.config = config_.values();
     ck.sections["theta"] = theta_;
     ck.sections["value"] = value_w_;
-    ck.sections["rng"] = rngState(rng_);
+    ck.sections["rng"] = rngToSection(rng_);
     ck.write(path);
   }
   void load(const std::string& path) override {
@@ -173,7 +157,7 @@ class ReinforceAgent final : public Agent {
     ck.expect(path, type(), architecture());
     theta_ = ck.section(path, "theta", theta_.size());
     value_w_ = ck.section(path, "value", value_w_.size());
-    setRngState(rng_, ck.section(path, "rng", 8));
+    rngFromSection(rng_, ck.section(path, "rng", 8));
   }
 
  private:

@@ -106,4 +106,21 @@ const std::vector<double>& Checkpoint::section(const std::string& path, const st
   return it->second;
 }
 
+std::vector<double> rngToSection(const Rng& rng) {
+  std::vector<double> out;
+  for (std::uint64_t w : rng.state()) {
+    out.push_back(static_cast<double>(w >> 32));
+    out.push_back(static_cast<double>(w & 0xFFFFFFFFULL));
+  }
+  return out;
+}
+
+void rngFromSection(Rng& rng, const std::vector<double>& v) {
+  std::array<std::uint64_t, 4> s{};
+  for (int i = 0; i < 4; ++i) {
+    s[i] = (static_cast<std::uint64_t>(v[2 * i]) << 32) | static_cast<std::uint64_t>(v[2 * i + 1]);
+  }
+  rng.setState(s);
+}
+
 }  // namespace spikegym::agents

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "agents/config.hpp"
+#include "core/rng.hpp"
 
 namespace spikegym::agents {
 
@@ -39,5 +40,9 @@ struct Checkpoint {
   const std::vector<double>& section(const std::string& path, const std::string& name,
                                      std::size_t count) const;
 };
+
+/// A generator's state as 8 doubles (exact 32-bit halves) for a checkpoint section, and back.
+std::vector<double> rngToSection(const Rng& rng);
+void rngFromSection(Rng& rng, const std::vector<double>& section);
 
 }  // namespace spikegym::agents

@@ -17,21 +17,6 @@ using Kind = ParamSpec::Kind;
 const std::string kType = "snn";
 
 /// Snapshot of an Rng as 8 exact doubles (32-bit halves) and back.
-std::vector<double> rngToDoubles(const Rng& rng) {
-  std::vector<double> out;
-  for (std::uint64_t w : rng.state()) {
-    out.push_back(static_cast<double>(w >> 32));
-    out.push_back(static_cast<double>(w & 0xFFFFFFFFULL));
-  }
-  return out;
-}
-void rngFromDoubles(Rng& rng, const std::vector<double>& v) {
-  std::array<std::uint64_t, 4> s{};
-  for (int i = 0; i < 4; ++i) {
-    s[i] = (static_cast<std::uint64_t>(v[2 * i]) << 32) | static_cast<std::uint64_t>(v[2 * i + 1]);
-  }
-  rng.setState(s);
-}
 
 /// The agent's defaults for its learning rule's parameters (rule.<name> settings override them).
 /// Chosen on CartPole-v1 (BENCHMARKS.md has the runs behind them):
@@ -498,7 +483,7 @@ void SnnAgent::save(const std::string& path) const {
         std::vector<double>(proj->weights().begin(), proj->weights().end());
   }
   ck.sections["critic"] = critic_w_;
-  ck.sections["rng"] = rngToDoubles(rng_);
+  ck.sections["rng"] = rngToSection(rng_);
   ck.sections["counters"] = {static_cast<double>(episodes_done_),
                              static_cast<double>(net_->stepCount()), net_->modulator().baseline(),
                              static_cast<double>(network_seed_ >> 32),
@@ -522,7 +507,7 @@ void SnnAgent::load(const std::string& path) {
     std::copy(w.begin(), w.end(), proj->weights().begin());
   }
   critic_w_ = ck.section(path, "critic", critic_w_.size());
-  rngFromDoubles(rng_, ck.section(path, "rng", 8));
+  rngFromSection(rng_, ck.section(path, "rng", 8));
   episodes_done_ = static_cast<long>(counters[0]);
   net_->setStepCount(static_cast<std::uint32_t>(counters[1]));
   net_->modulator().setBaseline(counters[2]);

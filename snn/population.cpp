@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "core/registry.hpp"
 
 namespace spikegym::snn {
 
@@ -45,34 +46,23 @@ void Population::step(std::uint32_t step_index) {
 }
 
 namespace {
-std::map<std::string, NeuronModelInfo>& models() {
-  static std::map<std::string, NeuronModelInfo> table;  // filled at static initialisation
+Registry<NeuronModelInfo>& models() {
+  static Registry<NeuronModelInfo> table("neuron model");  // filled at static initialisation
   return table;
 }
 }  // namespace
 
 bool registerNeuronModel(NeuronModelInfo info) {
   const std::string name = info.name;
-  if (!models().emplace(name, std::move(info)).second) {
-    throw UsageError("registerNeuronModel: model '" + name + "' is registered twice");
-  }
-  return true;
+  return models().add(name, std::move(info));
 }
 
 std::vector<const NeuronModelInfo*> neuronModels() {
-  std::vector<const NeuronModelInfo*> out;
-  for (const auto& [name, info] : models()) out.push_back(&info);
-  return out;
+  return models().all();
 }
 
 const NeuronModelInfo& neuronModel(const std::string& name) {
-  auto it = models().find(name);
-  if (it == models().end()) {
-    std::vector<std::string> names;
-    for (const auto& [n, info] : models()) names.push_back(n);
-    throw UserError("unknown neuron model '" + name + "'" + didYouMean(name, names));
-  }
-  return it->second;
+  return models().get(name);
 }
 
 std::unique_ptr<Population> makePopulation(const std::string& model, const std::string& pop_name,
