@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "core/version.hpp"
 
 namespace {
 
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
       "spikegym: spiking neural networks that learn by reward-modulated plasticity "
       "in gym-style environments",
       "spikegym"};
-  app.set_version_flag("--version", std::string(SPIKEGYM_VERSION) + " (" SPIKEGYM_GIT_COMMIT ")");
+  app.set_version_flag("--version",
+                       std::string(spikegym::version()) + " (" + spikegym::gitCommit() + ")");
   app.require_subcommand(1);
   spikegym::app::addListCommand(app);
   spikegym::app::addRolloutCommand(app);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/version.hpp"
 #include "lab/files.hpp"
 
 namespace spikegym::lab {
@@ -36,8 +37,8 @@ std::string runJson(const RunSpec& run, const std::string& status, const std::st
      << ",\n  \"seed\": " << run.seed << ",\n  \"start\": " << jsonString(start)
      << ",\n  \"end\": " << jsonString(end) << ",\n  \"wall_s\": " << wall_s
      << ",\n  \"episodes\": " << episodes
-     << ",\n  \"spikegym_version\": " << jsonString(SPIKEGYM_VERSION)
-     << ",\n  \"git_commit\": " << jsonString(SPIKEGYM_GIT_COMMIT)
+     << ",\n  \"spikegym_version\": " << jsonString(version())
+     << ",\n  \"git_commit\": " << jsonString(gitCommit())
      << ",\n  \"error\": " << jsonString(error) << "\n}\n";
   return os.str();
 }
