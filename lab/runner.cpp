@@ -204,6 +204,15 @@ SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
   }
   writeFileAtomic((root / "manifest.csv").string(), manifestCsv(exp, shared.status));
 
+  double total_episodes = 0;
+  for (std::size_t i : todo) {
+    const RunSpec& run = exp.runs[i];
+    total_episodes += static_cast<double>(run.train.episodes);
+    if (run.eval_every > 0) {
+      total_episodes +=
+          static_cast<double>(run.train.episodes / run.eval_every * run.eval_episodes);
+    }
+  }
   const auto t0 = Clock::now();
   std::atomic<int> active{0};
   auto worker = [&] {
@@ -247,11 +256,14 @@ SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
     const int done = shared.runs_done.load();
     const long eps = shared.episodes_done.load();
     const int remaining = static_cast<int>(todo.size()) - done;
-    const double eta = done > 0 ? elapsed / done * remaining : 0.0;
+    // Before the first run ends, estimate from episodes (later episodes are often longer,
+    // so this is optimistic); afterwards from finished runs.
+    double eta = done > 0 ? elapsed / done * remaining : -1.0;
+    if (done == 0 && eps > 0) eta = elapsed / static_cast<double>(eps) * (total_episodes - eps);
     char buf[200];
     std::snprintf(buf, sizeof buf, "%d/%zu runs (%d already complete), %.0f episodes/s, ETA %s",
                   done, todo.size(), result.skipped, elapsed > 0 ? eps / elapsed : 0.0,
-                  done > 0 ? formatDuration(eta).c_str() : "?");
+                  eta >= 0 ? formatDuration(eta).c_str() : "?");
     if (options.progress_bar) {
       const int width = 30;
       const int filled = todo.empty() ? width : width * done / static_cast<int>(todo.size());
