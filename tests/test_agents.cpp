@@ -1,10 +1,12 @@
 // agents/: conformance of every registered agent, checkpoints, and learning behaviour.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "agents/agent.hpp"
+#include "agents/encoder.hpp"
 #include "agents/snn_agent.hpp"
 #include "core/error.hpp"
 #include "envs/registry.hpp"
@@ -193,4 +195,66 @@ TEST_CASE("REINFORCE learns the bandit; random stays uniform", "[agents][behavio
   double ones = 0;
   for (auto a : actions) ones += a / 2000.0;
   CHECK(ones == Approx(0.5).margin(0.05));
+}
+
+TEST_CASE("Gaussian encoder: peaks at the nearest cell, saturates outside the range",
+          "[agents][encoder]") {
+  auto env = envs::make("CartPole-v1");
+  GaussianEncoder enc(env->observationSpace(), 5, 1.0, "auto");
+  CHECK(enc.high()[0] == Approx(2.4));              // half of the x bound 4.8
+  CHECK(enc.high()[2] == Approx(12 * M_PI / 180));  // half of the 24 degree bound
+  CHECK(enc.high()[1] == 3.0);                      // unbounded: +-3
+  std::vector<float> a(enc.size());
+  enc.encode(std::vector<double>{0.0, 0.0, 0.0, 0.0}, a);
+  CHECK(a[2] == 1.0f);  // the middle cell of 5 sits at 0
+  CHECK(a[1] == Approx(std::exp(-0.5)).epsilon(1e-6));
+  enc.encode(std::vector<double>{100.0, -100.0, 0.0, 0.0}, a);
+  CHECK(a[4] == 1.0f);  // beyond the range: the edge cell
+  CHECK(a[5] == 1.0f);
+  CHECK_THROWS_WITH(GaussianEncoder(env->observationSpace(), 5, 1.0, "1,2"),
+                    Catch::Contains("has 2 values"));
+  CHECK_THROWS_AS(GaussianEncoder(env->observationSpace(), 5, 1.0, "1,x,2,3"), UserError);
+}
+
+TEST_CASE(
+    "snn variants (encoders, decoders, hidden layer, neuron model) act and learn without "
+    "faults",
+    "[agents][variants]") {
+  const std::vector<ConfigValues> variants = {
+      {{"encoder", "current"}},
+      {{"encoder", "rate"}},
+      {{"decoder", "softmax"}, {"temperature", "2"}},
+      {{"decoder", "first_to_spike"}},
+      {{"hidden", "40"}},
+      {{"neuron", "izhikevich:RS"}, {"w_init_min", "5"}, {"w_init_max", "10"}},
+      {{"dopamine", "reward_baseline"}, {"shaping_terminal_penalty", "-10"}},
+      {{"learning_rule", "stdp"}},
+      {{"learning_rule", "hebbian"}},
+      {{"homeostasis", "none"}, {"wta_inhibition", "0"}},
+  };
+  for (const auto& params : variants) {
+    std::string label;
+    for (const auto& [k, v] : params) label += k + "=" + v + " ";
+    DYNAMIC_SECTION(label) {
+      auto env = envs::make("CartPole-v1", 2);
+      auto env2 = envs::make("CartPole-v1", 2);
+      auto a = makeAgent("snn", env->observationSpace(), env->actionSpace(), params, 4);
+      auto b = makeAgent("snn", env->observationSpace(), env->actionSpace(), params, 4);
+      CHECK(play(*a, *env, 5, 1) == play(*b, *env2, 5, 1));
+      for (const auto& [name, value] : a->diagnostics()) {
+        INFO(name);
+        CHECK(std::isfinite(value));
+      }
+    }
+  }
+  // The shaping penalty is logged.
+  auto env = envs::make("CartPole-v1", 2);
+  auto shaped = makeAgent("snn", env->observationSpace(), env->actionSpace(),
+                          {{"shaping_terminal_penalty", "-10"}}, 4);
+  play(*shaped, *env, 1, 1);
+  double shaping = 0;
+  for (const auto& [name, value] : shaped->diagnostics()) {
+    if (name == "shaping_total") shaping = value;
+  }
+  CHECK(shaping == -10.0);
 }
