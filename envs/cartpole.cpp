@@ -32,7 +32,7 @@ CartPole::CartPole(std::uint64_t seed)
       obs_(4, 0.0) {}
 
 ResetResult CartPole::doReset(std::optional<std::uint64_t> seed, const ResetOptions& options) {
-  if (seed) rng_.reseed(*seed);
+  if (seed) rng_.seed_sequence(*seed);
   if (options.initial_state) {
     if (options.initial_state->size() != 4) {
       throw UserError(

@@ -18,9 +18,10 @@
 // +1 for every step taken, including the step that terminates the episode.
 //
 // ## Starting state
-// Every state variable uniform in [-0.05, 0.05), drawn from the env's own seeded stream (the
-// spikegym Rng, not NumPy's PCG64, so a given seed gives other numbers than Gymnasium's; pass
-// ResetOptions::initial_state to start from Gymnasium's exact state).
+// Every state variable uniform in [-0.05, 0.05), drawn from the env's own stream exactly as
+// Gymnasium draws it: NumPy's PCG64 seeded through SeedSequence (core/pcg64.hpp), so
+// reset(seed=s) gives Gymnasium's CartPole-v1 reset(seed=s) state bit for bit, and later resets
+// without a seed continue the same stream. ResetOptions::initial_state replaces the draw.
 //
 // ## Episode end
 // terminated: |x| > 2.4 m or |theta| > 12 deg (strict inequalities).
@@ -46,7 +47,7 @@
 
 #include <array>
 
-#include "core/rng.hpp"
+#include "core/pcg64.hpp"
 #include "envs/env.hpp"
 
 namespace spikegym::envs {
@@ -76,7 +77,7 @@ class CartPole final : public Env {
 
  private:
   CartPoleModel model_;
-  Rng rng_;
+  Pcg64 rng_;  // NumPy-compatible: the same draws as Gymnasium for the same seed
   Observation obs_;  // [x, x_dot, theta, theta_dot] = the state
   Info info_;        // always empty
 };

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/pcg64.hpp"
 #include "core/rng.hpp"
 
 using namespace spikegym;
@@ -50,4 +51,35 @@ TEST_CASE("didYouMean suggests the closest name and nothing for far-off words", 
   CHECK(didYouMean("CartPol-v1", names) == " (did you mean 'CartPole-v1'?)");
   CHECK(didYouMean("zzz", names).empty());
   CHECK(editDistance("kitten", "sitting") == 3);
+}
+
+TEST_CASE("Pcg64 reproduces NumPy's SeedSequence, PCG64 and Generator.uniform bit for bit",
+          "[core][pcg64]") {
+  // Golden values printed by NumPy 1.24 (Debian python3-numpy):
+  //   ss = np.random.SeedSequence(42); ss.generate_state(4, np.uint64)
+  //   bg = np.random.PCG64(np.random.SeedSequence(42)); bg.random_raw() (twice)
+  //   np.random.Generator(np.random.PCG64(np.random.SeedSequence(s))).uniform(-0.05, 0.05, 4)
+  const auto state = Pcg64::generateState(42);
+  CHECK(state == std::array<std::uint64_t, 4>{0x9f1e2e6dcd540ab7ULL, 0xd57873dc79fb94b6ULL,
+                                              0x7d282a1b64d420b7ULL, 0x336579714692d5ffULL});
+  Pcg64 raw(42);
+  CHECK(raw.next() == 0xc621fbcd16d92688ULL);
+  CHECK(raw.next() == 0x705a5661a791ffc1ULL);
+  const std::vector<std::pair<std::uint64_t, std::array<double, 4>>> golden = {
+      {0,
+       {0x1.c0cbca647ced0p-7, -0x1.792e736320f47p-6, -0x1.7808d4489d6d2p-5, -0x1.8c0f80ec8f29dp-5}},
+      {1,
+       {0x1.35e59496dac00p-10, 0x1.7105158c043bcp-5, -0x1.2381235316a62p-5, 0x1.6f889bc9088e2p-5}},
+      {42,
+       {0x1.c0d97eba2bd40p-6, -0x1.9090f63c0b010p-8, 0x1.25c36f3afc536p-5, 0x1.435e26c08cd04p-6}},
+      {1099511627783ULL,
+       {0x1.0e2ec6cd75fa0p-5, -0x1.90e8748f4c96dp-6, -0x1.1b9d59698baa5p-5, 0x1.1de882f007b7cp-6}},
+  };
+  for (const auto& [seed, values] : golden) {
+    Pcg64 g(seed);
+    for (double v : values) {
+      INFO("seed " << seed);
+      CHECK(g.uniform(-0.05, 0.05) == v);
+    }
+  }
 }

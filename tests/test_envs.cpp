@@ -198,6 +198,23 @@ TEST_CASE("CartPole-v1 starting states are uniform within 0.05 of zero and seede
   CHECK(copyOf(a.reset(4).obs) != copyOf(b.reset(5).obs));
 }
 
+TEST_CASE("CartPole-v1 reset(seed) draws Gymnasium's starting state bit for bit",
+          "[envs][cartpole]") {
+  // Gymnasium 1.x: CartPoleEnv().reset(seed=42)[0] is this state cast to float32; the float64
+  // state is np.random.Generator(np.random.PCG64(np.random.SeedSequence(42)))
+  // .uniform(-0.05, 0.05, 4) (values printed by NumPy 1.24).
+  CartPole env;
+  CHECK(copyOf(env.reset(42).obs) ==
+        std::vector<double>{0x1.c0d97eba2bd40p-6, -0x1.9090f63c0b010p-8, 0x1.25c36f3afc536p-5,
+                            0x1.435e26c08cd04p-6});
+  CHECK(copyOf(env.reset(0).obs) == std::vector<double>{0x1.c0cbca647ced0p-7, -0x1.792e736320f47p-6,
+                                                        -0x1.7808d4489d6d2p-5,
+                                                        -0x1.8c0f80ec8f29dp-5});
+  // make(id, s) seeds the stream the same way: its first reset() is reset(seed=s).
+  auto made = make("CartPole-v1", 42);
+  CHECK(copyOf(made->reset().obs) == copyOf(env.reset(42).obs));
+}
+
 TEST_CASE("CartPole-v1 is truncated at 500 steps under a balancing controller",
           "[envs][cartpole]") {
   auto env = make("CartPole-v1", 0);
