@@ -29,7 +29,9 @@ static const bool kRegistered = registerEnv({
 CartPole::CartPole(std::uint64_t seed)
     : Env(cartPoleObservationSpace(), Space::discrete(2), {"x", "x_dot", "theta", "theta_dot"}),
       rng_(seed),
-      obs_(4, 0.0) {}
+      obs_(4, 0.0) {
+  info_.values = {{"cart_out_of_bounds", 0.0}, {"pole_fell", 0.0}};
+}
 
 ResetResult CartPole::doReset(std::optional<std::uint64_t> seed, const ResetOptions& options) {
   if (seed) rng_.seed_sequence(*seed);
@@ -44,6 +46,7 @@ ResetResult CartPole::doReset(std::optional<std::uint64_t> seed, const ResetOpti
   } else {
     for (double& v : obs_) v = rng_.uniform(-0.05, 0.05);
   }
+  info_.values[0].second = info_.values[1].second = 0.0;
   return {obs_, &info_};
 }
 
@@ -69,8 +72,11 @@ StepResult CartPole::doStep(const Action& action) {
   obs_[1] = x_dot;
   obs_[2] = theta;
   obs_[3] = theta_dot;
-  const bool terminated = x < -m.x_threshold_m || x > m.x_threshold_m ||
-                          theta < -m.theta_threshold_rad || theta > m.theta_threshold_rad;
+  const bool cart_out = x < -m.x_threshold_m || x > m.x_threshold_m;
+  const bool pole_fell = theta < -m.theta_threshold_rad || theta > m.theta_threshold_rad;
+  const bool terminated = cart_out || pole_fell;
+  info_.values[0].second = cart_out ? 1.0 : 0.0;
+  info_.values[1].second = pole_fell ? 1.0 : 0.0;
   return {obs_, 1.0, terminated, false, &info_};
 }
 

@@ -24,7 +24,9 @@
 // without a seed continue the same stream. ResetOptions::initial_state replaces the draw.
 //
 // ## Episode end
-// terminated: |x| > 2.4 m or |theta| > 12 deg (strict inequalities).
+// terminated: |x| > 2.4 m or |theta| > 12 deg (strict inequalities). info (spikegym's addition;
+// Gymnasium's is empty): cart_out_of_bounds and pole_fell, 1 on the step that terminated for
+// that reason, else 0, so that logs show why episodes end.
 // truncated: after 500 steps (max_episode_steps, applied by the TimeLimit wrapper); on step 500
 // both may be true.
 //
@@ -79,7 +81,7 @@ class CartPole final : public Env {
   CartPoleModel model_;
   Pcg64 rng_;  // NumPy-compatible: the same draws as Gymnasium for the same seed
   Observation obs_;  // [x, x_dot, theta, theta_dot] = the state
-  Info info_;        // always empty
+  Info info_;        // cart_out_of_bounds, pole_fell
 };
 
 }  // namespace spikegym::envs
