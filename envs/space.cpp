@@ -32,11 +32,6 @@ Space Space::box(std::vector<double> low, std::vector<double> high, std::vector<
   return s;
 }
 
-bool Space::contains(const Action& a) const {
-  if (kind_ == Kind::kDiscrete) return a.index >= 0 && a.index < n_;
-  return contains(a.values);
-}
-
 bool Space::contains(const Observation& x) const {
   if (kind_ != Kind::kBox || x.size() != low_.size()) return false;
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -51,11 +46,7 @@ Action Space::sample(Rng& rng) const {
   return a;
 }
 
-void Space::sample(Rng& rng, Action& out) const {
-  if (kind_ == Kind::kDiscrete) {
-    out.index = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(n_)));
-    return;
-  }
+void Space::sampleBox(Rng& rng, Action& out) const {
   out.values.resize(low_.size());
   for (std::size_t i = 0; i < low_.size(); ++i) {
     const bool lo = std::isfinite(low_[i]), hi = std::isfinite(high_[i]);

@@ -42,7 +42,10 @@ class Space {
 
   /// True when `a` is a member: a valid index of a Discrete space, or a Box vector of the right
   /// size with every (finite) component within bounds.
-  bool contains(const Action& a) const;
+  bool contains(const Action& a) const {
+    if (kind_ == Kind::kDiscrete) return a.index >= 0 && a.index < n_;  // the hot path, inline
+    return contains(a.values);
+  }
   /// True when `x` is a member of a Box space (right size, finite, within bounds).
   bool contains(const Observation& x) const;
 
@@ -50,12 +53,19 @@ class Space {
   /// normal and half-bounded ones shifted exponential.
   Action sample(Rng& rng) const;
   /// Writes a sample into `out` without allocating once `out` has the capacity.
-  void sample(Rng& rng, Action& out) const;
+  void sample(Rng& rng, Action& out) const {
+    if (kind_ == Kind::kDiscrete) {
+      out.index = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(n_)));
+      return;
+    }
+    sampleBox(rng, out);
+  }
 
   /// "Discrete(2)" or "Box([-4.8 ...], [4.8 ...], (4,))", for listings.
   std::string describe() const;
 
  private:
+  void sampleBox(Rng& rng, Action& out) const;
   Kind kind_ = Kind::kDiscrete;
   std::int64_t n_ = 0;
   std::vector<double> low_, high_;
