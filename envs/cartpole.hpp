@@ -79,7 +79,7 @@ class CartPole final : public Env {
 
  private:
   CartPoleModel model_;
-  Pcg64 rng_;  // NumPy-compatible: the same draws as Gymnasium for the same seed
+  Pcg64 rng_;        // NumPy-compatible: the same draws as Gymnasium for the same seed
   Observation obs_;  // [x, x_dot, theta, theta_dot] = the state
   Info info_;        // cart_out_of_bounds, pole_fell
 };

@@ -36,8 +36,7 @@ std::string runJson(const RunSpec& run, const std::string& status, const std::st
   os << "{\n  \"run_id\": " << jsonString(run.run_id) << ",\n  \"status\": " << jsonString(status)
      << ",\n  \"seed\": " << run.seed << ",\n  \"start\": " << jsonString(start)
      << ",\n  \"end\": " << jsonString(end) << ",\n  \"wall_s\": " << wall_s
-     << ",\n  \"episodes\": " << episodes
-     << ",\n  \"spikegym_version\": " << jsonString(version())
+     << ",\n  \"episodes\": " << episodes << ",\n  \"spikegym_version\": " << jsonString(version())
      << ",\n  \"git_commit\": " << jsonString(gitCommit())
      << ",\n  \"error\": " << jsonString(error) << "\n}\n";
   return os.str();

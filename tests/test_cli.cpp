@@ -201,7 +201,7 @@ TEST_CASE("train prints a header and one CSV row per episode; bad settings exit 
   const auto rows = lines(r.out);
   REQUIRE(rows.size() == 4);
   CHECK_THAT(rows[0], Catch::StartsWith("episode,return,length,truncated,cart_out_of_bounds,"
-                                         "pole_fell,rate_hz_input,"));
+                                        "pole_fell,rate_hz_input,"));
   CHECK_THAT(rows[0], Catch::Contains("w_mean") && Catch::Contains("dopamine_mean"));
   CHECK(fields(rows[3], ',')[0] == "2");
   CHECK(fields(rows[1], ',').size() == fields(rows[0], ',').size());

@@ -173,8 +173,8 @@ TEST_CASE("CartPole-v1 thresholds are strict and the terminating step pays 1", "
   StepResult r = env.step(Action::discrete(1));
   CHECK(r.terminated);
   CHECK(r.reward == 1.0);
-  CHECK(r.info->values == std::vector<std::pair<std::string, double>>{
-                              {"cart_out_of_bounds", 1.0}, {"pole_fell", 0.0}});
+  CHECK(r.info->values == std::vector<std::pair<std::string, double>>{{"cart_out_of_bounds", 1.0},
+                                                                      {"pole_fell", 0.0}});
   // theta past 12 degrees terminates, on either side.
   const double twelve_deg = 12 * 2 * M_PI / 360;
   env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0, -twelve_deg, -0.1}});
