@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include <libfccp/csv.h>
+
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "lab/files.hpp"
@@ -122,21 +124,16 @@ std::string executeRun(const Experiment& exp, const RunSpec& run, const SweepOpt
   return status;
 }
 
-/// Score of a run completed in an earlier session, from its episodes.csv.
-double scoreFromFile(const fs::path& csv_path, bool has_eval) {
-  const std::string text = readFileOrEmpty(csv_path.string());
-  std::istringstream is(text);
-  std::string line;
-  std::getline(is, line);  // header
+/// Score of a run completed in an earlier session, read from its episodes.csv with libfccp.
+/// Throws (io::error) if the file is damaged; the caller then runs it again.
+double scoreFromFile(const fs::path& csv_path) {
+  io::CSVReader<2> in(csv_path.string());
+  in.read_header(io::ignore_extra_column | io::ignore_missing_column, "return", "eval");
+  double episode_return = 0.0;
+  int eval = 0;  // stays 0 when the file has no eval column
   std::vector<double> returns;
-  while (std::getline(is, line)) {
-    std::vector<std::string> f;
-    std::stringstream ls(line);
-    std::string field;
-    while (std::getline(ls, field, ',')) f.push_back(field);
-    if (f.size() < 7) continue;
-    if (has_eval && f.size() > 7 && f[7] == "1") continue;
-    returns.push_back(std::strtod(f[3].c_str(), nullptr));
+  while (in.read_row(episode_return, eval)) {
+    if (eval == 0) returns.push_back(episode_return);
   }
   return score(returns);
 }
@@ -193,9 +190,16 @@ SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < exp.runs.size(); ++i) {
     const fs::path dir = root / exp.runs[i].run_id;
-    if (recordedStatus(dir.string()) == "complete" && fs::exists(dir / "episodes.csv")) {
+    bool complete = recordedStatus(dir.string()) == "complete" && fs::exists(dir / "episodes.csv");
+    if (complete) {
+      try {
+        shared.scores[i] = scoreFromFile(dir / "episodes.csv");
+      } catch (const std::exception&) {
+        complete = false;  // a damaged episodes.csv: run it again
+      }
+    }
+    if (complete) {
       shared.status[i] = "complete";
-      shared.scores[i] = scoreFromFile(dir / "episodes.csv", exp.runs[i].eval_every > 0);
       ++result.skipped;
     } else {
       todo.push_back(i);

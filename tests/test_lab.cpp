@@ -394,3 +394,19 @@ TEST_CASE("Ctrl-C marks runs in flight interrupted; the rerun finishes them", "[
   CHECK(rerun.exit_code == 0);
   CHECK_THAT(testing::readFile(out / "killable" / "manifest.csv"), !Catch::Contains("interrupted"));
 }
+
+TEST_CASE("a complete run whose episodes.csv was damaged is run again", "[lab][runner]") {
+  const auto dir = testing::scratchDir("damaged");
+  const std::string file = write(dir, "tiny.yaml", kTiny);
+  const Experiment exp = loadExperiment(file, {});
+  SweepOptions options;
+  options.out_dir = (dir / "results").string();
+  std::atomic<bool> stop{false};
+  runSweep(exp, options, stop);
+  const fs::path csv = dir / "results" / "tiny" / exp.runs[0].run_id / "episodes.csv";
+  std::ofstream(csv) << "run_id,seed,episode,return\nx,1,0,not-a-number\n";
+  const SweepResult r = runSweep(exp, options, stop);
+  CHECK(r.skipped == 3);
+  CHECK(r.complete == 1);
+  CHECK_THAT(testing::readFile(csv), Catch::StartsWith("run_id,seed,episode,return,length"));
+}
