@@ -61,7 +61,7 @@ void addReproCommand(CLI::App& app) {
     cmd->add_option("--seed", o->seed, "Seed")->capture_default_str();
     cmd->add_option("--sim-s", o->sim_s,
                     "[s] simulated time (default: 3600 for distal-reward, 1500 for song2000)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1.0, 1e7));
   }
   dr->callback([o] { distalReward(*o); });
   song->callback([o] { song2000(*o); });

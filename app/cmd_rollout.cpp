@@ -196,9 +196,9 @@ void addRolloutCommand(CLI::App& app) {
   cmd->add_option("--policy", o->policy, "Policy that picks the actions")
       ->check(CLI::IsMember({"random"}));
   cmd->add_option("--max-steps", o->max_steps, "Stop after this many steps (default: episode end)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1L, 1000000000000L));
   cmd->add_option("--episodes", o->episodes, "Episodes to run (more than 1 needs --summary)")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(1, 100000000))
       ->capture_default_str();
   cmd->add_flag("--summary", o->summary, "Print episode,return,length per episode instead");
   cmd->callback([o] { rollout(*o); });

@@ -78,7 +78,7 @@ void addRunCommand(CLI::App& app, int& exit_code) {
       "complete runs are skipped)");
   cmd->add_option("file", o->file, "Experiment YAML file")->required();
   cmd->add_option("-j,--jobs", o->jobs, "Runs at a time (default: number of cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 4096));
   cmd->add_option("--set", o->sets,
                   "Override path=value (repeatable), e.g. --set train.episodes=50 --set seeds=3");
   cmd->add_flag("--dry-run", o->dry_run, "Print the runs (id, status, seed, swept values)");

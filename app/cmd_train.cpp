@@ -61,7 +61,7 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--agent", o->spec.agent_type, "Agent type (see `spikegym list agents`)")
       ->capture_default_str();
   cmd->add_option("--episodes", o->spec.episodes, "Episodes to train")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(1L, 1000000000L))
       ->capture_default_str();
   cmd->add_option("--seed", o->spec.seed, "Seed of the run")->capture_default_str();
   cmd->add_option("--set", o->sets,
