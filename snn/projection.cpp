@@ -70,10 +70,18 @@ Projection::Projection(const ProjectionSpec& spec, Population& pre, Population& 
   }
   m_hist_.assign(len, 0.0);
   h_hist_.assign(len, 0.0);
+  std::uint32_t longest_row = 0;
+  for (std::uint32_t i = 0; i < pre.size(); ++i) {
+    longest_row = std::max(longest_row, offsets_[i + 1] - offsets_[i]);
+  }
+  row_acc_.assign(longest_row, 0.0);
+  row_c_.assign(longest_row, 0.0);
+  row_e_.assign(longest_row, 0.0);
+  row_paired_.assign(longest_row, 0);
   x_last_.assign(pre.size(), 0.0);
   x_step_.assign(pre.size(), -1);
   y_last_.assign(post.size(), 0.0);
-  y_step_.assign(post.size(), -1);
+  y_step_.assign(post.size(), -1);  // = base_ - 1: a zero trace "as of" the step before
   y_before_.assign(post.size(), 0.0);
   hist_step_.assign(static_cast<std::size_t>(post.size()) * kHistory, 0);
   hist_y_.assign(static_cast<std::size_t>(post.size()) * kHistory, 0.0f);
@@ -97,9 +105,8 @@ double Projection::bytesPerSynapse() const {
 }
 
 double Projection::postTraceBefore(std::uint32_t p, std::int64_t k) const {
-  if (y_step_[p] == k) return y_before_[p];
-  if (y_step_[p] < 0) return 0.0;
-  return y_last_[p] * pow_gamma_[k - y_step_[p]];
+  // y_step_ >= base_ - 1 always (sweeps and restarts rebase it), so the gap fits the table.
+  return y_step_[p] == k ? y_before_[p] : y_last_[p] * pow_gamma_[k - y_step_[p]];
 }
 
 Projection::PreContext Projection::preContext(std::uint32_t i, std::int64_t k) const {
@@ -217,10 +224,8 @@ void Projection::sweep(std::int64_t to_step) {
       break;
   }
   for (std::uint32_t p = 0; p < post_.size(); ++p) {
-    if (y_step_[p] >= 0) {
-      y_last_[p] *= pow_gamma_[to_step - y_step_[p]];
-      y_step_[p] = to_step;
-    }
+    y_last_[p] *= pow_gamma_[to_step - y_step_[p]];
+    y_step_[p] = to_step;
     hist_count_[p] = 0;
   }
   base_ = to_step + 1;
@@ -245,8 +250,7 @@ void Projection::processStep(std::uint32_t step, double m) {
       h_hist_[q] = h_hist_[q - 1] + m * pow_alpha_[q - 1];
     }
     for (std::uint32_t p : post_spikes) {
-      // y_step_ >= base_ - 1 once set (sweeps rebase it), so the gap fits the power table.
-      const double y_before = y_step_[p] < 0 ? 0.0 : y_last_[p] * pow_gamma_[k - y_step_[p]];
+      const double y_before = y_last_[p] * pow_gamma_[k - y_step_[p]];
       y_before_[p] = y_before;
       y_last_[p] = y_before + 1.0;
       y_step_[p] = k;
@@ -259,7 +263,61 @@ void Projection::processStep(std::uint32_t step, double m) {
 
   for (std::uint32_t i : pre_spikes) {
     const std::uint32_t begin = offsets_[i], end = offsets_[i + 1];
-    if constexpr (kKind != RuleKind::kNone) {
+    if constexpr (kKind == RuleKind::kEligibility) {
+      // The hot path, in three passes so that the common work has no unpredictable branch:
+      // (1) decay, dopamine integral and depression for every synapse of the row, and a compact
+      // list of the synapses whose post neuron fired since the last update; (2) the pairings of
+      // those few; (3) weights, eligibility and delivery. Same arithmetic as updateSynapse().
+      const PreContext ctx = preContext(i, k);
+      const double e_scale = -spec_.rule.a_minus;
+      const std::uint32_t n = end - begin;
+      std::uint32_t paired = 0;
+      for (std::uint32_t t = 0; t < n; ++t) {
+        const std::uint32_t s = begin + t;
+        const std::uint32_t p = kDense ? t : post_index_[s];
+        const double c0 = c_[s];
+        row_e_[t] = e_scale * postTraceBefore(p, k);
+        row_acc_[t] = c0 * ctx.c_gain;
+        row_c_[t] = c0 * ctx.c_decay;
+        row_paired_[paired] = t;
+        paired += last_post_spike_[p] > ctx.k0;
+      }
+      if (paired > 0) {
+        const double hk = h_hist_[k - base_ + 1];
+        for (std::uint32_t q = 0; q < paired; ++q) {
+          const std::uint32_t t = row_paired_[q];
+          const std::uint32_t p = kDense ? t : post_index_[begin + t];
+          const std::int64_t* hs = hist_step_.data() + static_cast<std::size_t>(p) * kHistory;
+          int first = hist_count_[p];
+          const int last = first;
+          while (first > 0 && hs[first - 1] > ctx.k0) --first;
+          double acc = row_acc_[t], c = row_c_[t];
+          for (int h = first; h < last; ++h) {
+            const std::int64_t j = hs[h];
+            const double e = ctx.a_plus_x0 * pow_beta_[j - ctx.k0];
+            const std::int64_t qj = j - base_ + 1;
+            acc += e * inv_alpha_[qj] * (hk - h_hist_[qj - 1]);
+            c += e * pow_alpha_[k - j];
+          }
+          row_acc_[t] = acc;
+          row_c_[t] = c;
+        }
+      }
+      const double w_min = spec_.rule.w_min, w_max = spec_.rule.w_max;
+      for (std::uint32_t t = 0; t < n; ++t) {
+        const std::uint32_t s = begin + t;
+        const std::uint32_t p = kDense ? t : post_index_[s];
+        // The depression of this step comes last, in the same order as updateSynapse().
+        const double e = row_e_[t];
+        const double acc = row_acc_[t] + e * m;
+        const float w = static_cast<float>(std::clamp(w_[s] + eta_dt_ * acc, w_min, w_max));
+        w_[s] = w;
+        c_[s] = static_cast<float>(row_c_[t] + e);
+        slots_[delay_[s]][p] += w;
+      }
+      x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0] + 1.0;
+      x_step_[i] = k;
+    } else if constexpr (kKind != RuleKind::kNone) {
       const PreContext ctx = preContext(i, k);
       for (std::uint32_t s = begin; s < end; ++s) {
         const std::uint32_t p = kDense ? s - begin : post_index_[s];
@@ -320,7 +378,7 @@ void Projection::restart(std::uint32_t k) {
   std::fill(x_last_.begin(), x_last_.end(), 0.0);
   std::fill(x_step_.begin(), x_step_.end(), -1);
   std::fill(y_last_.begin(), y_last_.end(), 0.0);
-  std::fill(y_step_.begin(), y_step_.end(), -1);
+  std::fill(y_step_.begin(), y_step_.end(), static_cast<std::int64_t>(k));
   std::fill(hist_count_.begin(), hist_count_.end(), 0);
   std::fill(last_post_spike_.begin(), last_post_spike_.end(), -1);
   base_ = static_cast<std::int64_t>(k) + 1;

@@ -139,7 +139,9 @@ class Projection {
   std::vector<double> pow_gamma_;  // post trace decay^n
   double eta_dt_ = 0.0;            // eta dt for kEligibility [1]
 
-  std::vector<float*> slots_;  // delivery buffer per delay, refreshed each step
+  std::vector<float*> slots_;                    // delivery buffer per delay, refreshed each step
+  std::vector<double> row_acc_, row_c_, row_e_;  // scratch for one row (pre neuron)
+  std::vector<std::uint32_t> row_paired_;        // scratch: row entries with pairings to add
   std::uint64_t events_ = 0;
 };
 
