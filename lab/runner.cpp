@@ -1,5 +1,7 @@
 #include "lab/runner.hpp"
 
+#include <libfccp/csv.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -9,8 +11,6 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
-
-#include <libfccp/csv.h>
 
 #include "core/error.hpp"
 #include "core/version.hpp"
@@ -311,19 +311,29 @@ SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
     }
     if (!std::isnan(shared.scores[i])) cell_scores[it - cells.begin()].push_back(shared.scores[i]);
   }
+  // Score = mean return of the last 100 training episodes; the line lists every seed's score
+  // in seed order, then the mean, median and range over the seeds.
   for (std::size_t c = 0; c < cells.size(); ++c) {
-    auto& v = cell_scores[c];
-    char buf[200];
+    const auto& v = cell_scores[c];
     if (v.empty()) {
-      std::snprintf(buf, sizeof buf, "  %s: no complete runs", cells[c].c_str());
-    } else {
-      std::sort(v.begin(), v.end());
-      double mean = 0;
-      for (double x : v) mean += x / static_cast<double>(v.size());
-      std::snprintf(buf, sizeof buf, "  %s: %zu seeds, score mean %.1f (min %.1f, max %.1f)",
-                    cells[c].c_str(), v.size(), mean, v.front(), v.back());
+      result.summary.push_back("  " + cells[c] + ": no complete runs");
+      continue;
     }
-    result.summary.push_back(buf);
+    std::vector<double> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    double mean = 0;
+    for (double x : v) mean += x / static_cast<double>(v.size());
+    const std::size_t n = sorted.size();
+    const double median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    std::string line = "  " + cells[c] + ": " + std::to_string(n) + " seeds, score by seed";
+    char buf[96];
+    for (double x : v) {
+      std::snprintf(buf, sizeof buf, " %.1f", x);
+      line += buf;
+    }
+    std::snprintf(buf, sizeof buf, "; mean %.1f, median %.1f (min %.1f, max %.1f)", mean, median,
+                  sorted.front(), sorted.back());
+    result.summary.push_back(line + buf);
   }
   return result;
 }

@@ -203,6 +203,10 @@ TEST_CASE(
   SweepResult r = runSweep(exp, options, stop);
   CHECK(r.complete == 4);
   CHECK(r.failed == 0);
+  REQUIRE(r.summary.size() == 2);  // one line per cell, each seed's score listed
+  CHECK_THAT(r.summary[0],
+             Catch::StartsWith("  agent.learning_rule=rstdp: 2 seeds, score by seed"));
+  CHECK_THAT(r.summary[1], Catch::Contains("median"));
   const fs::path root = dir / "results" / "tiny";
   const std::string manifest = testing::readFile(root / "manifest.csv");
   CHECK_THAT(manifest, Catch::StartsWith("run_id,status,seed,agent.learning_rule\n"));
