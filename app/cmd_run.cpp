@@ -62,7 +62,9 @@ int runCommand(const RunOptions& o) {
               r.skipped, r.failed, r.interrupted);
   for (const auto& f : r.failures) std::fprintf(stderr, "failed: %s\n", f.c_str());
   if (r.interrupted > 0 || g_stop.load()) {
-    std::fprintf(stderr, "interrupted: rerun the same command to finish the missing runs\n");
+    std::fprintf(stderr,
+                 "interrupted: rerun the same command to finish the missing runs (a second "
+                 "Ctrl-C stops at once)\n");
     return 130;
   }
   return r.failed > 0 ? 1 : 0;
