@@ -18,8 +18,10 @@ namespace {
 // The one piece of global state: a signal handler can only reach a global. Set by SIGINT or
 // SIGTERM, read by the runner between episodes.
 std::atomic<bool> g_stop{false};
-extern "C" void onSignal(int) {
+// A second Ctrl-C kills at once (the handler restores the default action).
+extern "C" void onSignal(int sig) {
   g_stop.store(true);
+  std::signal(sig, SIG_DFL);
 }
 
 struct RunOptions {
