@@ -414,3 +414,14 @@ TEST_CASE("a complete run whose episodes.csv was damaged is run again", "[lab][r
   CHECK(r.complete == 1);
   CHECK_THAT(testing::readFile(csv), Catch::StartsWith("run_id,seed,episode,return,length"));
 }
+
+TEST_CASE("the experiment file example in README.md loads", "[lab][docs]") {
+  const std::string readme = testing::readFile(fs::path(SPIKEGYM_SOURCE_DIR) / "README.md");
+  const auto start = readme.find("```yaml\nname: my_sweep");
+  REQUIRE(start != std::string::npos);
+  const auto body = start + 8;
+  const std::string yaml = readme.substr(body, readme.find("```", body) - body);
+  const auto dir = testing::scratchDir("readme");
+  const Experiment exp = loadExperiment(write(dir, "example.yaml", yaml), {});
+  CHECK(exp.runs.size() == 120);  // the README says 2 x 3 x 2 cells x 10 seeds
+}
