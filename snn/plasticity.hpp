@@ -5,7 +5,8 @@
 // Traces (per neuron, GeNN style): the pre trace x jumps by 1 at each pre spike and decays with
 // tau_plus_ms; the post trace y jumps by 1 at each post spike and decays with tau_minus_ms. A
 // pairing contributes e = +a_plus x at a post spike (pre before post) and e = -a_minus y at a pre
-// spike (post before pre); spikes in the same step do not pair. With weight w in
+// spike (post before pre); spikes in the same step do not pair. Pairings use the spike times
+// of the two neurons; conduction delays only shift when the current arrives. With weight w in
 // [w_min, w_max], in step k (dt) with neuromodulator signal m_k:
 //
 //   none     w fixed.
