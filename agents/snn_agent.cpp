@@ -54,9 +54,11 @@ snn::ParamValues agentRuleDefaults(const std::string& rule) {
 
 // Defaults: tuned for CartPole-v1 (BENCHMARKS.md has the runs behind each choice). The ones
 // that are not obvious:
-// - w_init 2-4 mV: with 12 cells per dimension at up to 200 Hz, about 2 input spikes arrive per
-//   ms; weights near 1 mV leave the LIF outputs (16 mV below threshold) nearly silent (1.9 Hz)
-//   and the decisions to chance. 2-4 mV puts them at tens of Hz.
+// - max_rate_hz 250, w_init 1.7-3.4 mV: about 2.5 input spikes arrive per ms; weights near
+//   1 mV leave the LIF outputs (16 mV below threshold) nearly silent (1.9 Hz) and decisions to
+//   chance. Over seeds 1-10, 200 Hz with 2-4 mV gave median 284.5, 250 Hz with 1.7-3.4 mV 311.8.
+//   The optimum sits near a cliff: 250 Hz with 1.75-3.5 or 1.8-3.6 mV, or 275-300 Hz, already
+//   collapse on some seeds (BENCHMARKS.md).
 // - homeostasis = scaling: TD errors are negative on average early on, so without scaling the
 //   output weights sink until the outputs fall silent (0 Hz) and learning stops for good.
 // - wta_inhibition = 2 mV: enough that the winning group takes most spikes (so the eligibility
@@ -84,7 +86,7 @@ const std::vector<ParamSpec>& SnnAgent::params() {
        0,
        {},
        "half-widths per dim, e.g. 2.4,3,0.21,3.5; auto: half of finite Box bounds, else 3"},
-      {"max_rate_hz", "200", Kind::kNumber, 0, 1000, {}, "[Hz] input rate at full activity"},
+      {"max_rate_hz", "250", Kind::kNumber, 0, 1000, {}, "[Hz] input rate at full activity"},
       {"input_current",
        "30",
        Kind::kNumber,
@@ -98,8 +100,8 @@ const std::vector<ParamSpec>& SnnAgent::params() {
       {"output_size", "16", Kind::kInteger, 1, 10000, {}, "output neurons per action"},
       {"neuron", "lif", Kind::kText, 0, 0, {}, "output neuron model (see list neurons)"},
       {"learning_rule", "rstdp", Kind::kText, 0, 0, {}, "plasticity rule (see list rules)"},
-      {"w_init_min", "2", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: min"},
-      {"w_init_max", "4", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: max"},
+      {"w_init_min", "1.7", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: min"},
+      {"w_init_max", "3.4", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: max"},
       {"wta_inhibition",
        "2",
        Kind::kNumber,
