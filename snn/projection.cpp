@@ -121,12 +121,10 @@ Projection::PreContext Projection::preContext(std::uint32_t i, std::int64_t k) c
   return ctx;
 }
 
-// Brings synapse s (post p) of a pre neuron up to date from ctx.k0 through ctx.k. In each step
-// j: c_j = alpha c_{j-1} + e_j, then w += eta dt m_j c_j, where e_j collects the pairings of
-// step j (potentiation at post spikes; depression at the pre spike of step k when pre_spike).
-// With H_n = sum_{base<=j<=n} m_j alpha^(j-base):
-//   sum_{j=a..k} m_j alpha^(j-a) = alpha^(base-a) (H_k - H_{a-1}),
-// so the initial eligibility and each pairing contribute in closed form.
+// Brings synapse s (post p) of a pre neuron up to date from ctx.k0 through ctx.k under a rule
+// without eligibility trace (stdp, hebbian, mstdp): the pairings with the post spikes since
+// then, in time order, and the depression of step k when pre_spike. (Eligibility rules go row
+// by row: updateEligibilityRow.)
 template <RuleKind kKind>
 [[gnu::always_inline]] inline void Projection::updateSynapse(std::uint32_t s, std::uint32_t p,
                                                              const PreContext& ctx, bool pre_spike,
@@ -144,28 +142,7 @@ template <RuleKind kKind>
     while (first > 0 && hs[first - 1] > k0) --first;
   }
   double w = w_[s];
-  if constexpr (kKind == RuleKind::kEligibility) {
-    const double c0 = c_[s];
-    double acc = c0 * ctx.c_gain;
-    double c = c0 * ctx.c_decay;
-    if (first < last) {
-      const double hk = h_hist_[ctx.k - base_ + 1];
-      for (int h = first; h < last; ++h) {
-        const std::int64_t j = hs[h];
-        const double e = ctx.a_plus_x0 * pow_beta_[j - k0];
-        const std::int64_t qj = j - base_ + 1;
-        acc += e * inv_alpha_[qj] * (hk - h_hist_[qj - 1]);
-        c += e * pow_alpha_[ctx.k - j];
-      }
-    }
-    if (pre_spike) {
-      const double e = -r.a_minus * y_now;
-      acc += e * m_now;
-      c += e;
-    }
-    w += eta_dt_ * acc;
-    c_[s] = static_cast<float>(c);
-  } else if constexpr (kKind == RuleKind::kMstdp) {
+  if constexpr (kKind == RuleKind::kMstdp) {
     for (int h = first; h < last; ++h) {
       const std::int64_t j = hs[h];
       w += r.eta * m_hist_[j - base_ + 1] * r.a_plus * ctx.x0 * pow_beta_[j - k0];
@@ -192,6 +169,75 @@ template <RuleKind kKind>
   w_[s] = static_cast<float>(std::clamp(w, r.w_min, r.w_max));
 }
 
+// Brings every synapse of pre neuron i up to date through step k under an eligibility rule
+// (mstdpet, rstdp); with pre_spike, also the depression of step k, the pre trace jump and the
+// delivery of the spike. In step j: c_j = alpha c_{j-1} + e_j, then w += eta dt m_j c_j, where
+// e_j collects the pairings of step j (potentiation at post spikes; depression at the pre spike
+// of step k). With H_n = sum_{base<=j<=n} m_j alpha^(j-base):
+//   sum_{j=a..k} m_j alpha^(j-a) = alpha^(base-a) (H_k - H_{a-1}),
+// so the initial eligibility and each pairing contribute in closed form.
+// Three passes, so that the common work has no unpredictable branch: (1) decay, dopamine integral
+// and depression for every synapse of the row, and a compact list of the synapses whose post
+// neuron fired since the last update; (2) the pairings of those few; (3) weights, eligibility and
+// delivery.
+template <bool kDense>
+void Projection::updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_spike, double m) {
+  const std::uint32_t begin = offsets_[i], end = offsets_[i + 1];
+  const PreContext ctx = preContext(i, k);
+  const double e_scale = -spec_.rule.a_minus;
+  const std::uint32_t n = end - begin;
+  std::uint32_t paired = 0;
+  for (std::uint32_t t = 0; t < n; ++t) {
+    const std::uint32_t s = begin + t;
+    const std::uint32_t p = kDense ? t : post_index_[s];
+    const double c0 = c_[s];
+    row_e_[t] = pre_spike ? e_scale * postTraceBefore(p, k) : 0.0;
+    row_acc_[t] = c0 * ctx.c_gain;
+    row_c_[t] = c0 * ctx.c_decay;
+    row_paired_[paired] = t;
+    paired += last_post_spike_[p] > ctx.k0;
+  }
+  if (paired > 0) {
+    const double hk = h_hist_[k - base_ + 1];
+    for (std::uint32_t q = 0; q < paired; ++q) {
+      const std::uint32_t t = row_paired_[q];
+      const std::uint32_t p = kDense ? t : post_index_[begin + t];
+      const std::int64_t* hs = hist_step_.data() + static_cast<std::size_t>(p) * kHistory;
+      int first = hist_count_[p];
+      const int last = first;
+      while (first > 0 && hs[first - 1] > ctx.k0) --first;
+      double acc = row_acc_[t], c = row_c_[t];
+      for (int h = first; h < last; ++h) {
+        const std::int64_t j = hs[h];
+        const double e = ctx.a_plus_x0 * pow_beta_[j - ctx.k0];
+        const std::int64_t qj = j - base_ + 1;
+        acc += e * inv_alpha_[qj] * (hk - h_hist_[qj - 1]);
+        c += e * pow_alpha_[k - j];
+      }
+      row_acc_[t] = acc;
+      row_c_[t] = c;
+    }
+  }
+  const double w_min = spec_.rule.w_min, w_max = spec_.rule.w_max;
+  for (std::uint32_t t = 0; t < n; ++t) {
+    const std::uint32_t s = begin + t;
+    // The depression of step k comes last.
+    const double e = row_e_[t];
+    const double acc = pre_spike ? row_acc_[t] + e * m : row_acc_[t];
+    const float w = static_cast<float>(std::clamp(w_[s] + eta_dt_ * acc, w_min, w_max));
+    w_[s] = w;
+    c_[s] = static_cast<float>(pre_spike ? row_c_[t] + e : row_c_[t]);
+    if (pre_spike) slots_[delay_[s]][kDense ? t : post_index_[s]] += w;
+  }
+  if (pre_spike) {
+    x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0] + 1.0;
+    x_step_[i] = k;
+  } else if (x_step_[i] >= 0) {
+    x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0];
+    x_step_[i] = k;
+  }
+}
+
 template <RuleKind kKind>
 void Projection::sweepRows(std::int64_t to_step) {
   for (std::uint32_t i = 0; i < pre_.size(); ++i) {
@@ -211,7 +257,13 @@ void Projection::sweep(std::int64_t to_step) {
     case RuleKind::kNone:
       return;
     case RuleKind::kEligibility:
-      sweepRows<RuleKind::kEligibility>(to_step);
+      for (std::uint32_t i = 0; i < pre_.size(); ++i) {
+        if (dense_) {
+          updateEligibilityRow<true>(i, to_step, false, 0.0);
+        } else {
+          updateEligibilityRow<false>(i, to_step, false, 0.0);
+        }
+      }
       break;
     case RuleKind::kMstdp:
       sweepRows<RuleKind::kMstdp>(to_step);
@@ -264,59 +316,7 @@ void Projection::processStep(std::uint32_t step, double m) {
   for (std::uint32_t i : pre_spikes) {
     const std::uint32_t begin = offsets_[i], end = offsets_[i + 1];
     if constexpr (kKind == RuleKind::kEligibility) {
-      // The hot path, in three passes so that the common work has no unpredictable branch:
-      // (1) decay, dopamine integral and depression for every synapse of the row, and a compact
-      // list of the synapses whose post neuron fired since the last update; (2) the pairings of
-      // those few; (3) weights, eligibility and delivery. Same arithmetic as updateSynapse().
-      const PreContext ctx = preContext(i, k);
-      const double e_scale = -spec_.rule.a_minus;
-      const std::uint32_t n = end - begin;
-      std::uint32_t paired = 0;
-      for (std::uint32_t t = 0; t < n; ++t) {
-        const std::uint32_t s = begin + t;
-        const std::uint32_t p = kDense ? t : post_index_[s];
-        const double c0 = c_[s];
-        row_e_[t] = e_scale * postTraceBefore(p, k);
-        row_acc_[t] = c0 * ctx.c_gain;
-        row_c_[t] = c0 * ctx.c_decay;
-        row_paired_[paired] = t;
-        paired += last_post_spike_[p] > ctx.k0;
-      }
-      if (paired > 0) {
-        const double hk = h_hist_[k - base_ + 1];
-        for (std::uint32_t q = 0; q < paired; ++q) {
-          const std::uint32_t t = row_paired_[q];
-          const std::uint32_t p = kDense ? t : post_index_[begin + t];
-          const std::int64_t* hs = hist_step_.data() + static_cast<std::size_t>(p) * kHistory;
-          int first = hist_count_[p];
-          const int last = first;
-          while (first > 0 && hs[first - 1] > ctx.k0) --first;
-          double acc = row_acc_[t], c = row_c_[t];
-          for (int h = first; h < last; ++h) {
-            const std::int64_t j = hs[h];
-            const double e = ctx.a_plus_x0 * pow_beta_[j - ctx.k0];
-            const std::int64_t qj = j - base_ + 1;
-            acc += e * inv_alpha_[qj] * (hk - h_hist_[qj - 1]);
-            c += e * pow_alpha_[k - j];
-          }
-          row_acc_[t] = acc;
-          row_c_[t] = c;
-        }
-      }
-      const double w_min = spec_.rule.w_min, w_max = spec_.rule.w_max;
-      for (std::uint32_t t = 0; t < n; ++t) {
-        const std::uint32_t s = begin + t;
-        const std::uint32_t p = kDense ? t : post_index_[s];
-        // The depression of this step comes last, in the same order as updateSynapse().
-        const double e = row_e_[t];
-        const double acc = row_acc_[t] + e * m;
-        const float w = static_cast<float>(std::clamp(w_[s] + eta_dt_ * acc, w_min, w_max));
-        w_[s] = w;
-        c_[s] = static_cast<float>(row_c_[t] + e);
-        slots_[delay_[s]][p] += w;
-      }
-      x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0] + 1.0;
-      x_step_[i] = k;
+      updateEligibilityRow<kDense>(i, k, true, m);
     } else if constexpr (kKind != RuleKind::kNone) {
       const PreContext ctx = preContext(i, k);
       for (std::uint32_t s = begin; s < end; ++s) {

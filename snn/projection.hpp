@@ -62,8 +62,6 @@ class Projection {
   Population& post() const { return post_; }
   std::size_t size() const { return w_.size(); }
   bool dense() const { return dense_; }
-  /// Synapses of pre neuron i: [rowBegin(i), rowBegin(i+1)).
-  std::uint32_t rowBegin(std::uint32_t i) const { return offsets_[i]; }
   std::uint32_t postOf(std::uint32_t s, std::uint32_t pre_index) const {
     return dense_ ? s - offsets_[pre_index] : post_index_[s];
   }
@@ -99,6 +97,8 @@ class Projection {
                      double y_now, double m_now);
   template <RuleKind kKind>
   void sweepRows(std::int64_t to_step);
+  template <bool kDense>
+  void updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_spike, double m);
   void sweep(std::int64_t to_step);
   double postTraceBefore(std::uint32_t p, std::int64_t k) const;
 
