@@ -292,22 +292,41 @@ std::string SnnAgent::architecture() const {
   return os.str();
 }
 
-void SnnAgent::setInput(std::span<const float> activity) {
+void SnnAgent::driveInput(std::span<const double> obs) {
   if (encoder_kind_ == "current") {
     auto& bias = input_->bias();
     for (std::size_t i = 0; i < bias.size(); ++i) {
-      bias[i] = static_cast<float>(input_current_) * activity[i];
+      bias[i] = static_cast<float>(input_current_) * features_[i];
     }
     return;
   }
   auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
-  const float max_rate = static_cast<float>(max_rate_hz_);
   if (encoder_kind_ == "population") {
-    for (std::size_t i = 0; i < rates.size(); ++i) rates[i] = max_rate * activity[i];
+    for (std::size_t i = 0; i < rates.size(); ++i) {
+      rates[i] = static_cast<float>(max_rate_hz_) * features_[i];
+    }
     return;
   }
-  // "rate" sets its rates in act(); here (the silent window) it falls silent.
-  std::fill(rates.begin(), rates.end(), 0.0f);
+  // "rate": an on/off pair per dimension, rates proportional to the value within its range.
+  for (int d = 0; d < encoder_.dims(); ++d) {
+    const double x = std::clamp(obs[d] / encoder_.high()[d], -1.0, 1.0);
+    rates[2 * d] = static_cast<float>(max_rate_hz_ * std::max(0.0, x));
+    rates[2 * d + 1] = static_cast<float>(max_rate_hz_ * std::max(0.0, -x));
+  }
+}
+
+void SnnAgent::silenceInput() {
+  if (encoder_kind_ == "current") {
+    std::fill(input_->bias().begin(), input_->bias().end(), 0.0f);
+  } else {
+    auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
+    std::fill(rates.begin(), rates.end(), 0.0f);
+  }
+}
+
+double SnnAgent::epsilon() const {
+  const double progress = static_cast<double>(episodes_done_) / epsilon_episodes_;
+  return epsilon_end_ + (epsilon_start_ - epsilon_end_) * std::max(0.0, 1.0 - progress);
 }
 
 double SnnAgent::value(std::span<const float> features) const {
@@ -324,21 +343,8 @@ void SnnAgent::onEpisodeStart() {
 
 envs::Action SnnAgent::act(std::span<const double> obs) {
   encoder_.encode(obs, features_);
-  if (encoder_kind_ == "rate") {
-    auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
-    for (int d = 0; d < encoder_.dims(); ++d) {
-      const double half = encoder_.high()[d];
-      const double x = std::clamp(obs[d] / half, -1.0, 1.0);
-      rates[2 * d] = static_cast<float>(max_rate_hz_ * std::max(0.0, x));
-      rates[2 * d + 1] = static_cast<float>(max_rate_hz_ * std::max(0.0, -x));
-    }
-  } else {
-    setInput(features_);
-  }
-  const double epsilon =
-      epsilon_end_ +
-      (epsilon_start_ - epsilon_end_) *
-          std::max(0.0, 1.0 - static_cast<double>(episodes_done_) / epsilon_episodes_);
+  driveInput(obs);
+  const double epsilon = this->epsilon();
   int explore = -1;
   if (learning_ && rng_.uniform() < epsilon) {
     explore = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n_actions_)));
@@ -440,13 +446,7 @@ void SnnAgent::observe(std::span<const double> next_obs, double reward, bool ter
 void SnnAgent::endEpisode() {
   if (learning_) {
     // Let the last dopamine act on the eligibility: one more window with the input silent.
-    std::vector<float> silent(features_.size(), 0.0f);
-    if (encoder_kind_ == "rate") {
-      auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
-      std::fill(rates.begin(), rates.end(), 0.0f);
-    } else {
-      setInput(silent);
-    }
+    silenceInput();
     for (int t = 0; t < steps_per_action_; ++t) net_->step();
     net_->flush();
     double elig = 0;
@@ -475,10 +475,6 @@ Diagnostics SnnAgent::diagnostics() const {
   for (float x : w) sq += (x - mean) * (x - mean);
   const double steps = std::max(1.0, last_stats_.steps);
   const double window_s = steps * steps_per_action_ * net_->dtMs() * 1e-3;
-  const double epsilon =
-      epsilon_end_ +
-      (epsilon_start_ - epsilon_end_) *
-          std::max(0.0, 1.0 - static_cast<double>(episodes_done_) / epsilon_episodes_);
   return {
       {"rate_hz_input", last_stats_.input_spikes / window_s / input_->size()},
       {"rate_hz_output", last_stats_.output_spikes / window_s / output_->size()},
@@ -488,7 +484,7 @@ Diagnostics SnnAgent::diagnostics() const {
       {"dopamine_mean", last_stats_.dopamine / steps},
       {"value_mean", last_stats_.value / steps},
       {"explore_fraction", last_stats_.explored / steps},
-      {"epsilon", epsilon},
+      {"epsilon", epsilon()},
       {"shaping_total", last_stats_.shaping},
   };
 }

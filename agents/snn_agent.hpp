@@ -49,7 +49,12 @@ class SnnAgent final : public Agent {
 
  private:
   void buildNetwork(std::uint64_t network_seed);
-  void setInput(std::span<const float> activity);
+  /// Sets the input layer from `obs` (features_ must already hold its encoding).
+  void driveInput(std::span<const double> obs);
+  /// Silences the input layer (the window after an episode's last reward).
+  void silenceInput();
+  /// Exploration probability now: linear from epsilon_start to epsilon_end.
+  double epsilon() const;
   double value(std::span<const float> features) const;
   void endEpisode();
   std::string architecture() const;

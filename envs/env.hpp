@@ -94,7 +94,6 @@ class TimeLimit final : public Env {
   TimeLimit(std::unique_ptr<Env> inner, int max_episode_steps);
   std::vector<double> state() const override { return inner_->state(); }
   int elapsedSteps() const { return elapsed_steps_; }
-  Env& inner() { return *inner_; }
 
  protected:
   ResetResult doReset(std::optional<std::uint64_t> seed, const ResetOptions& options) override;

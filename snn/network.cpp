@@ -41,8 +41,8 @@ Projection& Network::connect(Population& pre, Population& post, ProjectionSpec s
 
 void Network::step() {
   for (auto& p : populations_) p->step(step_);
-  last_m_ = modulator_.step();
-  for (auto& proj : projections_) proj->step(step_, last_m_);
+  const double m = modulator_.step();
+  for (auto& proj : projections_) proj->step(step_, m);
   ++step_;
 }
 

@@ -51,15 +51,12 @@ class Network {
   /// Steps taken so far.
   std::uint32_t stepCount() const { return step_; }
   double dtMs() const { return dt_ms_; }
-  /// The signal m of the last step.
-  double lastModulator() const { return last_m_; }
   std::uint64_t seed() const { return seed_; }
 
  private:
   double dt_ms_;
   std::uint64_t seed_;
   std::uint32_t step_ = 0;
-  double last_m_ = 0.0;
   Neuromodulator modulator_;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<Projection>> projections_;

@@ -54,9 +54,4 @@ double Neuromodulator::step() {
   return m;
 }
 
-void Neuromodulator::reset() {
-  level_ = 0.0;
-  baseline_ = 0.0;
-}
-
 }  // namespace spikegym::snn

@@ -47,7 +47,6 @@ class Neuromodulator {
   double level() const { return level_; }
   double baseline() const { return baseline_; }
   const NeuromodulatorModel& model() const { return model_; }
-  void reset();
   /// Sets the level to 0 and keeps the baseline.
   void resetLevel() { level_ = 0.0; }
   /// Restores a saved baseline.

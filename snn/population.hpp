@@ -25,9 +25,8 @@ class Population {
   const std::string& model() const { return model_; }
   /// Indices of the neurons that spiked in the last step, ascending.
   const std::vector<std::uint32_t>& spikes() const { return spikes_; }
-  /// Total spikes since construction (or resetCounters()).
+  /// Total spikes since construction.
   std::uint64_t spikeCount() const { return spike_count_; }
-  void resetCounters() { spike_count_ = 0; }
 
   /// Makes room for input that arrives up to `delay_steps` steps ahead. Call while building.
   void reserveDelay(int delay_steps);
