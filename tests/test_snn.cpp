@@ -361,7 +361,13 @@ TEST_CASE("rules: registry, parameter checks, storage per synapse", "[snn][rules
   spec.name = "sparse";
   spec.connectivity = ConnectivitySpec::fixedOutDegree(10);
   spec.rule = makeRule("rstdp");
-  CHECK(net.connect(a, a, spec).bytesPerSynapse() <= 16.0);
+  const double sparse_bytes = net.connect(a, a, spec).bytesPerSynapse();
+  CHECK(sparse_bytes <= 16.0);
+  CHECK(sparse_bytes == 13.0);  // float w, float c, uint32 post, uint8 delay (README's figure)
+  auto& b = net.addPopulation("lif", "b", 20);
+  spec.name = "dense";
+  spec.connectivity = ConnectivitySpec::allToAll();
+  CHECK(net.connect(a, b, spec).bytesPerSynapse() == 9.0);  // post index implicit (README)
 }
 
 TEST_CASE("hebbian (Oja) weights converge instead of growing without bound", "[snn][hebbian]") {
