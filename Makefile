@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 
 DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev libfccp-dev \
-                libbox2d-dev libsfml-dev libbenchmark-dev python3
+                libbox2d-dev libsfml-dev libbenchmark-dev
 
 .PHONY: run test deps build clean
 

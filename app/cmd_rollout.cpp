@@ -86,9 +86,10 @@ std::vector<std::int64_t> actionsFromFile(const std::string& path) {
 }
 
 void appendNumber(std::string& out, double v) {
+  // The shortest text that reads back as the same double (what Python's repr prints).
   char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%.17g", v);
-  out.append(buf, static_cast<std::size_t>(n));
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
 }
 
 void rollout(const RolloutOptions& o) {

@@ -36,7 +36,7 @@
 // ## Dynamics
 // Explicit Euler with tau = 0.02 s, in float64, in Gymnasium's evaluation order (built with
 // -ffp-contract=off so no multiply-add is fused):
-//   temp      = (F + m_p l theta_dot^2) / M
+//   temp      = (F + m_p l theta_dot^2 sin(theta)) / M
 //   theta_acc = (g sin(theta) - cos(theta) temp) / (l (4/3 - m_p cos(theta)^2 / M))
 //   x_acc     = temp - m_p l theta_acc cos(theta) / M
 //   x += tau x_dot;  x_dot += tau x_acc;  theta += tau theta_dot;  theta_dot += tau theta_acc
@@ -67,6 +67,11 @@ struct CartPoleModel {
   double total_mass_kg() const { return mass_pole_kg + mass_cart_kg; }
   double polemass_length() const { return mass_pole_kg * half_length_m; }  ///< [kg m]
 };
+
+namespace detail {
+/// x**2 as Python and NumPy compute it (libm's pow(x, 2.0), which is not always x * x).
+double pythonSquare(double x);
+}  // namespace detail
 
 class CartPole final : public Env {
  public:

@@ -19,6 +19,10 @@ struct EnvSpec {
   std::string summary;                     ///< one line for listings
   int max_episode_steps = 0;               ///< TimeLimit truncation; 0 = none
   std::optional<double> reward_threshold;  ///< return at which the task counts as solved
+  /// Raised whenever a change to the env changes what it computes for the same seed and actions.
+  /// It enters every run id and run.json, so that a resumed sweep never counts results made with
+  /// other dynamics as complete.
+  int dynamics_version = 1;
   std::function<std::unique_ptr<Env>(std::uint64_t seed)> factory;  ///< the bare env
 };
 

@@ -403,6 +403,9 @@ std::string runId(const FlatConfig& config, std::uint64_t seed) {
     canonical += key + "=" + entry.text + "\n";
   }
   canonical += "seed=" + std::to_string(seed) + "\n";
+  // Other dynamics, other runs: a fix to an env's step gives every run on it a new id.
+  const int dynamics = envs::envSpec(config.at("env.id").text).dynamics_version;
+  if (dynamics != 1) canonical += "env.dynamics_version=" + std::to_string(dynamics) + "\n";
   std::uint64_t h = hashName(canonical);
   h = splitMix64(h);  // FNV-1a alone changes little for a change in the last characters
   char buf[17];

@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/version.hpp"
+#include "envs/registry.hpp"
 #include "lab/files.hpp"
 
 namespace spikegym::lab {
@@ -38,7 +39,9 @@ std::string runJson(const RunSpec& run, const std::string& status, const std::st
   os << "{\n  \"run_id\": " << jsonString(run.run_id) << ",\n  \"status\": " << jsonString(status)
      << ",\n  \"seed\": " << run.seed << ",\n  \"start\": " << jsonString(start)
      << ",\n  \"end\": " << jsonString(end) << ",\n  \"wall_s\": " << wall_s
-     << ",\n  \"episodes\": " << episodes << ",\n  \"spikegym_version\": " << jsonString(version())
+     << ",\n  \"episodes\": " << episodes << ",\n  \"env_dynamics_version\": "
+     << envs::envSpec(run.config.at("env.id").text).dynamics_version
+     << ",\n  \"spikegym_version\": " << jsonString(version())
      << ",\n  \"git_commit\": " << jsonString(gitCommit())
      << ",\n  \"error\": " << jsonString(error) << "\n}\n";
   return os.str();
@@ -178,6 +181,14 @@ std::string recordedStatus(const std::string& run_dir) {
   return json.substr(start, json.find('"', start) - start);
 }
 
+/// The env dynamics version in a run's run.json; 1 when absent (written before it was recorded).
+int recordedDynamicsVersion(const std::string& run_dir) {
+  const std::string json = readFileOrEmpty((fs::path(run_dir) / "run.json").string());
+  const auto key = json.find("\"env_dynamics_version\": ");
+  if (key == std::string::npos) return 1;
+  return std::atoi(json.c_str() + key + 24);
+}
+
 SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
                      const std::atomic<bool>& stop) {
   SweepResult result;
@@ -190,7 +201,10 @@ SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < exp.runs.size(); ++i) {
     const fs::path dir = root / exp.runs[i].run_id;
-    bool complete = recordedStatus(dir.string()) == "complete" && fs::exists(dir / "episodes.csv");
+    bool complete = recordedStatus(dir.string()) == "complete" &&
+                    fs::exists(dir / "episodes.csv") &&
+                    recordedDynamicsVersion(dir.string()) ==
+                        envs::envSpec(exp.runs[i].config.at("env.id").text).dynamics_version;
     if (complete) {
       try {
         shared.scores[i] = scoreFromFile(dir / "episodes.csv");

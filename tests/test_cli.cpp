@@ -1,7 +1,8 @@
 // End-to-end tests of the `spikegym` program: exit codes, one-line errors, CSV output, and
-// bit-for-bit replay of CartPole-v1 against an independent float64 reference.
+// bit-for-bit replay of CartPole-v1 against Gymnasium's trajectories (tests/golden/).
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -123,49 +124,66 @@ TEST_CASE("rollout --max-steps and --summary", "[cli]") {
 
 namespace {
 
-/// Runs tests/cartpole_reference.py (plain float64 Python in Gymnasium's evaluation order) and
-/// `spikegym rollout` with the reference's actions; requires identical doubles at every step.
-/// Returns the number of steps compared.
-std::size_t compareWithReference(const std::string& init, const std::string& actions) {
-  const CommandResult ref = runShell(std::string("/usr/bin/python3 '") + SPIKEGYM_SOURCE_DIR +
-                                     "/tests/cartpole_reference.py' " + init + " " + actions);
-  REQUIRE(ref.exit_code == 0);
-  const auto ref_rows = lines(ref.out);
-  std::string taken;
-  for (std::size_t i = 1; i < ref_rows.size(); ++i) {
-    if (i > 1) taken += ',';
-    taken += fields(ref_rows[i], ' ')[5];
+/// One trajectory of tests/golden/cartpole_v1.csv: the start, the actions, Gymnasium's states.
+struct GoldenCase {
+  std::string name;
+  std::vector<std::vector<std::string>> rows;  // t, action, x, x_dot, theta, theta_dot, terminated
+};
+
+std::vector<GoldenCase> readGoldenCartPole() {
+  std::ifstream in(std::string(SPIKEGYM_SOURCE_DIR) + "/tests/golden/cartpole_v1.csv");
+  REQUIRE(in);
+  std::vector<GoldenCase> cases;
+  std::string line;
+  std::getline(in, line);
+  REQUIRE(line == "case,t,action,x,x_dot,theta,theta_dot,terminated");
+  while (std::getline(in, line)) {
+    auto f = fields(line, ',');
+    REQUIRE(f.size() == 8);
+    if (cases.empty() || cases.back().name != f[0]) cases.push_back({f[0], {}});
+    cases.back().rows.emplace_back(f.begin() + 1, f.end());
   }
-  const CommandResult ours =
-      runSpikegym("rollout --env CartPole-v1 --init-state " + init + " --actions " + taken);
-  REQUIRE(ours.exit_code == 0);
-  const auto our_rows = lines(ours.out);
-  REQUIRE(our_rows.size() == ref_rows.size() + 1);  // + header
-  for (std::size_t i = 0; i < ref_rows.size(); ++i) {
-    const auto o = fields(our_rows[i + 1], ',');
-    const auto e = fields(ref_rows[i], ' ');
-    for (int k = 0; k < 4; ++k) {
-      INFO("step " << i << " variable " << k << ": ours " << o[2 + k] << " ref " << e[k]);
-      REQUIRE(std::strtod(o[2 + k].c_str(), nullptr) == std::strtod(e[k].c_str(), nullptr));
-    }
-    REQUIRE(o[7] == e[4]);
-  }
-  return ref_rows.size() - 1;
+  return cases;
 }
 
 }  // namespace
 
-TEST_CASE("rollout replays CartPole-v1 bit for bit like the Gymnasium equations", "[cli]") {
-  // A balancing controller: the full 500 steps, ending truncated by the time limit.
-  CHECK(compareWithReference("0.0123,-0.0321,0.0456,-0.0111", "pd:500") == 500);
-  CHECK(compareWithReference("-0.049,0.0377,0.0012,0.0433", "pd:500") == 500);
-  // A fixed action pattern that lets the pole fall: termination on the same step.
-  std::string actions;
-  for (int t = 0; t < 200; ++t) {
-    if (t) actions += ',';
-    actions += std::to_string((t * 7 / 3) % 2);
+TEST_CASE("rollout replays Gymnasium's CartPole-v1 trajectories bit for bit", "[cli][cartpole]") {
+  // tests/golden/cartpole_v1.csv holds Gymnasium's trajectories, not ours: starts from NumPy's
+  // reset(seed) draws, steps from the expressions of Gymnasium's cartpole.py on NumPy float64,
+  // anchored to one step computed by Gymnasium itself (tests/golden/make_cartpole_golden.py says
+  // how). Every printed double must equal Gymnasium's, and every episode must end on its step.
+  const auto cases = readGoldenCartPole();
+  REQUIRE(cases.size() == 14);
+  std::size_t steps = 0, terminated = 0;
+  for (const GoldenCase& c : cases) {
+    INFO("case " << c.name);
+    const auto& start = c.rows.front();
+    std::string init = start[2] + "," + start[3] + "," + start[4] + "," + start[5];
+    std::string actions;
+    for (std::size_t t = 1; t < c.rows.size(); ++t) actions += (t > 1 ? "," : "") + c.rows[t][1];
+    const CommandResult ours =
+        runSpikegym("rollout --env CartPole-v1 --init-state=" + init + " --actions " + actions);
+    REQUIRE(ours.exit_code == 0);
+    const auto our_rows = lines(ours.out);
+    REQUIRE(our_rows.size() == c.rows.size() + 1);  // + header
+    for (std::size_t t = 0; t < c.rows.size(); ++t) {
+      const auto o = fields(our_rows[t + 1], ',');
+      const auto& e = c.rows[t];
+      for (int k = 0; k < 4; ++k) {
+        INFO("step " << t << " variable " << k << ": ours " << o[2 + k] << " Gymnasium "
+                     << e[2 + k]);
+        REQUIRE(std::strtod(o[2 + k].c_str(), nullptr) == std::strtod(e[2 + k].c_str(), nullptr));
+        // The text is Python's repr of the same double (shortest round trip).
+        REQUIRE(o[2 + k] == e[2 + k]);
+      }
+      REQUIRE(o[7] == e[6]);
+    }
+    steps += c.rows.size() - 1;
+    terminated += c.rows.back()[6] == "1";
   }
-  CHECK(compareWithReference("0.0123,-0.0321,0.0456,-0.0111", actions) == 15);
+  CHECK(steps == 1260);
+  CHECK(terminated == 12);  // the two controller runs last the full 500 steps
 }
 
 TEST_CASE("list rules and list neurons print every unit with parameters and units", "[cli]") {

@@ -1,6 +1,9 @@
 // envs/: spaces, the Env contract, TimeLimit, the registry, and CartPole-v1.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 
 #include "core/error.hpp"
 #include "envs/cartpole.hpp"
@@ -113,7 +116,7 @@ TEST_CASE("conformance: every registered env honours the Env contract", "[envs][
 TEST_CASE("registry: unknown ids get a did-you-mean, duplicates are refused", "[envs][registry]") {
   CHECK_THROWS_WITH(make("CartPole-v0"), Catch::Contains("did you mean 'CartPole-v1'"));
   CHECK_THROWS_AS(make("CartPole-v0"), UserError);
-  CHECK_THROWS_AS(registerEnv({"CartPole-v1", "", 0, std::nullopt, nullptr}), UsageError);
+  CHECK_THROWS_AS(registerEnv({"CartPole-v1", "", 0, std::nullopt, 1, nullptr}), UsageError);
   const EnvSpec& spec = envSpec("CartPole-v1");
   CHECK(spec.max_episode_steps == 500);
   CHECK(spec.reward_threshold.value() == 475.0);
@@ -161,6 +164,72 @@ TEST_CASE("CartPole-v1 first step from rest matches the hand-derived equations",
   r = env.step(Action::discrete(0));
   CHECK(r.obs[1] == Approx(-0.02 * 400.0 / 41.0).epsilon(1e-14));
   CHECK(r.obs[3] == Approx(0.02 * 600.0 / 41.0).epsilon(1e-14));
+}
+
+TEST_CASE("CartPole-v1 swinging pole: the centripetal term carries sin(theta)",
+          "[envs][cartpole]") {
+  // Worked by hand from the equations of Gymnasium's cartpole.py (step()):
+  //   temp = (F + m_p l theta_dot^2 sin(theta)) / M
+  //   theta_acc = (g sin(theta) - cos(theta) temp) / (l (4/3 - m_p cos(theta)^2 / M))
+  //   x_acc = temp - m_p l theta_acc cos(theta) / M
+  // At theta = pi/6, theta_dot = 2 rad/s, F = +10 N: sin = 1/2, cos = sqrt(3)/2, cos^2 = 3/4;
+  //   temp = (10 + 0.05 * 4 * 0.5) / 1.1 = 101/11  (without sin(theta): 102/11)
+  //   l (4/3 - 0.1 * 0.75 / 1.1) = 0.5 (4/3 - 3/44) = 167/264
+  //   theta_acc = (4.9 - (sqrt(3)/2)(101/11)) * 264/167
+  //   x_acc = 101/11 - 0.05 theta_acc (sqrt(3)/2) / 1.1
+  const double s3 = std::sqrt(3.0);
+  const double theta_acc = (4.9 - s3 / 2 * 101.0 / 11.0) * 264.0 / 167.0;
+  const double x_acc = 101.0 / 11.0 - 0.05 * theta_acc * (s3 / 2) / 1.1;
+  CartPole env;
+  env.reset(std::nullopt, {.initial_state = std::vector<double>{0, 0, M_PI / 6, 2.0}});
+  const StepResult r = env.step(Action::discrete(1));
+  CHECK(r.obs[0] == 0.0);
+  CHECK(r.obs[1] == Approx(0.02 * x_acc).epsilon(1e-13));
+  CHECK(r.obs[2] == Approx(M_PI / 6 + 0.04).epsilon(1e-13));
+  CHECK(r.obs[3] == Approx(2.0 + 0.02 * theta_acc).epsilon(1e-13));
+  CHECK(r.terminated);  // 30 degrees is past 12
+}
+
+TEST_CASE("CartPole-v1 reproduces a step computed by Gymnasium itself", "[envs][cartpole]") {
+  // Issue 8: Gymnasium 1.x CartPoleEnv (NumPy 1.24, libm sin/cos) from this state, action 1.
+  CartPole env;
+  env.reset(std::nullopt,
+            {.initial_state = std::vector<double>{-0.02383878657506836, -0.02015088565858767,
+                                                  0.03142257405942804, -0.04080840578649031}});
+  const StepResult r = env.step(Action::discrete(1));
+  CHECK(copyOf(r.obs) == std::vector<double>{-0.024241804288240115, 0.17450670865398432,
+                                             0.030606405943698234, -0.323413942046507});
+}
+
+TEST_CASE("pythonSquare equals libm pow(x, 2.0), not x * x", "[envs][cartpole]") {
+  // Gymnasium squares with `**`, i.e. pow(); glibc's pow differs from x * x in the last bit for
+  // some arguments, e.g. this one (found by a search over random doubles).
+  double (*volatile libm_pow)(double, double) = &::pow;
+  const double x = 0x1.096e4a972b7b5p-1;
+  CHECK(x * x != libm_pow(x, 2.0));
+  CHECK(detail::pythonSquare(x) == libm_pow(x, 2.0));
+  std::uint64_t s = 88172645463325252ull;
+  int differs_from_product = 0;
+  for (int i = 0; i < 200000; ++i) {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    // Full 53-bit mantissas and short ones (whose squares can sit exactly between two doubles).
+    std::uint64_t bits = (s & 0x000fffffffffffffull) | (std::uint64_t{1013 + (s >> 60)} << 52);
+    if (i % 3 == 0) bits &= ~0xffffull;
+    double v;
+    std::memcpy(&v, &bits, sizeof v);
+    if (i & 1) v = -v;
+    const double expected = libm_pow(v, 2.0);
+    REQUIRE(detail::pythonSquare(v) == expected);
+    differs_from_product += (v * v != expected);
+  }
+  CHECK(differs_from_product > 0);
+  const double inf = std::numeric_limits<double>::infinity();
+  for (double v : {0.0, -0.0, 1e-200, 1e200, inf, -inf}) {
+    CHECK(detail::pythonSquare(v) == libm_pow(v, 2.0));
+  }
+  CHECK(std::isnan(detail::pythonSquare(NAN)));
 }
 
 TEST_CASE("CartPole-v1 thresholds are strict and the terminating step pays 1", "[envs][cartpole]") {

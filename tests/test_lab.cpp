@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "envs/registry.hpp"
 #include "lab/experiment.hpp"
 #include "lab/runner.hpp"
 #include "tests/cli_support.hpp"
@@ -228,6 +229,30 @@ TEST_CASE(
   CHECK(r.complete == 0);
   fs::remove(root / exp.runs[2].run_id / "run.json");
   r = runSweep(exp, options, stop);
+  CHECK(r.skipped == 3);
+  CHECK(r.complete == 1);
+}
+
+TEST_CASE("runs made with other env dynamics are never counted as complete", "[lab][runner]") {
+  const auto dir = testing::scratchDir("dynamics");
+  const std::string file = write(dir, "tiny.yaml", kTiny);
+  const Experiment exp = loadExperiment(file, {});
+  // The env's dynamics version enters the run id (CartPole-v1 is at 2 since issue 8's fix).
+  REQUIRE(envs::envSpec("CartPole-v1").dynamics_version == 2);
+  SweepOptions options;
+  options.out_dir = (dir / "results").string();
+  options.jobs = 1;
+  std::atomic<bool> stop{false};
+  runSweep(exp, options, stop);
+  const fs::path run_json = dir / "results" / "tiny" / exp.runs[0].run_id / "run.json";
+  std::string json = testing::readFile(run_json);
+  CHECK_THAT(json, Catch::Contains("\"env_dynamics_version\": 2,"));
+  // A run.json from before the fix (no version recorded, i.e. version 1) is run again.
+  const auto at = json.find("  \"env_dynamics_version\": 2,\n");
+  REQUIRE(at != std::string::npos);
+  json.erase(at, std::string("  \"env_dynamics_version\": 2,\n").size());
+  std::ofstream(run_json) << json;
+  const SweepResult r = runSweep(exp, options, stop);
   CHECK(r.skipped == 3);
   CHECK(r.complete == 1);
 }
