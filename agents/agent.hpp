@@ -56,9 +56,10 @@ class Agent {
 struct AgentInfo {
   std::string name;
   std::string summary;
-  std::vector<ParamSpec> params;
-  /// Key prefixes passed through to units the agent owns (snn: "rule.", "neuron.").
-  std::vector<std::string> pass_through = {};
+  ParamTable params;
+  /// Units nested in the agent, by the agent's own resolved values (snn: rule, neuron).
+  ChildrenFn children = nullptr;
+  /// Builds the agent from resolved parameters (every declared key present).
   std::function<std::unique_ptr<Agent>(const envs::Space& observation_space,
                                        const envs::Space& action_space, const ConfigValues& params,
                                        std::uint64_t seed)>
@@ -71,6 +72,8 @@ bool registerAgent(AgentInfo info);
 std::vector<const AgentInfo*> registeredAgents();
 /// The type `name`; unknown names throw UserError with a did-you-mean.
 const AgentInfo& agentInfo(const std::string& name);
+/// Every parameter of agent `type` resolved from `given` (defaults filled in, children too).
+ConfigValues resolveAgent(const std::string& type, const ConfigValues& given);
 /// Builds agent `type` for the given spaces with checked parameters.
 std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& observation_space,
                                  const envs::Space& action_space, const ConfigValues& params,

@@ -19,16 +19,16 @@
 namespace spikegym::agents {
 namespace {
 
-using Kind = ParamSpec::Kind;
+using Kind = Param::Kind;
 
 class RandomAgent final : public Agent {
  public:
   RandomAgent(const envs::Space& action_space, const ConfigValues& params, std::uint64_t seed)
       : action_space_(action_space), rng_(rngStream(seed, "agent:random")) {
-    Config(specs(), params, {}, "agent 'random'");
+    (void)params;  // checked by makeAgent: random has none
   }
-  static const std::vector<ParamSpec>& specs() {
-    static const std::vector<ParamSpec> none;
+  static const ParamTable& specs() {
+    static const ParamTable none;
     return none;
   }
   const std::string& type() const override {
@@ -59,7 +59,8 @@ class ReinforceAgent final : public Agent {
  public:
   ReinforceAgent(const envs::Space& obs_space, const envs::Space& action_space,
                  const ConfigValues& params, std::uint64_t seed)
-      : config_(specs(), params, {}, "agent 'reinforce'"),
+      : config_(resolveAgentParams(specs(), nullptr, params, "agent 'reinforce'"),
+                "agent 'reinforce'"),
         encoder_(obs_space, static_cast<int>(config_.integer("cells_per_dim")),
                  config_.number("rf_width"), config_.text("obs_range")),
         rng_(rngStream(seed, "agent:reinforce")) {
@@ -71,8 +72,8 @@ class ReinforceAgent final : public Agent {
     value_w_.assign(encoder_.size(), 0.0);
     phi_.assign(encoder_.size(), 0.0f);
   }
-  static const std::vector<ParamSpec>& specs() {
-    static const std::vector<ParamSpec> s = {
+  static const ParamTable& specs() {
+    static const ParamTable s = {
         {"cells_per_dim", "12", Kind::kInteger, 2, 1000, {}, "receptive fields per dim"},
         {"rf_width", "1.0", Kind::kNumber, 0.05, 10, {}, "[cell spacings] receptive field sigma"},
         {"obs_range", "auto", Kind::kText, 0, 0, {}, "half-widths per dim, or auto"},

@@ -1,84 +1,50 @@
 #include "agents/config.hpp"
 
-#include <charconv>
 #include <cmath>
-#include <sstream>
 
 #include "core/error.hpp"
 
 namespace spikegym::agents {
 
-bool parseNumber(const std::string& text, double& out) {
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc() && ptr == end && !text.empty() && std::isfinite(out);
-}
-
-Config::Config(const std::vector<ParamSpec>& specs, const ConfigValues& given,
-               const std::vector<std::string>& pass_through_prefixes, const std::string& context)
-    : context_(context) {
-  std::vector<std::string> names;
-  for (const auto& s : specs) names.push_back(s.name);
+ConfigValues resolveAgentParams(const ParamTable& table, const ChildrenFn& children,
+                                const ConfigValues& given, const std::string& context) {
+  // Own keys first: the children's tables depend on the resolved own values.
+  ConfigValues own, nested;
   for (const auto& [key, value] : given) {
-    bool passes = false;
-    for (const auto& prefix : pass_through_prefixes) passes = passes || key.rfind(prefix, 0) == 0;
-    if (passes) {
-      double v;
-      if (!parseNumber(value, v)) {
-        throw UserError(context + ": parameter '" + key + "' = '" + value + "': expected a number");
-      }
-      values_[key] = value;
-      continue;
-    }
+    (key.find('.') == std::string::npos ? own : nested)[key] = value;
+  }
+  ConfigValues out;
+  try {
+    out = resolveTable(table, own, context);
+  } catch (const UserError& e) {
+    throw UserError(std::string(e.what()) + " (see `spikegym list agents`)");
+  }
+  const std::vector<ChildTable> kids = children ? children(out) : std::vector<ChildTable>{};
+  std::vector<std::string> prefixes;
+  for (const auto& k : kids) prefixes.push_back(k.prefix);
+  for (const auto& [key, value] : nested) {
+    const std::string prefix = key.substr(0, key.find('.'));
     bool known = false;
-    for (const auto& n : names) known = known || n == key;
+    for (const auto& p : prefixes) known = known || p == prefix;
     if (!known) {
-      std::vector<std::string> candidates = names;
-      for (const auto& p : pass_through_prefixes) candidates.push_back(p + "...");
+      std::vector<std::string> names;
+      for (const auto& p : table) names.push_back(p.name);
+      for (const auto& p : prefixes) names.push_back(p + "." + key.substr(key.find('.') + 1));
       throw UserError(context + ": unknown parameter '" + key + "'" + didYouMean(key, names) +
                       " (see `spikegym list agents`)");
     }
   }
-  for (const auto& s : specs) {
-    auto it = given.find(s.name);
-    const std::string value = it == given.end() ? s.default_value : it->second;
-    const std::string where = context + ": parameter '" + s.name + "' = '" + value + "'";
-    double v = 0;
-    switch (s.kind) {
-      case ParamSpec::Kind::kNumber:
-      case ParamSpec::Kind::kInteger: {
-        if (!parseNumber(value, v)) {
-          throw UserError(where + ": expected " +
-                          (s.kind == ParamSpec::Kind::kInteger ? "an integer" : "a number"));
-        }
-        if (s.kind == ParamSpec::Kind::kInteger && v != std::floor(v)) {
-          throw UserError(where + ": expected an integer");
-        }
-        if (v < s.min || v > s.max) {
-          std::ostringstream os;
-          os << where << ": out of range; expected " << s.min << " <= " << s.name << " <= " << s.max
-             << " (" << s.doc << ")";
-          throw UserError(os.str());
-        }
-        break;
-      }
-      case ParamSpec::Kind::kChoice: {
-        bool ok = false;
-        std::string list;
-        for (const auto& c : s.choices) {
-          ok = ok || c == value;
-          list += (list.empty() ? "" : ", ") + c;
-        }
-        if (!ok) {
-          throw UserError(where + didYouMean(value, s.choices) + ": expected one of: " + list);
-        }
-        break;
-      }
-      case ParamSpec::Kind::kText:
-        break;
+  for (const auto& kid : kids) {
+    ConfigValues mine;
+    const std::string lead = kid.prefix + ".";
+    for (const auto& [key, value] : nested) {
+      if (key.rfind(lead, 0) == 0) mine[key.substr(lead.size())] = value;
     }
-    values_[s.name] = value;
+    for (const auto& [name, value] : resolveTable(kid.table, mine, context + ": " + kid.label)) {
+      out[lead + name] = value;
+    }
   }
+  return out;
 }
 
 double Config::number(const std::string& key) const {
@@ -107,22 +73,6 @@ std::map<std::string, double> Config::numbersUnder(const std::string& prefix) co
     }
   }
   return out;
-}
-
-std::string describeSpecs(const std::vector<ParamSpec>& specs, const std::string& indent) {
-  std::ostringstream os;
-  for (const auto& s : specs) {
-    os << indent << s.name << " = " << s.default_value << "  ";
-    if (s.kind == ParamSpec::Kind::kChoice) {
-      os << "{";
-      for (std::size_t i = 0; i < s.choices.size(); ++i) os << (i ? "|" : "") << s.choices[i];
-      os << "}";
-    } else if (s.kind != ParamSpec::Kind::kText) {
-      os << "[" << s.min << ", " << s.max << "]";
-    }
-    os << "  " << s.doc << "\n";
-  }
-  return os.str();
 }
 
 }  // namespace spikegym::agents

@@ -1,43 +1,50 @@
-// Agent parameters: declared once per agent type (name, default, kind, range or choices, doc),
-// given by users as text key=value pairs (from --set now, from YAML through lab/ later), checked
-// and converted here. Keys under a declared prefix ("rule.", "neuron.") pass through to the unit
-// that owns them (a plasticity rule, a neuron model), which checks them itself.
+// Agent parameters. Each agent type declares a ParamTable (core/params.hpp); units nested in an
+// agent (the snn agent's learning rule and output neuron model) are children whose table
+// depends on the agent's own values (learning_rule picks the rule's table) and is set under
+// "<prefix>." keys (rule.tau_c_ms). The agent may override a child's defaults; listings show
+// both. resolveAgentParams() is the one resolution, used by makeAgent() and by lab/ (which
+// does the same checks key by key to point at file:line:col).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "core/params.hpp"
+
 namespace spikegym::agents {
 
-/// One declared agent parameter.
-struct ParamSpec {
-  enum class Kind { kNumber, kInteger, kChoice, kText };
-  std::string name;
-  std::string default_value;  ///< as text
-  Kind kind = Kind::kNumber;
-  double min = -1e300;  ///< numbers and integers: inclusive range
-  double max = 1e300;
-  std::vector<std::string> choices;  ///< kChoice
-  std::string doc;                   ///< meaning with unit, one line
+/// Text values by key, as the user gave them (or resolved: every declared key present).
+using ConfigValues = ParamText;
+
+/// The parameter table of a unit nested in an agent.
+struct ChildTable {
+  std::string prefix;  ///< keys are "<prefix>.<name>", e.g. "rule"
+  std::string label;   ///< for messages and listings, e.g. "learning rule 'rstdp'"
+  ParamTable table;    ///< the unit's table with the agent's default overrides applied
+  ParamTable base;     ///< the unit's own table (its own defaults)
 };
 
-/// Text values by key, as the user gave them.
-using ConfigValues = std::map<std::string, std::string>;
+/// The children an agent's resolved own values select.
+using ChildrenFn = std::function<std::vector<ChildTable>(const ConfigValues& own)>;
 
-/// Checked parameters of one agent: every declared key has a value.
+/// Checks `given` against `table`, then against the children the resolved values select;
+/// returns every declared value (children's as "<prefix>.<name>"). Throws UserError naming
+/// `context`, the key, the value, what was expected, and a did-you-mean for unknown keys.
+ConfigValues resolveAgentParams(const ParamTable& table, const ChildrenFn& children,
+                                const ConfigValues& given, const std::string& context);
+
+/// Typed read access to resolved parameters.
 class Config {
  public:
-  /// Checks `given` against `specs`; keys that start with one of `pass_through_prefixes` are
-  /// kept for the owning unit. Throws UserError naming `context`, the key, the value, what was
-  /// expected, and a did-you-mean for unknown keys.
-  Config(const std::vector<ParamSpec>& specs, const ConfigValues& given,
-         const std::vector<std::string>& pass_through_prefixes, const std::string& context);
+  Config(ConfigValues resolved, std::string context)
+      : values_(std::move(resolved)), context_(std::move(context)) {}
 
   double number(const std::string& key) const;
   long integer(const std::string& key) const;
   const std::string& text(const std::string& key) const;
-  /// Pass-through keys under `prefix`, with the prefix removed, as numbers.
+  /// Keys under `prefix` ("rule."), with the prefix removed, as numbers.
   std::map<std::string, double> numbersUnder(const std::string& prefix) const;
   /// Every resolved value as text, sorted by key (for checkpoints and logs).
   const ConfigValues& values() const { return values_; }
@@ -46,10 +53,5 @@ class Config {
   ConfigValues values_;
   std::string context_;
 };
-
-/// Parses a whole string as a finite number; false if it is not one.
-bool parseNumber(const std::string& text, double& out);
-/// "name = default  [range or choices]  doc" lines for listings.
-std::string describeSpecs(const std::vector<ParamSpec>& specs, const std::string& indent);
 
 }  // namespace spikegym::agents

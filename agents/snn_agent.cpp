@@ -12,7 +12,7 @@
 namespace spikegym::agents {
 namespace {
 
-using Kind = ParamSpec::Kind;
+using Kind = Param::Kind;
 
 const std::string kType = "snn";
 
@@ -32,8 +32,7 @@ const std::string kType = "snn";
 ///   0.5 is unstable. Retuned after the CartPole dynamics fix (issue 8), seeds 1-10: eta 0.1
 ///   median 303.9, 0.125 306.6, 0.15 318.5 (min 298.8), 0.2 310.0 (one seed collapsed to 96).
 snn::ParamValues agentRuleDefaults(const std::string& rule) {
-  const snn::PlasticityRule r = snn::makeRule(rule);
-  switch (r.kind) {
+  switch (snn::ruleInfo(rule).kind) {
     case snn::RuleKind::kEligibility:
       // mstdpet keeps Florian's 25 ms eligibility: it is what distinguishes it from rstdp.
       if (rule == "mstdpet") {
@@ -71,8 +70,8 @@ snn::ParamValues agentRuleDefaults(const std::string& rule) {
 //   before the next window's pairings pile up (20 ms: 43-104, 5 ms: about the same as 10).
 // - epsilon 0.05 -> 0 over 300 episodes: the spiking noise already explores; more epsilon only
 //   adds failures (seeds 1-10, eta 0.2: 0.1 median 286.2 with a seed at 113, 0.05 310.0).
-const std::vector<ParamSpec>& SnnAgent::params() {
-  static const std::vector<ParamSpec> specs = {
+const ParamTable& SnnAgent::params() {
+  static const ParamTable specs = {
       {"encoder",
        "population",
        Kind::kChoice,
@@ -101,7 +100,13 @@ const std::vector<ParamSpec>& SnnAgent::params() {
       {"hidden_p", "0.2", Kind::kNumber, 0, 1, {}, "input->hidden connection probability"},
       {"hidden_w", "4", Kind::kNumber, 0, 100, {}, "[mV] input->hidden weights uniform in [0, w]"},
       {"output_size", "16", Kind::kInteger, 1, 10000, {}, "output neurons per action"},
-      {"neuron", "lif", Kind::kText, 0, 0, {}, "output neuron model (see list neurons)"},
+      {"neuron_model",
+       "lif",
+       Kind::kText,
+       0,
+       0,
+       {},
+       "output neuron model, or model:PRESET (see list neurons); its parameters: neuron.<name>"},
       {"learning_rule", "rstdp", Kind::kText, 0, 0, {}, "plasticity rule (see list rules)"},
       {"w_init_min", "1.7", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: min"},
       {"w_init_max", "3.4", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: max"},
@@ -175,13 +180,31 @@ const std::vector<ParamSpec>& SnnAgent::params() {
   return specs;
 }
 
+std::vector<ChildTable> SnnAgent::children(const ConfigValues& own) {
+  std::vector<ChildTable> out;
+  const std::string& rule = own.at("learning_rule");
+  ChildTable r{"rule", "learning rule '" + rule + "'", {}, snn::ruleInfo(rule).params};
+  r.table = r.base;
+  for (const auto& [name, value] : agentRuleDefaults(rule)) {
+    for (Param& p : r.table) {
+      if (p.name == name) p.default_value = formatNumber(value);
+    }
+  }
+  out.push_back(std::move(r));
+  const std::string& neuron = own.at("neuron_model");
+  ChildTable n{"neuron", "neuron model '" + neuron + "'", snn::neuronModelTable(neuron), {}};
+  n.base = n.table;
+  out.push_back(std::move(n));
+  return out;
+}
+
 const std::string& SnnAgent::type() const {
   return kType;
 }
 
 SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& action_space,
                    const ConfigValues& values, std::uint64_t seed)
-    : config_(params(), values, {"rule.", "neuron."}, "agent 'snn'"),
+    : config_(resolveAgentParams(params(), children, values, "agent 'snn'"), "agent 'snn'"),
       n_actions_(0),
       output_size_(static_cast<int>(config_.integer("output_size"))),
       steps_per_action_(static_cast<int>(config_.integer("steps_per_action"))),
@@ -244,7 +267,7 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
         &net_->addPopulation("poisson", "input", static_cast<std::uint32_t>(n), {{"rate_hz", 0.0}});
   }
   // Output layer: one group of output_size neurons per action.
-  output_ = &net_->addPopulation(config_.text("neuron"), "output",
+  output_ = &net_->addPopulation(config_.text("neuron_model"), "output",
                                  static_cast<std::uint32_t>(n_actions_ * output_size_),
                                  config_.numbersUnder("neuron."));
   snn::Population* into_output = input_;
@@ -263,11 +286,7 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
   plastic.connectivity = snn::ConnectivitySpec::allToAll();
   plastic.w_init_min = config_.number("w_init_min");
   plastic.w_init_max = config_.number("w_init_max");
-  snn::ParamValues rule_params = config_.numbersUnder("rule.");
-  for (const auto& [key, value] : agentRuleDefaults(config_.text("learning_rule"))) {
-    rule_params.emplace(key, value);  // the user's rule.<key> wins
-  }
-  plastic.rule = snn::makeRule(config_.text("learning_rule"), rule_params);
+  plastic.rule = snn::makeRule(config_.text("learning_rule"), config_.numbersUnder("rule."));
   plastic_ = &net_->connect(*into_output, *output_, plastic);
 
   if (const double inhibition = config_.number("wta_inhibition"); inhibition > 0) {
@@ -542,7 +561,7 @@ static const bool kRegistered = registerAgent({
     .summary = "spiking network: encoder -> [hidden] -> output groups per action, "
                "reward-modulated plasticity (default rstdp) with dopamine from a TD critic",
     .params = SnnAgent::params(),
-    .pass_through = {"rule.", "neuron."},
+    .children = SnnAgent::children,
     .factory = [](const envs::Space& obs, const envs::Space& act, const ConfigValues& p,
                   std::uint64_t seed) -> std::unique_ptr<Agent> {
       return std::make_unique<SnnAgent>(obs, act, p, seed);

@@ -42,7 +42,9 @@ class SnnAgent final : public Agent {
   void load(const std::string& path) override;
 
   /// Declared parameters.
-  static const std::vector<ParamSpec>& params();
+  static const ParamTable& params();
+  /// The rule and output-neuron tables that `own` (resolved own values) selects.
+  static std::vector<ChildTable> children(const ConfigValues& own);
   snn::Network& network() { return *net_; }
   /// The plastic projection into the output layer.
   snn::Projection& plastic() { return *plastic_; }

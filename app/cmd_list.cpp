@@ -27,7 +27,11 @@ void listEnvs() {
     } else {
       std::cout << "none";
     }
-    std::cout << "\n";
+    std::cout << "\n  dynamics_version: " << spec->dynamics_version << "\n";
+    if (!spec->params.empty()) {
+      std::cout << "  parameters (env.<name> in experiment files):\n"
+                << describeTable(spec->params, "    ");
+    }
   }
 }
 
@@ -56,11 +60,17 @@ void listNeurons() {
 void listAgents() {
   for (const agents::AgentInfo* info : agents::registeredAgents()) {
     std::cout << info->name << "  " << info->summary << "\n"
-              << (info->params.empty() ? "  (no parameters)\n"
-                                       : agents::describeSpecs(info->params, "  "));
+              << (info->params.empty() ? "  (no parameters)\n" : describeTable(info->params, "  "));
+    if (!info->children) continue;
+    // The nested units of the default configuration, with the agent's overrides marked.
+    const agents::ConfigValues own = resolveTable(info->params, {}, info->name);
+    for (const agents::ChildTable& child : info->children(own)) {
+      std::cout << "  " << child.prefix << ".<name>: " << child.label
+                << " (with the defaults above; another choice has its own table)\n"
+                << describeTable(child.table, "    " + child.prefix + ".", &child.base,
+                                 child.prefix);
+    }
   }
-  std::cout << "\nsnn also takes rule.<name> (parameters of its learning_rule, see list rules) and "
-               "neuron.<name> (of its output neuron model, see list neurons).\n";
 }
 
 }  // namespace

@@ -11,8 +11,7 @@
 namespace spikegym::envs {
 namespace {
 
-Space cartPoleObservationSpace() {
-  const CartPoleModel m;
+Space cartPoleObservationSpace(const CartPoleModel& m) {
   const double big = std::numeric_limits<float>::max();
   const double x = m.x_threshold_m * 2, th = m.theta_threshold_rad * 2;
   return Space::box({-x, -big, -th, -big}, {x, big, th, big}, {4});
@@ -25,13 +24,53 @@ static const bool kRegistered = registerEnv({
     .reward_threshold = 475.0,
     // 2: the sin(theta) factor of the centripetal term, missing in 1 (spikegym before issue 8).
     .dynamics_version = 2,
-    .factory = [](std::uint64_t seed) { return std::make_unique<CartPole>(seed); },
+    .params = CartPoleModel::params(),
+    .factory =
+        [](std::uint64_t seed, const ParamText& p) {
+          return std::make_unique<CartPole>(seed, CartPoleModel::fromParams(p));
+        },
 });
 
 }  // namespace
 
-CartPole::CartPole(std::uint64_t seed)
-    : Env(cartPoleObservationSpace(), Space::discrete(2), {"x", "x_dot", "theta", "theta_dot"}),
+const ParamTable& CartPoleModel::params() {
+  const CartPoleModel m;
+  static const ParamTable table = {
+      {"gravity_mps2", m.gravity_mps2, 0.0, 1000.0, "[m/s^2] gravitational acceleration"},
+      {"mass_cart_kg", m.mass_cart_kg, 1e-6, 1e6, "[kg] mass of the cart"},
+      {"mass_pole_kg", m.mass_pole_kg, 1e-6, 1e6, "[kg] mass of the pole"},
+      {"half_length_m", m.half_length_m, 1e-6, 1e6, "[m] half the pole's length"},
+      {"force_n", m.force_n, 0.0, 1e6, "[N] magnitude of the push"},
+      {"tau_s", m.tau_s, 1e-6, 10.0, "[s] time between state updates (Euler step)"},
+      {"x_threshold_m", m.x_threshold_m, 1e-3, 1e6, "[m] |x| beyond this terminates"},
+      {"theta_threshold_rad", m.theta_threshold_rad, 1e-3, 3.141592653589793,
+       "[rad] |theta| beyond this terminates (12 degrees)"},
+  };
+  return table;
+}
+
+CartPoleModel CartPoleModel::fromParams(const ParamText& resolved) {
+  auto get = [&resolved](const char* name) {
+    double v = 0;
+    parseNumber(resolved.at(name), v);
+    return v;
+  };
+  CartPoleModel m;
+  m.gravity_mps2 = get("gravity_mps2");
+  m.mass_cart_kg = get("mass_cart_kg");
+  m.mass_pole_kg = get("mass_pole_kg");
+  m.half_length_m = get("half_length_m");
+  m.force_n = get("force_n");
+  m.tau_s = get("tau_s");
+  m.x_threshold_m = get("x_threshold_m");
+  m.theta_threshold_rad = get("theta_threshold_rad");
+  return m;
+}
+
+CartPole::CartPole(std::uint64_t seed, const CartPoleModel& model)
+    : Env(cartPoleObservationSpace(model), Space::discrete(2),
+          {"x", "x_dot", "theta", "theta_dot"}),
+      model_(model),
       rng_(seed),
       obs_(4, 0.0) {
   info_.values = {{"cart_out_of_bounds", 0.0}, {"pole_fell", 0.0}};

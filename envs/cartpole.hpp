@@ -31,7 +31,12 @@
 // both may be true.
 //
 // ## Arguments
-// None. reset(seed) restarts the random stream; reset options: initial_state (4 values).
+// The physical constants of CartPoleModel, as env parameters (experiment files: env.<name>;
+// `spikegym list envs` prints them with ranges and units): gravity_mps2, mass_cart_kg,
+// mass_pole_kg, half_length_m, force_n, tau_s, x_threshold_m, theta_threshold_rad. Their
+// defaults are Gymnasium's; with other values the env is no longer Gymnasium's CartPole-v1
+// (the observation bounds follow the thresholds). reset(seed) restarts the random stream; reset
+// options: initial_state (4 values).
 //
 // ## Dynamics
 // Explicit Euler with tau = 0.02 s, in float64, in Gymnasium's evaluation order (built with
@@ -49,13 +54,17 @@
 
 #include <array>
 
+#include "core/params.hpp"
 #include "core/pcg64.hpp"
 #include "envs/env.hpp"
 
 namespace spikegym::envs {
 
-/// Physical constants of CartPole-v1 (Gymnasium's values).
+/// Physical constants of CartPole-v1 (Gymnasium's values), the env's parameters.
 struct CartPoleModel {
+  /// The parameter table (defaults are the values below); fromParams() reads resolved values.
+  static const ParamTable& params();
+  static CartPoleModel fromParams(const ParamText& resolved);
   double gravity_mps2 = 9.8;   ///< [m/s^2]
   double mass_cart_kg = 1.0;   ///< [kg]
   double mass_pole_kg = 0.1;   ///< [kg]
@@ -75,7 +84,8 @@ double pythonSquare(double x);
 
 class CartPole final : public Env {
  public:
-  explicit CartPole(std::uint64_t seed = 0);
+  explicit CartPole(std::uint64_t seed = 0, const CartPoleModel& model = {});
+  const CartPoleModel& model() const { return model_; }
   std::vector<double> state() const override { return obs_; }
 
  protected:

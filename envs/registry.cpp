@@ -25,9 +25,10 @@ const EnvSpec& envSpec(const std::string& id) {
   return table().get(id);
 }
 
-std::unique_ptr<Env> make(const std::string& id, std::uint64_t seed) {
+std::unique_ptr<Env> make(const std::string& id, std::uint64_t seed, const ParamText& params) {
   const EnvSpec& spec = envSpec(id);
-  std::unique_ptr<Env> env = spec.factory(seed);
+  std::unique_ptr<Env> env =
+      spec.factory(seed, resolveTable(spec.params, params, "env '" + id + "'"));
   if (spec.max_episode_steps > 0) {
     env = std::make_unique<TimeLimit>(std::move(env), spec.max_episode_steps);
   }

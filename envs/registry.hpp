@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/params.hpp"
 #include "envs/env.hpp"
 
 namespace spikegym::envs {
@@ -23,7 +24,10 @@ struct EnvSpec {
   /// It enters every run id and run.json, so that a resumed sweep never counts results made with
   /// other dynamics as complete.
   int dynamics_version = 1;
-  std::function<std::unique_ptr<Env>(std::uint64_t seed)> factory;  ///< the bare env
+  /// Parameters (physical constants, sizes, ...), set in experiment files as env.<name>.
+  ParamTable params = {};
+  /// Builds the bare env from resolved parameters (every declared name present).
+  std::function<std::unique_ptr<Env>(std::uint64_t seed, const ParamText& params)> factory;
 };
 
 /// Adds an env; a duplicate id throws UsageError. Returns true (for file-scope registration).
@@ -32,7 +36,9 @@ bool registerEnv(EnvSpec spec);
 std::vector<const EnvSpec*> registeredEnvs();
 /// The spec of `id`; an unknown id throws UserError with a did-you-mean.
 const EnvSpec& envSpec(const std::string& id);
-/// Builds env `id` seeded with `seed`, wrapped in TimeLimit when the spec has a step limit.
-std::unique_ptr<Env> make(const std::string& id, std::uint64_t seed = 0);
+/// Builds env `id` seeded with `seed` with parameters `params` (checked; defaults filled in),
+/// wrapped in TimeLimit when the spec has a step limit.
+std::unique_ptr<Env> make(const std::string& id, std::uint64_t seed = 0,
+                          const ParamText& params = {});
 
 }  // namespace spikegym::envs

@@ -22,8 +22,6 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopLevel = {"name",  "include", "env",  "agent",
                                             "train", "seeds",   "sweep"};
-const std::vector<std::string> kTrainKeys = {"episodes", "eval_every", "eval_episodes",
-                                             "checkpoint"};
 const std::vector<std::string> kShorthands = {"range", "linspace", "logspace"};
 
 std::string where(const std::string& file, const YAML::Mark& mark) {
@@ -114,7 +112,7 @@ Loaded loadFile(const std::string& path, int depth) {
   return out;
 }
 
-std::string formatNumber(double v) {
+std::string sweepNumber(double v) {  // 10 significant digits: what sweep lists print
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
@@ -122,7 +120,7 @@ std::string formatNumber(double v) {
 
 double numberAt(const YAML::Node& n, const std::string& file, const std::string& what) {
   double v = 0;
-  if (!n.IsScalar() || !agents::parseNumber(n.Scalar(), v)) {
+  if (!n.IsScalar() || !parseNumber(n.Scalar(), v)) {
     throw UserError(where(file, n.Mark()) + ": " + what + ": expected a number");
   }
   return v;
@@ -163,7 +161,7 @@ std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node, cons
       }
       for (double v = a; c > 0 ? v < b - 1e-12 * std::abs(c) : v > b + 1e-12 * std::abs(c);
            v += c) {
-        out.push_back(formatNumber(v));
+        out.push_back(sweepNumber(v));
       }
     } else {
       const long n = std::lround(c);
@@ -174,7 +172,7 @@ std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node, cons
       }
       for (long i = 0; i < n; ++i) {
         const double t = n == 1 ? a : a + (b - a) * static_cast<double>(i) / (n - 1);
-        out.push_back(formatNumber(kind == "linspace" ? t : std::pow(10.0, t)));
+        out.push_back(sweepNumber(kind == "linspace" ? t : std::pow(10.0, t)));
       }
     }
   } else {
@@ -259,8 +257,7 @@ std::vector<std::uint64_t> seedList(const std::optional<Located>& seeds) {
   std::vector<std::uint64_t> out;
   auto parseSeed = [&](const YAML::Node& v) {
     double x = 0;
-    if (!v.IsScalar() || !agents::parseNumber(v.Scalar(), x) || x < 0 || x != std::floor(x) ||
-        x > 9.0e15) {
+    if (!v.IsScalar() || !parseNumber(v.Scalar(), x) || x < 0 || x != std::floor(x) || x > 9.0e15) {
       throw UserError(where(seeds->file, v.Mark()) + ": seeds: expected whole numbers >= 0");
     }
     return static_cast<std::uint64_t>(x);
@@ -283,90 +280,143 @@ const Entry& required(const FlatConfig& c, const std::string& key, const std::st
   return it->second;
 }
 
-long integerSetting(const FlatConfig& c, const std::string& key, long fallback, long min) {
-  auto it = c.find(key);
-  if (it == c.end()) return fallback;
-  double v = 0;
-  if (!agents::parseNumber(it->second.text, v) || v != std::floor(v) || v < min || v > 1e12) {
-    throw UserError(it->second.where + ": " + key + " = '" + it->second.text +
-                    "': expected a whole number >= " + std::to_string(min));
-  }
-  return static_cast<long>(v);
+/// The train block's parameters.
+const ParamTable& trainTable() {
+  using Kind = Param::Kind;
+  static const ParamTable table = {
+      {"episodes", "100", Kind::kInteger, 1, 1e12, {}, "[episodes] training episodes per run"},
+      {"eval_every",
+       "0",
+       Kind::kInteger,
+       0,
+       1e12,
+       {},
+       "[episodes] an evaluation block (learning off) after every K training episodes; 0: none"},
+      {"eval_episodes", "10", Kind::kInteger, 0, 1e12, {}, "[episodes] per evaluation block"},
+      {"checkpoint", "true", Kind::kBool, 0, 0, {}, "write agent.ckpt at the end of the run"},
+  };
+  return table;
 }
 
-/// Checks the env, train and agent settings of one resolved configuration and builds its spec.
-RunSpec buildRun(FlatConfig config, const std::string& file) {
-  RunSpec run;
+/// Checks the values under `section.` (keys `skip` aside) against `table` at their file:line:col
+/// and adds every default the config lacks (marked "default"). `own_only`: keys with a further
+/// dot are left to the caller (children).
+void resolveSection(FlatConfig& config, const std::string& section, const ParamTable& table,
+                    const std::string& owner, const std::vector<std::string>& skip, bool own_only) {
+  const std::string lead = section + ".";
+  std::vector<std::string> names;
+  for (const auto& p : table) names.push_back(p.name);
   for (const auto& [key, entry] : config) {
-    if (key.rfind("env.", 0) == 0 && key != "env.id") {
-      throw UserError(entry.where + ": " + key +
-                      ": unknown env setting; env takes only id "
-                      "(no registered env has parameters yet)");
+    if (key.rfind(lead, 0) != 0) continue;
+    const std::string name = key.substr(lead.size());
+    if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+    if (own_only && name.find('.') != std::string::npos) continue;
+    const Param* p = findParam(table, name);
+    if (!p) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw UserError(entry.where + ": unknown setting '" + key + "'" + didYouMean(name, names) +
+                      "; " + owner + " takes: " + (list.empty() ? "(nothing)" : list));
     }
-    if (key.rfind("train.", 0) == 0) {
-      const std::string k = key.substr(6);
-      if (std::find(kTrainKeys.begin(), kTrainKeys.end(), k) == kTrainKeys.end()) {
-        throw UserError(entry.where + ": unknown setting '" + key + "'" +
-                        didYouMean(k, kTrainKeys) +
-                        "; train takes episodes, eval_every, "
-                        "eval_episodes, checkpoint");
-      }
+    if (const std::string expected = p->check(entry.text); !expected.empty()) {
+      throw UserError(entry.where + ": " + key + " = '" + entry.text + "': expected " + expected);
     }
   }
-  const Entry& env_id = required(config, "env.id", file);
+  for (const auto& p : table) config.emplace(lead + p.name, Entry{p.default_value, "default"});
+}
+
+/// Resolves the env, agent (with its nested units) and train settings of one configuration
+/// against their declarations: every value checked at its file:line:col, every default added,
+/// so that config.yaml and the run id hold every parameter the run uses.
+RunSpec buildRun(FlatConfig config, const std::string& file) {
+  RunSpec run;
+  const Entry env_id = required(config, "env.id", file);
+  const envs::EnvSpec* env_spec = nullptr;
   try {
-    envs::envSpec(env_id.text);
+    env_spec = &envs::envSpec(env_id.text);
   } catch (const UserError& e) {
     throw UserError(env_id.where + ": env.id: " + e.what());
   }
-  run.train.env_id = env_id.text;
-  const Entry& type = required(config, "agent.type", file);
+  resolveSection(config, "env", env_spec->params, "env '" + env_id.text + "'", {"id"}, false);
+
+  const Entry type = required(config, "agent.type", file);
   const agents::AgentInfo* info = nullptr;
   try {
     info = &agents::agentInfo(type.text);
   } catch (const UserError& e) {
     throw UserError(type.where + ": agent.type: " + e.what());
   }
-  run.train.agent_type = type.text;
-  // Resolve fully: the agent's and train's defaults join the config (and so the run id: a
-  // changed default is a different experiment).
-  for (const auto& p : info->params)
-    config.emplace("agent." + p.name, Entry{p.default_value, "default"});
-  config.emplace("train.episodes", Entry{"100", "default"});
-  config.emplace("train.eval_every", Entry{"0", "default"});
-  config.emplace("train.eval_episodes", Entry{"10", "default"});
-  config.emplace("train.checkpoint", Entry{"true", "default"});
-  run.config = config;
-  std::vector<std::string> names;
-  for (const auto& p : info->params) names.push_back(p.name);
+  const std::string agent_label = "agent '" + type.text + "'";
+  resolveSection(config, "agent", info->params, agent_label, {"type"}, true);
+  std::vector<agents::ChildTable> children;
+  if (info->children) {
+    agents::ConfigValues own;
+    for (const auto& p : info->params) own[p.name] = config.at("agent." + p.name).text;
+    try {
+      children = info->children(own);
+    } catch (const UserError& e) {
+      // A choice that selects a child (learning_rule, neuron) names no registered unit.
+      for (const auto& p : info->params) {
+        const Entry& entry = config.at("agent." + p.name);
+        if (std::string(e.what()).find("'" + entry.text + "'") != std::string::npos) {
+          throw UserError(entry.where + ": agent." + p.name + ": " + e.what());
+        }
+      }
+      throw UserError(type.where + ": agent: " + e.what());
+    }
+  }
+  std::vector<std::string> prefixes;
+  for (const auto& child : children) prefixes.push_back(child.prefix);
   for (const auto& [key, entry] : config) {
-    if (key.rfind("agent.", 0) != 0 || key == "agent.type") continue;
-    const std::string k = key.substr(6);
-    bool known = std::find(names.begin(), names.end(), k) != names.end();
-    for (const auto& prefix : info->pass_through) known = known || k.rfind(prefix, 0) == 0;
-    if (!known) {
-      throw UserError(entry.where + ": unknown setting '" + key + "' for agent '" + type.text +
-                      "'" + didYouMean(k, names) + " (see `spikegym list agents`)");
+    if (key.rfind("agent.", 0) != 0) continue;
+    const std::string rest = key.substr(6);
+    const auto dot = rest.find('.');
+    if (dot == std::string::npos) continue;
+    const std::string prefix = rest.substr(0, dot);
+    if (std::find(prefixes.begin(), prefixes.end(), prefix) == prefixes.end()) {
+      std::vector<std::string> names;
+      for (const auto& p : info->params) names.push_back(p.name);
+      throw UserError(
+          entry.where + ": unknown setting '" + key + "' for " + agent_label +
+          didYouMean(prefix, names) +
+          (prefixes.empty() ? std::string("; it has no nested units") : "; nested units: " + [&] {
+            std::string l;
+            for (const auto& p : prefixes) l += (l.empty() ? "" : ", ") + p;
+            return l;
+          }()));
     }
-    run.train.agent_params[k] = entry.text;
   }
-  run.train.episodes = integerSetting(config, "train.episodes", 100, 1);
-  run.eval_every = integerSetting(config, "train.eval_every", 0, 0);
-  run.eval_episodes = integerSetting(config, "train.eval_episodes", 10, 0);
-  if (auto it = config.find("train.checkpoint"); it != config.end()) {
-    if (it->second.text != "true" && it->second.text != "false") {
-      throw UserError(it->second.where + ": train.checkpoint = '" + it->second.text +
-                      "': expected true or false");
+  for (const auto& child : children) {
+    resolveSection(config, "agent." + child.prefix, child.table, child.label + " of " + agent_label,
+                   {}, false);
+  }
+  resolveSection(config, "train", trainTable(), "train", {}, false);
+  for (const auto& [key, entry] : config) {
+    if (key.rfind("env.", 0) == 0 && key != "env.id")
+      run.train.env_params[key.substr(4)] = entry.text;
+    if (key.rfind("agent.", 0) == 0 && key != "agent.type") {
+      run.train.agent_params[key.substr(6)] = entry.text;
     }
-    run.checkpoint = it->second.text == "true";
   }
+  run.train.env_id = env_id.text;
+  run.train.agent_type = type.text;
+  auto integer = [&config](const char* key) {
+    double v = 0;
+    parseNumber(config.at(key).text, v);
+    return static_cast<long>(v);
+  };
+  run.train.episodes = integer("train.episodes");
+  run.eval_every = integer("train.eval_every");
+  run.eval_episodes = integer("train.eval_episodes");
+  run.checkpoint = config.at("train.checkpoint").text == "true";
+  run.config = std::move(config);
   return run;
 }
 
 /// Builds the run's env and agent once, so that every parameter is checked before anything
 /// runs; an error is placed at the key it names, if it names one.
 void checkBuilds(const RunSpec& run) {
-  auto env = envs::make(run.train.env_id, 0);
+  auto env = envs::make(run.train.env_id, 0, run.train.env_params);
   try {
     agents::makeAgent(run.train.agent_type, env->observationSpace(), env->actionSpace(),
                       run.train.agent_params, 0);

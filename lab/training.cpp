@@ -6,7 +6,7 @@
 namespace spikegym::lab {
 
 void runTraining(const TrainSpec& spec, const std::function<void(const EpisodeRow&)>& on_episode) {
-  auto env = envs::make(spec.env_id, rngStream(spec.seed, "env").next());
+  auto env = envs::make(spec.env_id, rngStream(spec.seed, "env").next(), spec.env_params);
   auto agent = agents::makeAgent(spec.agent_type, env->observationSpace(), env->actionSpace(),
                                  spec.agent_params, rngStream(spec.seed, "agent").next());
   if (!spec.load_checkpoint.empty()) agent->load(spec.load_checkpoint);

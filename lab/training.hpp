@@ -16,6 +16,7 @@ namespace spikegym::lab {
 
 struct TrainSpec {
   std::string env_id = "CartPole-v1";
+  ParamText env_params;  ///< env parameters by name (defaults for the ones not given)
   std::string agent_type = "snn";
   agents::ConfigValues agent_params;
   long episodes = 100;

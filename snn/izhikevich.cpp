@@ -86,7 +86,7 @@ void IzhikevichPopulation::update(const float* input, std::uint32_t step_index) 
 
 namespace {
 
-std::vector<ParamDecl> izhikevichParams() {
+ParamTable izhikevichParams() {
   const IzhikevichModel m;
   return {
       {"a", m.a, 0.0, 1.0, "[1/ms] recovery time scale (RS 0.02, FS 0.1)"},
@@ -96,7 +96,6 @@ std::vector<ParamDecl> izhikevichParams() {
       {"v_peak_mv", m.v_peak_mv, 0.0, 100.0, "[mV] spike cut-off"},
       {"v_init_mv", m.v_init_mv, -100.0, 30.0, "[mV] initial potential"},
       {"noise", m.noise, 0.0, 100.0, "[mV/ms] uniform input noise amplitude per step"},
-      {"dt_ms", m.dt_ms, 0.01, 10.0, "[ms] step (v integrated in two half steps)"},
   };
 }
 

@@ -63,7 +63,7 @@ void LifPopulation::update(const float* input, std::uint32_t step_index) {
 
 namespace {
 
-std::vector<ParamDecl> lifParams() {
+ParamTable lifParams() {
   const LifModel m;
   return {
       {"tau_m_ms", m.tau_m_ms, 0.1, 1000.0, "[ms] membrane time constant (typically 20)"},
@@ -74,7 +74,6 @@ std::vector<ParamDecl> lifParams() {
       {"tau_syn_ms", m.tau_syn_ms, 0.0, 1000.0,
        "[ms] synaptic current decay (0 = instantaneous jumps of v)"},
       {"noise_mv", m.noise_mv, 0.0, 100.0, "[mV] uniform noise amplitude on the drive per step"},
-      {"dt_ms", m.dt_ms, 0.01, 10.0, "[ms] step"},
   };
 }
 

@@ -23,9 +23,7 @@ Population& Network::add(std::unique_ptr<Population> population) {
 
 Population& Network::addPopulation(const std::string& model, const std::string& name,
                                    std::uint32_t size, const ParamValues& params) {
-  ParamValues p = params;
-  p.emplace("dt_ms", dt_ms_);
-  return add(makePopulation(model, name, size, p, seed_));
+  return add(makePopulation(model, name, size, params, dt_ms_, seed_));
 }
 
 Projection& Network::connect(Population& pre, Population& post, ProjectionSpec spec) {

@@ -6,19 +6,18 @@
 
 namespace spikegym::snn {
 
-const std::vector<ParamDecl>& neuromodulatorParams() {
-  static const std::vector<ParamDecl> decls = {
+const ParamTable& neuromodulatorParams() {
+  static const ParamTable decls = {
       {"tau_ms", 200.0, 0.0, 1e5, "[ms] decay of the dopamine level (0: acts for one step)"},
       {"tonic", 0.0, -10.0, 10.0, "[1] constant tonic level added to the signal"},
       {"gain", 1.0, 0.0, 1e6, "[1] pulse per unit reward (prediction error)"},
       {"baseline", 0.0, 0.0, 2.0, "reward baseline: 0 none, 1 running average, 2 critic"},
       {"baseline_window", 100.0, 1.0, 1e9, "[rewards] running-average window"},
-      {"dt_ms", 1.0, 0.01, 10.0, "[ms] step"},
   };
   return decls;
 }
 
-NeuromodulatorModel makeNeuromodulator(const ParamValues& params) {
+NeuromodulatorModel makeNeuromodulator(const ParamValues& params, double dt_ms) {
   const ParamValues p = resolveParams(neuromodulatorParams(), params, "neuromodulator");
   NeuromodulatorModel m;
   m.tau_ms = p.at("tau_ms");
@@ -30,7 +29,7 @@ NeuromodulatorModel makeNeuromodulator(const ParamValues& params) {
   }
   m.baseline = static_cast<NeuromodulatorModel::Baseline>(static_cast<int>(b));
   m.baseline_window = p.at("baseline_window");
-  m.dt_ms = p.at("dt_ms");
+  m.dt_ms = dt_ms;
   return m;
 }
 

@@ -26,10 +26,10 @@ struct NeuromodulatorModel {
   double dt_ms = 1.0;              ///< [ms] the network's step
 };
 
-/// Declared parameters (tau_ms, tonic, gain, baseline 0/1/2, baseline_window, dt_ms).
-const std::vector<ParamDecl>& neuromodulatorParams();
+/// Declared parameters (tau_ms, tonic, gain, baseline 0/1/2, baseline_window).
+const ParamTable& neuromodulatorParams();
 /// Builds a model from checked values; "baseline" is 0 none, 1 running average, 2 critic.
-NeuromodulatorModel makeNeuromodulator(const ParamValues& params);
+NeuromodulatorModel makeNeuromodulator(const ParamValues& params, double dt_ms = 1.0);
 
 class Neuromodulator {
  public:

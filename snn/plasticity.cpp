@@ -5,16 +5,16 @@
 namespace spikegym::snn {
 namespace {
 
-ParamDecl tauPlus() {
+Param tauPlus() {
   return {"tau_plus_ms", 20.0, 0.1, 1000.0, "[ms] pre trace decay"};
 }
-ParamDecl tauMinus() {
+Param tauMinus() {
   return {"tau_minus_ms", 20.0, 0.1, 1000.0, "[ms] post trace decay"};
 }
-ParamDecl wMin(double v) {
+Param wMin(double v) {
   return {"w_min", v, -1e6, 1e6, "lower weight bound"};
 }
-ParamDecl wMax(double v) {
+Param wMax(double v) {
   return {"w_max", v, -1e6, 1e6, "upper weight bound"};
 }
 
@@ -78,7 +78,7 @@ const std::vector<RuleInfo>& plasticityRules() {
   return rules;
 }
 
-PlasticityRule makeRule(const std::string& name, const ParamValues& params) {
+const RuleInfo& ruleInfo(const std::string& name) {
   const RuleInfo* info = nullptr;
   std::vector<std::string> names;
   for (const auto& r : plasticityRules()) {
@@ -91,6 +91,11 @@ PlasticityRule makeRule(const std::string& name, const ParamValues& params) {
     throw UserError("unknown learning rule '" + name + "'" + didYouMean(name, names) +
                     "; expected one of: " + list);
   }
+  return *info;
+}
+
+PlasticityRule makeRule(const std::string& name, const ParamValues& params) {
+  const RuleInfo* info = &ruleInfo(name);
   const ParamValues p = resolveParams(info->params, params, "learning rule '" + name + "'");
   auto get = [&p](const char* key, double fallback) {
     auto it = p.find(key);

@@ -58,11 +58,13 @@ struct RuleInfo {
   std::string name;
   std::string summary;
   RuleKind kind;
-  std::vector<ParamDecl> params;
+  ParamTable params;
 };
 
 /// Every registered rule (none, stdp, hebbian, mstdp, mstdpet, rstdp).
 const std::vector<RuleInfo>& plasticityRules();
+/// The rule `name`; unknown names throw UserError with a did-you-mean.
+const RuleInfo& ruleInfo(const std::string& name);
 /// Builds rule `name` from user values (checked; unknown names and keys get a did-you-mean).
 PlasticityRule makeRule(const std::string& name, const ParamValues& params = {});
 

@@ -65,9 +65,29 @@ const NeuronModelInfo& neuronModel(const std::string& name) {
   return models().get(name);
 }
 
+ParamTable neuronModelTable(const std::string& model) {
+  const auto colon = model.find(':');
+  const NeuronModelInfo& info = neuronModel(model.substr(0, colon));
+  ParamTable table = info.params;
+  if (colon == std::string::npos) return table;
+  const std::string preset = model.substr(colon + 1);
+  std::vector<std::string> names;
+  for (const auto& [name, values] : info.presets) {
+    names.push_back(name);
+    if (name != preset) continue;
+    for (Param& p : table) {
+      if (auto it = values.find(p.name); it != values.end())
+        p.default_value = formatNumber(it->second);
+    }
+    return table;
+  }
+  throw UserError("neuron model '" + info.name + "' has no preset '" + preset + "'" +
+                  didYouMean(preset, names));
+}
+
 std::unique_ptr<Population> makePopulation(const std::string& model, const std::string& pop_name,
                                            std::uint32_t size, const ParamValues& params,
-                                           std::uint64_t seed) {
+                                           double dt_ms, std::uint64_t seed) {
   const auto colon = model.find(':');
   const NeuronModelInfo& info = neuronModel(model.substr(0, colon));
   ParamValues merged = params;
@@ -85,8 +105,9 @@ std::unique_ptr<Population> makePopulation(const std::string& model, const std::
     }
     for (const auto& [key, value] : *found) merged.emplace(key, value);  // given ones win
   }
-  return info.factory(pop_name, size,
-                      resolveParams(info.params, merged, "neuron model '" + model + "'"), seed);
+  ParamValues resolved = resolveParams(info.params, merged, "neuron model '" + model + "'");
+  resolved["dt_ms"] = dt_ms;  // the network's step, given at build time, never a user setting
+  return info.factory(pop_name, size, resolved, seed);
 }
 
 }  // namespace spikegym::snn

@@ -67,7 +67,7 @@ class Population {
 struct NeuronModelInfo {
   std::string name;
   std::string summary;
-  std::vector<ParamDecl> params;
+  ParamTable params;
   /// Named parameter sets, selected as "model:PRESET" (given parameters override them).
   std::vector<std::pair<std::string, ParamValues>> presets;
   /// Builds a population; `seed` keys its noise stream.
@@ -83,9 +83,11 @@ std::vector<const NeuronModelInfo*> neuronModels();
 /// The model `name`; unknown names throw UserError with a did-you-mean.
 const NeuronModelInfo& neuronModel(const std::string& name);
 /// Builds a population of model `model` (or "model:PRESET") with parameters checked against its
-/// declaration.
+/// declaration, stepping every `dt_ms` (the network's step; factories find it as "dt_ms").
 std::unique_ptr<Population> makePopulation(const std::string& model, const std::string& pop_name,
                                            std::uint32_t size, const ParamValues& params,
-                                           std::uint64_t seed);
+                                           double dt_ms, std::uint64_t seed);
+/// The parameter table of `model` (or "model:PRESET", whose preset values become the defaults).
+ParamTable neuronModelTable(const std::string& model);
 
 }  // namespace spikegym::snn

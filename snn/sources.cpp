@@ -44,10 +44,9 @@ void RegularSource::update(const float*, std::uint32_t) {
 
 namespace {
 
-std::vector<ParamDecl> sourceParams() {
+ParamTable sourceParams() {
   return {
       {"rate_hz", 10.0, 0.0, 1000.0, "[Hz] initial firing rate of every neuron"},
-      {"dt_ms", 1.0, 0.01, 10.0, "[ms] step"},
   };
 }
 

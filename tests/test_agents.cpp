@@ -226,7 +226,7 @@ TEST_CASE(
       {{"decoder", "softmax"}, {"temperature", "2"}},
       {{"decoder", "first_to_spike"}},
       {{"hidden", "40"}},
-      {{"neuron", "izhikevich:RS"}, {"w_init_min", "5"}, {"w_init_max", "10"}},
+      {{"neuron_model", "izhikevich:RS"}, {"w_init_min", "5"}, {"w_init_max", "10"}},
       {{"dopamine", "reward_baseline"}, {"shaping_terminal_penalty", "-10"}},
       {{"learning_rule", "stdp"}},
       {{"learning_rule", "hebbian"}},

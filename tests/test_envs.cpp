@@ -116,7 +116,7 @@ TEST_CASE("conformance: every registered env honours the Env contract", "[envs][
 TEST_CASE("registry: unknown ids get a did-you-mean, duplicates are refused", "[envs][registry]") {
   CHECK_THROWS_WITH(make("CartPole-v0"), Catch::Contains("did you mean 'CartPole-v1'"));
   CHECK_THROWS_AS(make("CartPole-v0"), UserError);
-  CHECK_THROWS_AS(registerEnv({"CartPole-v1", "", 0, std::nullopt, 1, nullptr}), UsageError);
+  CHECK_THROWS_AS(registerEnv({"CartPole-v1", "", 0, std::nullopt, 1, {}, nullptr}), UsageError);
   const EnvSpec& spec = envSpec("CartPole-v1");
   CHECK(spec.max_episode_steps == 500);
   CHECK(spec.reward_threshold.value() == 475.0);
