@@ -23,7 +23,12 @@ void train(TrainOptions& o) {
     if (eq == std::string::npos || eq == 0) {
       throw UserError("--set '" + kv + "': expected key=value, e.g. --set learning_rule=mstdp");
     }
-    o.spec.agent_params[kv.substr(0, eq)] = kv.substr(eq + 1);
+    const std::string key = kv.substr(0, eq);
+    if (key.rfind("env.", 0) == 0) {
+      o.spec.env_params[key.substr(4)] = kv.substr(eq + 1);
+    } else {
+      o.spec.agent_params[key] = kv.substr(eq + 1);
+    }
   }
   bool header = false;
   lab::runTraining(o.spec, [&header](const lab::EpisodeRow& row) {
@@ -66,7 +71,7 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--seed", o->spec.seed, "Seed of the run")->capture_default_str();
   cmd->add_option("--set", o->sets,
                   "Agent parameter key=value (repeatable), e.g. --set learning_rule=mstdp "
-                  "--set rule.tau_c_ms=500");
+                  "--set rule.tau_c_ms=500; env.<name>=value sets an env parameter");
   cmd->add_option("--load", o->spec.load_checkpoint, "Start from this checkpoint");
   cmd->add_option("--save", o->spec.save_checkpoint, "Write the trained agent here at the end");
   cmd->callback([o] { train(*o); });

@@ -446,6 +446,8 @@ void checkBuilds(const RunSpec& run) {
   }
 }
 
+}  // namespace
+
 std::string runId(const FlatConfig& config, std::uint64_t seed) {
   std::string canonical;
   for (const auto& [key, entry] : config) {
@@ -462,8 +464,6 @@ std::string runId(const FlatConfig& config, std::uint64_t seed) {
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }
-
-}  // namespace
 
 Experiment loadExperiment(const std::string& path, const std::vector<std::string>& overrides) {
   Loaded loaded = loadFile(path, 0);

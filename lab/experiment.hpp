@@ -61,6 +61,10 @@ struct Experiment {
 /// did-you-mean where it fits.
 Experiment loadExperiment(const std::string& path, const std::vector<std::string>& overrides);
 
+/// The run id of a resolved configuration and seed: a hash of every value (the experiment's
+/// name aside) and of the env's dynamics version.
+std::string runId(const FlatConfig& config, std::uint64_t seed);
+
 /// The resolved configuration of a run as nested YAML text (for config.yaml).
 std::string configYaml(const RunSpec& run);
 

@@ -230,6 +230,16 @@ TEST_CASE("train prints a header and one CSV row per episode; bad settings exit 
   requireOneLineError(runSpikegym("train --agent snnn"), "did you mean 'snn'");
   const CommandResult agents = runSpikegym("list agents");
   CHECK_THAT(agents.out, Catch::Contains("reinforce") && Catch::Contains("learning_rule = rstdp"));
+  // Effective defaults of the nested units, with the agent's overrides marked as such.
+  CHECK_THAT(agents.out,
+             Catch::Contains("    rule.tau_c_ms = 200 (rule default 1000)  [1, 100000]"));
+  CHECK_THAT(agents.out, Catch::Contains("    neuron.tau_m_ms = 20  [0.1, 1000]  [ms]"));
+  // env.<name> reaches the env; a bad one names the key.
+  CHECK(runSpikegym("train --episodes 3 --seed 4 --set env.force_n=1").out != r.out);
+  requireOneLineError(runSpikegym("train --episodes 2 --set env.force=1"),
+                      "did you mean 'force_n'");
+  requireOneLineError(runSpikegym("train --episodes 2 --set neuron.dt_ms=0.5"),
+                      "unknown parameter 'dt_ms'");
 }
 
 TEST_CASE("train --save then --load continues from the checkpoint", "[cli]") {

@@ -11,10 +11,12 @@
 #include <set>
 #include <thread>
 
+#include "agents/agent.hpp"
 #include "core/error.hpp"
 #include "envs/registry.hpp"
 #include "lab/experiment.hpp"
 #include "lab/runner.hpp"
+#include "lab/training.hpp"
 #include "tests/cli_support.hpp"
 
 using namespace spikegym;
@@ -68,6 +70,92 @@ sweep:
 )";
 
 }  // namespace
+
+TEST_CASE("config.yaml and the run id hold every parameter a run uses, defaults included",
+          "[lab][params]") {
+  const auto dir = testing::scratchDir("params");
+  const std::string file = write(dir, "tiny.yaml", kTiny);
+  const Experiment exp = loadExperiment(file, {});
+  const RunSpec& run = exp.runs[0];  // snn, rstdp
+  // Every declared parameter of every unit the run uses is in the resolved config.
+  const agents::AgentInfo& snn = agents::agentInfo("snn");
+  std::size_t expected = 0;
+  for (const auto& p : snn.params) CHECK(run.config.count("agent." + p.name));
+  expected += snn.params.size();
+  agents::ConfigValues own;
+  for (const auto& p : snn.params) own[p.name] = run.config.at("agent." + p.name).text;
+  for (const auto& child : snn.children(own)) {
+    for (const auto& p : child.table)
+      CHECK(run.config.count("agent." + child.prefix + "." + p.name));
+    expected += child.table.size();
+  }
+  for (const auto& p : envs::envSpec("CartPole-v1").params)
+    CHECK(run.config.count("env." + p.name));
+  expected += envs::envSpec("CartPole-v1").params.size();
+  for (const char* k :
+       {"train.episodes", "train.eval_every", "train.eval_episodes", "train.checkpoint"}) {
+    CHECK(run.config.count(k));
+  }
+  expected += 4 + 3;  // + name, env.id, agent.type
+  CHECK(run.config.size() == expected);
+  // The agent's own override of its rule's default is what config.yaml shows.
+  CHECK(run.config.at("agent.rule.tau_c_ms").text == "200");
+  CHECK(run.config.at("agent.rule.tau_c_ms").where == "default");
+  const std::string yaml = configYaml(run);
+  CHECK_THAT(yaml, Catch::Contains("    tau_c_ms: 200\n"));
+  CHECK_THAT(yaml, Catch::Contains("    tau_m_ms: 20\n"));     // agent.neuron.*
+  CHECK_THAT(yaml, Catch::Contains("  gravity_mps2: 9.8\n"));  // env.*
+  // Changing any value, a default included, changes the run id: a changed default can never
+  // make an old result look complete.
+  std::set<std::string> ids = {run.run_id};
+  CHECK(runId(run.config, run.seed) == run.run_id);
+  for (const auto& [key, entry] : run.config) {
+    // Renaming an experiment keeps its runs; env.id has its own test (a different env).
+    if (key == "name" || key == "env.id") continue;
+    FlatConfig changed = run.config;
+    changed[key].text += "0";
+    INFO(key);
+    CHECK(ids.insert(runId(changed, run.seed)).second);
+  }
+}
+
+TEST_CASE("envs take parameters from the experiment file", "[lab][params]") {
+  const auto dir = testing::scratchDir("envparams");
+  const std::string file = write(dir, "e.yaml", R"(name: e
+env: {id: CartPole-v1, force_n: 5, x_threshold_m: 1.2}
+agent: {type: random}
+train: {episodes: 30}
+)");
+  const Experiment exp = loadExperiment(file, {});
+  CHECK(exp.runs[0].train.env_params.at("force_n") == "5");
+  CHECK(exp.runs[0].train.env_params.at("gravity_mps2") == "9.8");
+  // A narrower track ends episodes sooner: the parameter reaches the physics.
+  auto meanLength = [](const TrainSpec& spec) {
+    double total = 0;
+    long n = 0;
+    runTraining(spec, [&](const EpisodeRow& row) {
+      total += static_cast<double>(row.length);
+      ++n;
+    });
+    return total / static_cast<double>(n);
+  };
+  TrainSpec narrow = exp.runs[0].train, standard = narrow;
+  standard.env_params.clear();
+  narrow.env_params = {{"x_threshold_m", "0.05"}};
+  CHECK(meanLength(narrow) < meanLength(standard));
+  // Bad values are errors at their place in the file.
+  const std::string bad = write(dir, "bad.yaml", R"(name: bad
+env:
+  id: CartPole-v1
+  tau_s: -1
+agent: {type: random}
+)");
+  CHECK_THROWS_WITH(loadExperiment(bad, {}),
+                    Catch::StartsWith(bad + ":4:10: env.tau_s = '-1': expected a number in"));
+  // The step of the SNN is the agent's; a neuron model has none of its own.
+  CHECK_THROWS_WITH(loadExperiment(file, {"agent.type=snn", "agent.neuron.dt_ms=0.5"}),
+                    Catch::Contains("unknown setting 'agent.neuron.dt_ms'"));
+}
 
 TEST_CASE("sweeps expand grid x zip x seeds with stable, distinct run ids", "[lab][sweep]") {
   const auto dir = testing::scratchDir("sweep");
