@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "agents/config.hpp"
+#include "agents/view.hpp"
 #include "envs/space.hpp"
 
 namespace spikegym::agents {
@@ -40,8 +41,11 @@ class Agent {
   /// Learning on/off (off: evaluation episodes; weights and critic stay as they are).
   virtual void setLearning(bool on) { learning_ = on; }
   bool learning() const { return learning_; }
-  /// Numbers describing the last finished episode, in a fixed order of names.
+  /// Numbers describing the last finished episode, in a fixed order of names. Reading them
+  /// never changes the agent.
   virtual Diagnostics diagnostics() const { return {}; }
+  /// Read-only access to the agent's network for viewers; nullptr for agents without one.
+  virtual AgentView* view() { return nullptr; }
   /// Writes the agent (config, learned state, RNG state) to `path` atomically.
   virtual void save(const std::string& path) const = 0;
   /// Restores what save() wrote; a checkpoint of another agent type or architecture throws

@@ -346,6 +346,81 @@ void SnnAgent::silenceInput() {
   }
 }
 
+std::vector<std::string> SnnAgent::populationNames() const {
+  std::vector<std::string> out;
+  for (const auto& p : net_->populations()) out.push_back(p->name());
+  return out;
+}
+
+std::uint32_t SnnAgent::populationSize(std::size_t population) const {
+  return net_->populations().at(population)->size();
+}
+
+std::vector<std::string> SnnAgent::projectionNames() const {
+  std::vector<std::string> out;
+  for (const auto& p : net_->projections()) out.push_back(p->name());
+  return out;
+}
+
+void SnnAgent::setRecording(bool on) {
+  recording_ = on;
+  window_spikes_.assign(net_->populations().size(), {});
+  window_potential_.clear();
+}
+
+void SnnAgent::setProbe(std::size_t population, std::uint32_t neuron) {
+  probe_population_ = std::min(population, net_->populations().size() - 1);
+  probe_neuron_ = std::min(neuron, net_->populations()[probe_population_]->size() - 1);
+  window_potential_.clear();
+}
+
+void SnnAgent::recordStep() {
+  const auto& pops = net_->populations();
+  const std::uint32_t step = net_->stepCount() - 1;
+  for (std::size_t p = 0; p < pops.size(); ++p) {
+    for (std::uint32_t i : pops[p]->spikes()) window_spikes_[p].push_back({step, i});
+  }
+  const auto& v = pops[probe_population_]->potentials();
+  if (probe_neuron_ < v.size()) window_potential_.push_back(v[probe_neuron_]);
+}
+
+const std::vector<SpikeRecord>& SnnAgent::windowSpikes(std::size_t population) const {
+  static const std::vector<SpikeRecord> none;
+  return population < window_spikes_.size() ? window_spikes_[population] : none;
+}
+
+double SnnAgent::dtMs() const {
+  return net_->dtMs();
+}
+
+WeightGrid SnnAgent::weights(std::size_t index) const {
+  const snn::Projection& proj = *net_->projections().at(index);
+  WeightGrid grid;
+  grid.rows = proj.pre().size();
+  grid.cols = proj.post().size();
+  grid.values.assign(static_cast<std::size_t>(grid.rows) * grid.cols,
+                     std::numeric_limits<float>::quiet_NaN());
+  const std::vector<float> w = net_->currentWeights(proj);
+  for (std::uint32_t i = 0; i < grid.rows; ++i) {
+    for (std::uint32_t s = proj.rowBegin(i); s < proj.rowBegin(i + 1); ++s) {
+      grid.values[static_cast<std::size_t>(i) * grid.cols + proj.postOf(s, i)] = w[s];
+    }
+  }
+  return grid;
+}
+
+double SnnAgent::meanEligibility() const {
+  const std::vector<float> c = net_->currentEligibility(*plastic_);
+  if (c.empty()) return 0.0;
+  double sum = 0;
+  for (float x : c) sum += std::abs(x);
+  return sum / static_cast<double>(c.size());
+}
+
+double SnnAgent::dopamine() const {
+  return net_->modulator().level();
+}
+
 double SnnAgent::epsilon() const {
   const double progress = static_cast<double>(episodes_done_) / epsilon_episodes_;
   return epsilon_end_ + (epsilon_start_ - epsilon_end_) * std::max(0.0, 1.0 - progress);
@@ -377,8 +452,13 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
   std::fill(counts_.begin(), counts_.end(), 0);
   int first_group = -1;
   const std::uint64_t in_before = input_->spikeCount();
+  if (recording_) {
+    for (auto& s : window_spikes_) s.clear();
+    window_potential_.clear();
+  }
   for (int t = 0; t < steps_per_action_; ++t) {
     net_->step();
+    if (recording_) recordStep();
     const auto& fired = output_->spikes();
     for (std::uint32_t i : fired) ++counts_[i / output_size_];
     if (first_group < 0 && !fired.empty()) {
@@ -456,6 +536,7 @@ void SnnAgent::observe(std::span<const double> next_obs, double reward, bool ter
       net_->modulator().deliverPredictionError(delta);
       stats_.dopamine += delta;
       stats_.value += v;
+      last_value_ = v;
     } else {
       const double before = net_->modulator().level();
       net_->modulator().deliverReward(r);
@@ -489,8 +570,9 @@ void SnnAgent::endEpisode() {
 }
 
 Diagnostics SnnAgent::diagnostics() const {
-  net_->flush();
-  const auto& w = plastic_->weights();
+  // Read-only: after an episode the network was flushed, and mid-episode a flush would move
+  // the sweep schedule (and so the rounding of everything after it).
+  const std::vector<float> w = net_->currentWeights(*plastic_);
   double mean = 0, sq = 0;
   for (float x : w) mean += x;
   mean /= static_cast<double>(w.size());

@@ -28,7 +28,7 @@
 
 namespace spikegym::agents {
 
-class SnnAgent final : public Agent {
+class SnnAgent final : public Agent, public AgentView {
  public:
   SnnAgent(const envs::Space& observation_space, const envs::Space& action_space,
            const ConfigValues& params, std::uint64_t seed);
@@ -38,6 +38,24 @@ class SnnAgent final : public Agent {
   void observe(std::span<const double> next_obs, double reward, bool terminated,
                bool truncated) override;
   Diagnostics diagnostics() const override;
+  AgentView* view() override { return this; }
+
+  // AgentView
+  std::vector<std::string> populationNames() const override;
+  std::uint32_t populationSize(std::size_t population) const override;
+  std::vector<std::string> projectionNames() const override;
+  void setRecording(bool on) override;
+  void setProbe(std::size_t population, std::uint32_t neuron) override;
+  const std::vector<SpikeRecord>& windowSpikes(std::size_t population) const override;
+  const std::vector<float>& windowPotential() const override { return window_potential_; }
+  std::vector<int> actionCounts() const override { return counts_; }
+  int stepsPerAction() const override { return steps_per_action_; }
+  double dtMs() const override;
+  WeightGrid weights(std::size_t index) const override;
+  double meanEligibility() const override;
+  double dopamine() const override;
+  double value() const override { return last_value_; }
+  double epsilon() const override;
   void save(const std::string& path) const override;
   void load(const std::string& path) override;
 
@@ -55,8 +73,6 @@ class SnnAgent final : public Agent {
   void driveInput(std::span<const double> obs);
   /// Silences the input layer (the window after an episode's last reward).
   void silenceInput();
-  /// Exploration probability now: linear from epsilon_start to epsilon_end.
-  double epsilon() const;
   double value(std::span<const float> features) const;
   void endEpisode();
   std::string architecture() const;
@@ -87,6 +103,14 @@ class SnnAgent final : public Agent {
            shaping = 0, elig_abs = 0;
   } stats_, last_stats_;
   bool explored_this_step_ = false;
+  double last_value_ = 0.0;  // critic value of the last observed state (for viewers)
+  // Recording for viewers (AgentView); nothing is recorded while recording_ is false.
+  bool recording_ = false;
+  std::size_t probe_population_ = 0;
+  std::uint32_t probe_neuron_ = 0;
+  std::vector<std::vector<SpikeRecord>> window_spikes_;  // per population
+  std::vector<float> window_potential_;
+  void recordStep();
 };
 
 }  // namespace spikegym::agents

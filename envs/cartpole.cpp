@@ -90,6 +90,7 @@ ResetResult CartPole::doReset(std::optional<std::uint64_t> seed, const ResetOpti
     for (double& v : obs_) v = rng_.uniform(-0.05, 0.05);
   }
   info_.values[0].second = info_.values[1].second = 0.0;
+  last_force_n_ = 0.0;
   return {obs_, &info_};
 }
 
@@ -130,6 +131,7 @@ StepResult CartPole::doStep(const Action& action) {
   const CartPoleModel& m = model_;
   double x = obs_[0], x_dot = obs_[1], theta = obs_[2], theta_dot = obs_[3];
   const double force = action.index == 1 ? m.force_n : -m.force_n;
+  last_force_n_ = force;
   const double costheta = std::cos(theta);
   const double sintheta = std::sin(theta);
   const double total_mass = m.total_mass_kg();
@@ -157,6 +159,52 @@ StepResult CartPole::doStep(const Action& action) {
   info_.values[0].second = cart_out ? 1.0 : 0.0;
   info_.values[1].second = pole_fell ? 1.0 : 0.0;
   return {obs_, 1.0, terminated, false, &info_};
+}
+
+std::pair<Vec2, Vec2> CartPole::drawBounds() const {
+  const double half_width_m = 2 * model_.x_threshold_m;
+  return {{-half_width_m, -0.5}, {half_width_m, 2 * model_.half_length_m + 0.5}};
+}
+
+void CartPole::draw(DrawSink& sink) const {
+  // Gymnasium's render: 600 px for 4.8 m (125 px/m), cart 50 x 30 px, pole 10 px wide.
+  constexpr double kCartWidthM = 0.4, kCartHeightM = 0.24, kPoleWidthM = 0.08;
+  const Color black{0, 0, 0}, pole_brown{202, 152, 101}, axle_blue{129, 132, 203},
+      limit_red{200, 40, 40}, push_green{40, 160, 60}, none{0, 0, 0, 0};
+  const double track_m = 2 * model_.x_threshold_m;
+  sink.line({-track_m, 0}, {track_m, 0}, black);
+  for (double side : {-1.0, 1.0}) {
+    sink.line({side * model_.x_threshold_m, -0.1}, {side * model_.x_threshold_m, 0.1}, limit_red,
+              0.02);
+  }
+  const double x = obs_[0], theta = obs_[2];
+  const Vec2 cart[4] = {{x - kCartWidthM / 2, 0},
+                        {x + kCartWidthM / 2, 0},
+                        {x + kCartWidthM / 2, kCartHeightM},
+                        {x - kCartWidthM / 2, kCartHeightM}};
+  sink.polygon(cart, black, none);
+  // The pole turns about the axle; theta > 0 leans it to the right (clockwise).
+  const Vec2 axle{x, kCartHeightM * 0.75};
+  const double length_m = 2 * model_.half_length_m;
+  const double ux = std::sin(theta), uy = std::cos(theta);  // along the pole
+  const double nx = uy, ny = -ux;                           // across it
+  const double h = kPoleWidthM / 2;
+  const Vec2 pole[4] = {{axle.x - nx * h, axle.y - ny * h},
+                        {axle.x + nx * h, axle.y + ny * h},
+                        {axle.x + nx * h + ux * length_m, axle.y + ny * h + uy * length_m},
+                        {axle.x - nx * h + ux * length_m, axle.y - ny * h + uy * length_m}};
+  sink.polygon(pole, pole_brown, none);
+  sink.circle(axle, h, axle_blue, none);
+  if (last_force_n_ != 0.0) {
+    // The push: an arrow from the cart's side, 0.3 m per 10 N.
+    const double dir = last_force_n_ > 0 ? 1.0 : -1.0;
+    const double len_m = 0.03 * std::abs(last_force_n_);
+    const Vec2 from{x + dir * kCartWidthM / 2, kCartHeightM / 2};
+    const Vec2 to{from.x + dir * len_m, from.y};
+    sink.line(from, to, push_green, 0.03);
+    const Vec2 head[3] = {{to.x + dir * 0.06, to.y}, {to.x, to.y + 0.05}, {to.x, to.y - 0.05}};
+    sink.polygon(head, push_green, none);
+  }
 }
 
 }  // namespace spikegym::envs

@@ -47,6 +47,10 @@
 //   x += tau x_dot;  x_dot += tau x_acc;  theta += tau theta_dot;  theta_dot += tau theta_acc
 // with g = 9.8 m/s^2, m_c = 1.0 kg, m_p = 0.1 kg, M = m_c + m_p, l = 0.5 m (half the pole).
 //
+// ## Drawing
+// draw() uses Gymnasium's proportions in meters: cart 0.4 m x 0.24 m, pole 0.08 m wide and
+// 2 half_length_m long, track from -2 x_threshold_m to +2 x_threshold_m with the limits marked.
+//
 // ## Version history
 // v1 (spikegym 0.1): Gymnasium CartPole-v1 dynamics, reward and limits. Unlike Gymnasium, a step
 // after the episode ended is an error rather than a warning with reward 0.
@@ -87,6 +91,9 @@ class CartPole final : public Env {
   explicit CartPole(std::uint64_t seed = 0, const CartPoleModel& model = {});
   const CartPoleModel& model() const { return model_; }
   std::vector<double> state() const override { return obs_; }
+  /// Track with its limits, cart, pole at its angle, axle, and the last push as an arrow.
+  void draw(DrawSink& sink) const override;
+  std::pair<Vec2, Vec2> drawBounds() const override;
 
  protected:
   ResetResult doReset(std::optional<std::uint64_t> seed, const ResetOptions& options) override;
@@ -94,9 +101,10 @@ class CartPole final : public Env {
 
  private:
   CartPoleModel model_;
-  Pcg64 rng_;        // NumPy-compatible: the same draws as Gymnasium for the same seed
-  Observation obs_;  // [x, x_dot, theta, theta_dot] = the state
-  Info info_;        // cart_out_of_bounds, pole_fell
+  double last_force_n_ = 0.0;  // [N] the push of the last step (0 after reset), for draw()
+  Pcg64 rng_;                  // NumPy-compatible: the same draws as Gymnasium for the same seed
+  Observation obs_;            // [x, x_dot, theta, theta_dot] = the state
+  Info info_;                  // cart_out_of_bounds, pole_fell
 };
 
 }  // namespace spikegym::envs

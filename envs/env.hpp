@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/draw.hpp"
 #include "envs/space.hpp"
 
 namespace spikegym::envs {
@@ -73,6 +74,10 @@ class Env {
   virtual std::vector<double> state() const = 0;
   /// True once an episode has ended and reset() is due (also before the first reset()).
   bool needsReset() const { return needs_reset_; }
+  /// Draws the current state in world units (meters, y up). Never changes the env.
+  virtual void draw(DrawSink& sink) const { (void)sink; }
+  /// The rectangle [min, max] of world units that draw() uses, for fitting a view.
+  virtual std::pair<Vec2, Vec2> drawBounds() const { return {{-1, -1}, {1, 1}}; }
 
  protected:
   Env(Space observation_space, Space action_space, std::vector<std::string> observation_names);
@@ -93,6 +98,8 @@ class TimeLimit final : public Env {
  public:
   TimeLimit(std::unique_ptr<Env> inner, int max_episode_steps);
   std::vector<double> state() const override { return inner_->state(); }
+  void draw(DrawSink& sink) const override { inner_->draw(sink); }
+  std::pair<Vec2, Vec2> drawBounds() const override { return inner_->drawBounds(); }
   int elapsedSteps() const { return elapsed_steps_; }
 
  protected:

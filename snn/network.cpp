@@ -53,6 +53,14 @@ void Network::flush() {
   for (auto& proj : projections_) proj->flush(step_ - 1);
 }
 
+std::vector<float> Network::currentWeights(const Projection& projection) const {
+  return step_ == 0 ? projection.weights() : projection.currentWeights(step_ - 1);
+}
+
+std::vector<float> Network::currentEligibility(const Projection& projection) const {
+  return step_ == 0 ? projection.eligibility() : projection.currentEligibility(step_ - 1);
+}
+
 void Network::setStepCount(std::uint32_t step) {
   step_ = step;
   for (auto& proj : projections_) proj->restart(step == 0 ? 0 : step - 1);

@@ -34,8 +34,14 @@ class Network {
   void step();
   /// Advances `steps` steps.
   void run(std::uint64_t steps);
-  /// Brings every plastic synapse up to date (before reading weights).
+  /// Brings every plastic synapse up to date (before reading weights). Changes when the next
+  /// sweep happens, so it rounds differently from a run without it: use currentWeights() to
+  /// look without touching.
   void flush();
+  /// The weights of `projection` as they are now, without changing anything.
+  std::vector<float> currentWeights(const Projection& projection) const;
+  /// The eligibility traces of `projection` as they are now, without changing anything.
+  std::vector<float> currentEligibility(const Projection& projection) const;
   /// Starts afresh but keeps what was learned: neuron states, input buffers, eligibility,
   /// traces and the dopamine level are reset; weights, the reward baseline and the step count
   /// (which keys the noise streams) are kept.

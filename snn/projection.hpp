@@ -62,9 +62,17 @@ class Projection {
   Population& post() const { return post_; }
   std::size_t size() const { return w_.size(); }
   bool dense() const { return dense_; }
+  /// Index of the first synapse of pre neuron i (rowBegin(i + 1) ends its row).
+  std::uint32_t rowBegin(std::uint32_t i) const { return offsets_[i]; }
   std::uint32_t postOf(std::uint32_t s, std::uint32_t pre_index) const {
     return dense_ ? s - offsets_[pre_index] : post_index_[s];
   }
+  /// The weights as they are after step k, computed without changing this projection (a copy
+  /// is brought up to date): reading them never moves the sweep schedule, so a watched run stays
+  /// bit-identical to one nobody watches. Costs a copy of the synaptic state.
+  std::vector<float> currentWeights(std::uint32_t k) const;
+  /// The eligibility traces after step k, computed the same way (empty without a trace).
+  std::vector<float> currentEligibility(std::uint32_t k) const;
   /// Weights (up to date after flush()).
   std::vector<float>& weights() { return w_; }
   const std::vector<float>& weights() const { return w_; }

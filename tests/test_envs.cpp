@@ -304,6 +304,73 @@ TEST_CASE("CartPole-v1 is truncated at 500 steps under a balancing controller",
   CHECK_FALSE(r.terminated);
 }
 
+namespace {
+
+/// A DrawSink that keeps every command, for checking what an env draws.
+struct RecordingSink final : DrawSink {
+  struct Command {
+    std::string kind;
+    std::vector<Vec2> points;
+    Color color;
+  };
+  std::vector<Command> commands;
+  void line(Vec2 a, Vec2 b, Color color, double) override {
+    commands.push_back({"line", {a, b}, color});
+  }
+  void circle(Vec2 center, double radius, Color fill, Color) override {
+    commands.push_back({"circle", {center, {radius, 0}}, fill});
+  }
+  void polygon(std::span<const Vec2> points, Color fill, Color) override {
+    commands.push_back({"polygon", {points.begin(), points.end()}, fill});
+  }
+  void text(Vec2 at, const std::string&, Color color, double) override {
+    commands.push_back({"text", {at}, color});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("CartPole-v1 draws track, cart, pole and push in meters", "[envs][cartpole][draw]") {
+  auto env = make("CartPole-v1", 0);  // through TimeLimit, which forwards draw()
+  env->reset(std::nullopt, {.initial_state = std::vector<double>{1.0, 0, 0.1, 0}});
+  RecordingSink before;
+  env->draw(before);
+  // Track, two limit marks, cart, pole, axle; no push arrow before the first step.
+  REQUIRE(before.commands.size() == 6);
+  CHECK(before.commands[0].kind == "line");
+  CHECK(before.commands[0].points[0].x == -4.8);
+  CHECK(before.commands[1].points[0].x == -2.4);
+  CHECK(before.commands[2].points[0].x == 2.4);
+  const auto& cart = before.commands[3];
+  REQUIRE(cart.kind == "polygon");
+  CHECK(cart.points[0].x == Approx(1.0 - 0.2));
+  CHECK(cart.points[1].x == Approx(1.0 + 0.2));
+  const auto& pole = before.commands[4];
+  REQUIRE(pole.points.size() == 4);
+  // The pole's far end leans right by sin(0.1) of its 1 m length.
+  const double tip_x = (pole.points[2].x + pole.points[3].x) / 2;
+  const double tip_y = (pole.points[2].y + pole.points[3].y) / 2;
+  CHECK(tip_x == Approx(1.0 + std::sin(0.1)));
+  CHECK(tip_y == Approx(0.18 + std::cos(0.1)));
+  CHECK(before.commands[5].kind == "circle");
+  // Drawing changes nothing: the same step follows.
+  const std::vector<double> state = env->state();
+  env->draw(before);
+  CHECK(env->state() == state);
+  // After a push to the left, an arrow points left from the cart.
+  env->step(Action::discrete(0));
+  RecordingSink after;
+  env->draw(after);
+  REQUIRE(after.commands.size() == 8);
+  const auto& shaft = after.commands[6];
+  CHECK(shaft.kind == "line");
+  CHECK(shaft.points[1].x < shaft.points[0].x);
+  CHECK(shaft.points[0].x == Approx(env->state()[0] - 0.2));
+  const auto [lo, hi] = env->drawBounds();
+  CHECK(lo.x == -4.8);
+  CHECK(hi.x == 4.8);
+}
+
 TEST_CASE("a non-finite state ends the episode as truncated with a reason", "[envs]") {
   CartPole env;
   env.reset(std::nullopt, {.initial_state = std::vector<double>{0, NAN, 0, 0}});

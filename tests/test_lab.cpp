@@ -16,6 +16,7 @@
 #include "envs/registry.hpp"
 #include "lab/experiment.hpp"
 #include "lab/runner.hpp"
+#include "lab/session.hpp"
 #include "lab/training.hpp"
 #include "tests/cli_support.hpp"
 
@@ -155,6 +156,54 @@ agent: {type: random}
   // The step of the SNN is the agent's; a neuron model has none of its own.
   CHECK_THROWS_WITH(loadExperiment(file, {"agent.type=snn", "agent.neuron.dt_ms=0.5"}),
                     Catch::Contains("unknown setting 'agent.neuron.dt_ms'"));
+}
+
+TEST_CASE("a Session stepped by hand equals runTraining, and watching it changes nothing",
+          "[lab][session]") {
+  TrainSpec spec;
+  spec.env_id = "CartPole-v1";
+  spec.agent_type = "snn";
+  spec.agent_params = {{"output_size", "8"}};
+  spec.episodes = 6;
+  spec.seed = 3;
+  std::vector<EpisodeRow> headless;
+  runTraining(spec, [&](const EpisodeRow& row) { headless.push_back(row); });
+
+  // The same run, stepped one env step at a time, with everything a viewer reads read after
+  // every step: weights of every projection, eligibility, dopamine, value, diagnostics, spikes.
+  Session session(spec);
+  agents::AgentView* view = session.agent().view();
+  REQUIRE(view != nullptr);
+  view->setRecording(true);
+  view->setProbe(view->populationNames().size() - 1, 3);
+  std::vector<EpisodeRow> watched;
+  double checksum = 0;
+  std::size_t spikes = 0, potentials = 0;
+  while (static_cast<long>(watched.size()) < spec.episodes) {
+    const bool ended = session.stepOnce();
+    for (std::size_t k = 0; k < view->projectionNames().size(); ++k) {
+      for (float w : view->weights(k).values) checksum += std::isnan(w) ? 0.0 : w;
+    }
+    checksum += view->meanEligibility() + view->dopamine() + view->value() + view->epsilon();
+    for (const auto& [name, value] : session.agent().diagnostics()) checksum += value;
+    for (std::size_t p = 0; p < view->populationNames().size(); ++p) {
+      spikes += view->windowSpikes(p).size();
+    }
+    potentials += view->windowPotential().size();
+    if (ended) watched.push_back(session.lastEpisode());
+  }
+  session.finish();
+  CHECK(checksum != 0);
+  CHECK(spikes > 0);
+  CHECK(potentials > 0);
+  REQUIRE(watched.size() == headless.size());
+  for (std::size_t e = 0; e < headless.size(); ++e) {
+    INFO("episode " << e);
+    CHECK(watched[e].episode == headless[e].episode);
+    CHECK(watched[e].length == headless[e].length);
+    CHECK(watched[e].episode_return == headless[e].episode_return);
+    CHECK(watched[e].metrics == headless[e].metrics);  // exact doubles, weights included
+  }
 }
 
 TEST_CASE("sweeps expand grid x zip x seeds with stable, distinct run ids", "[lab][sweep]") {

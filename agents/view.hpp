@@ -1,0 +1,63 @@
+// Reading an agent's network without changing it: what a viewer (or a test) may look at, through
+// Agent::view(), without dynamic_cast and without moving any result. Every accessor is const or
+// toggles only what is recorded; none touches the agent's random streams, weights or schedule.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace spikegym::agents {
+
+/// One spike: the network step it happened at and the neuron within its population.
+struct SpikeRecord {
+  std::uint32_t step;
+  std::uint32_t neuron;
+};
+
+/// A projection's weights as a dense grid: rows = pre neurons, cols = post neurons, row-major;
+/// NaN where there is no synapse.
+struct WeightGrid {
+  std::uint32_t rows = 0, cols = 0;
+  std::vector<float> values;
+};
+
+class AgentView {
+ public:
+  virtual ~AgentView() = default;
+
+  /// Populations in drawing order (input first, output last).
+  virtual std::vector<std::string> populationNames() const = 0;
+  virtual std::uint32_t populationSize(std::size_t population) const = 0;
+  /// Projections by name, in creation order.
+  virtual std::vector<std::string> projectionNames() const = 0;
+
+  /// Records the spikes of every population (and the probed neuron's potential) during each
+  /// act() window from now on. Off (the default), recording costs one branch per SNN step.
+  virtual void setRecording(bool on) = 0;
+  /// Which neuron's membrane potential to record (population index, neuron index).
+  virtual void setProbe(std::size_t population, std::uint32_t neuron) = 0;
+  /// Spikes of `population` in the last act() window (empty unless recording).
+  virtual const std::vector<SpikeRecord>& windowSpikes(std::size_t population) const = 0;
+  /// The probed neuron's potential [mV] at each SNN step of the last window (empty for sources
+  /// or when not recording).
+  virtual const std::vector<float>& windowPotential() const = 0;
+  /// Output spike counts per action in the last window (what the decoder saw).
+  virtual std::vector<int> actionCounts() const = 0;
+  /// SNN steps per env step and the SNN step [ms].
+  virtual int stepsPerAction() const = 0;
+  virtual double dtMs() const = 0;
+
+  /// The current weights of projection `index`, computed without touching the network.
+  virtual WeightGrid weights(std::size_t index) const = 0;
+  /// Mean |eligibility| of the plastic projection now (0 without a trace).
+  virtual double meanEligibility() const = 0;
+  /// The dopamine (neuromodulator) level now [1].
+  virtual double dopamine() const = 0;
+  /// The critic's value of the last observation (0 without a critic).
+  virtual double value() const = 0;
+  /// Exploration probability now.
+  virtual double epsilon() const = 0;
+};
+
+}  // namespace spikegym::agents

@@ -1,0 +1,52 @@
+#include "lab/session.hpp"
+
+#include "core/rng.hpp"
+#include "envs/registry.hpp"
+
+namespace spikegym::lab {
+
+Session::Session(const TrainSpec& spec) : spec_(spec) {
+  env_ = envs::make(spec.env_id, rngStream(spec.seed, "env").next(), spec.env_params);
+  agent_ = agents::makeAgent(spec.agent_type, env_->observationSpace(), env_->actionSpace(),
+                             spec.agent_params, rngStream(spec.seed, "agent").next());
+  if (!spec.load_checkpoint.empty()) agent_->load(spec.load_checkpoint);
+}
+
+void Session::beginEpisode(long number, bool eval) {
+  const envs::ResetResult start = env_->reset();
+  obs_.assign(start.obs.begin(), start.obs.end());
+  agent_->setLearning(!eval);
+  agent_->onEpisodeStart();
+  row_ = EpisodeRow{};
+  row_.episode = number;
+  row_.eval = eval;
+  last_ = StepRecord{};
+  in_episode_ = true;
+}
+
+bool Session::stepOnce() {
+  if (!in_episode_) beginEpisode(training_done_, false);
+  const envs::Action action = agent_->act(obs_);
+  const envs::StepResult r = env_->step(action);
+  row_.episode_return += r.reward;
+  ++row_.length;
+  last_ = {action, r.reward, r.terminated, r.truncated};
+  agent_->observe(r.obs, r.reward, r.terminated, r.truncated);
+  obs_.assign(r.obs.begin(), r.obs.end());
+  if (!r.terminated && !r.truncated) return false;
+  row_.truncated = r.truncated;
+  row_.truncation_reason = r.info->truncation_reason;
+  row_.metrics = r.info->values;
+  for (auto& d : agent_->diagnostics()) row_.metrics.push_back(std::move(d));
+  in_episode_ = false;
+  if (!row_.eval) ++training_done_;
+  finished_ = row_;
+  return true;
+}
+
+void Session::finish() {
+  agent_->setLearning(true);
+  if (!spec_.save_checkpoint.empty()) agent_->save(spec_.save_checkpoint);
+}
+
+}  // namespace spikegym::lab
