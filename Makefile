@@ -5,7 +5,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 
 DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev libfccp-dev \
-                libbox2d-dev libsfml-dev libbenchmark-dev
+                libbox2d-dev libsfml-dev libbenchmark-dev \
+                nlohmann-json3-dev
 
 .PHONY: run test deps build clean
 

@@ -6,14 +6,13 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace spikegym::agents {
 
 void Checkpoint::write(const std::string& path) const {
-  const std::string tmp = path + ".tmp";
+  std::ostringstream out(std::ios::binary);
   {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw UserError(path + ": cannot write the checkpoint");
     out << "spikegym-checkpoint " << kCheckpointVersion << "\n"
         << "agent " << agent_type << "\n"
         << "architecture " << architecture << "\n";
@@ -27,10 +26,8 @@ void Checkpoint::write(const std::string& path) const {
                 static_cast<std::streamsize>(n * sizeof(double)));
     }
     out << "end\n";
-    out.flush();
-    if (!out) throw UserError(path + ": writing the checkpoint failed");
   }
-  std::filesystem::rename(tmp, path);
+  writeFileAtomic(path, out.str());
 }
 
 Checkpoint Checkpoint::read(const std::string& path) {

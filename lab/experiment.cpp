@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 
 #include "agents/agent.hpp"
 #include "agents/config.hpp"
@@ -518,6 +519,7 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
     cells = std::move(next);
   }
   if (cells.size() * seeds.size() > 1000000) throw UserError(path + ": more than 1e6 runs");
+  std::set<std::string> checked;  // env + agent configurations already built once
   for (const auto& cell : cells) {
     FlatConfig config = loaded.flat;
     const std::string sweep_where = loaded.sweep ? loaded.sweep->file + " (sweep)" : path;
@@ -530,7 +532,15 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
     }
     for (const auto& [key, entry] : sets) config[key] = entry;
     RunSpec base = buildRun(config, path);
-    checkBuilds(base);
+    // Build each distinct env + agent configuration once (cells that differ only in train
+    // settings share it), not once per cell or per run.
+    std::string build_key;
+    for (const auto& [key, entry] : base.config) {
+      if (key.rfind("env.", 0) == 0 || key.rfind("agent.", 0) == 0) {
+        build_key += key + "=" + entry.text + "\n";
+      }
+    }
+    if (checked.insert(build_key).second) checkBuilds(base);
     for (const auto& [key, value] : cell) {
       base.swept.push_back({key, value ? *value : ""});
     }

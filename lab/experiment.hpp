@@ -56,8 +56,9 @@ struct Experiment {
 };
 
 /// Loads, merges (include, --set overrides "path=value"), expands and checks an experiment.
-/// Every run's agent and env are built once to check their parameters. Bad input throws
-/// UserError naming the file, line and column, the key path, what was expected, and a
+/// Every value is checked against its declaration; each distinct env + agent configuration is
+/// also built once, so that checks across parameters run before anything else does. Bad input
+/// throws UserError naming the file, line and column, the key path, what was expected, and a
 /// did-you-mean where it fits.
 Experiment loadExperiment(const std::string& path, const std::vector<std::string>& overrides);
 

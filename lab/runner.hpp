@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lab/experiment.hpp"
+#include "lab/results.hpp"
 
 namespace spikegym::lab {
 
@@ -31,11 +32,28 @@ struct SweepResult {
   std::vector<std::string> summary;
 };
 
-/// Status of a run as recorded in its run.json ("complete", "failed", ... or "" if none).
-std::string recordedStatus(const std::string& run_dir);
+class Results;
 
-/// Runs the experiment (skipping complete runs). `stop` interrupts cleanly: runs in flight are
-/// marked interrupted and no new run starts.
+/// Which runs of an experiment still need running (resume), with the others' statuses.
+struct Selection {
+  std::vector<std::size_t> todo;    ///< indices into exp.runs, in order
+  std::vector<std::string> status;  ///< per run: complete or pending (then what happened)
+  std::vector<double> scores;       ///< per run: the score when complete, else NaN
+  int skipped = 0;                  ///< complete before this sweep
+};
+
+/// Selects the runs that are not complete on disk (lab/results decides what complete means).
+Selection selectRuns(const Experiment& exp, const Results& results);
+/// Runs selection.todo on `options.jobs` threads, updating statuses and scores; `stop`
+/// interrupts cleanly (runs in flight are marked interrupted, no new run starts). Failed runs
+/// are added to `failures` as "run_id: error".
+void runPool(const Experiment& exp, const Results& results, Selection& selection,
+             const SweepOptions& options, const std::atomic<bool>& stop,
+             std::vector<std::string>& failures);
+/// One line per cell: swept values, every seed's score, mean, median and range.
+std::vector<std::string> summarizeCells(const Experiment& exp, const std::vector<double>& scores);
+
+/// selectRuns, runPool and summarizeCells, with the manifest rebuilt before and after.
 SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
                      const std::atomic<bool>& stop);
 

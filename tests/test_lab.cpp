@@ -587,3 +587,44 @@ TEST_CASE("the experiment file example in README.md loads", "[lab][docs]") {
   const Experiment exp = loadExperiment(write(dir, "example.yaml", yaml), {});
   CHECK(exp.runs.size() == 120);  // the README says 2 x 3 x 2 cells x 10 seeds
 }
+
+TEST_CASE("two processes writing disjoint runs into one folder lose nothing", "[lab][results]") {
+  // The same experiment split by seed between two files (as shards would split it), started at
+  // once into one results folder. The manifest is rebuilt from the run folders, so whichever
+  // process writes it last lists both processes' runs.
+  const auto dir = testing::scratchDir("concurrent");
+  const std::string body = R"(env: {id: CartPole-v1}
+agent: {type: snn, output_size: 8}
+train: {episodes: 15}
+sweep:
+  grid:
+    agent.learning_rule: [rstdp, mstdp]
+)";
+  const std::string a = write(dir, "a.yaml", "name: shared\nseeds: [1, 2, 3]\n" + body);
+  const std::string b = write(dir, "b.yaml", "name: shared\nseeds: [4, 5, 6]\n" + body);
+  const fs::path out = dir / "out";
+  const pid_t pa = spawnSpikegym({"run", a, "-j", "1", "--out", out.string()}, dir / "log_a");
+  const pid_t pb = spawnSpikegym({"run", b, "-j", "1", "--out", out.string()}, dir / "log_b");
+  int sa = 0, sb = 0;
+  waitpid(pa, &sa, 0);
+  waitpid(pb, &sb, 0);
+  CHECK(WEXITSTATUS(sa) == 0);
+  CHECK(WEXITSTATUS(sb) == 0);
+  const std::string manifest = testing::readFile(out / "shared" / "manifest.csv");
+  INFO(manifest);
+  CHECK(std::count(manifest.begin(), manifest.end(), '\n') == 1 + 12);
+  const Experiment ea = loadExperiment(a, {}), eb = loadExperiment(b, {});
+  for (const Experiment* e : {&ea, &eb}) {
+    for (const RunSpec& run : e->runs) {
+      CHECK_THAT(manifest, Catch::Contains(run.run_id + ",complete," + std::to_string(run.seed) +
+                                           "," + run.swept[0].second + "\n"));
+    }
+  }
+  // Rerunning either file finds its own runs complete and keeps listing the other's.
+  const auto rerun = testing::runSpikegym("run " + a + " --out " + out.string());
+  CHECK(rerun.exit_code == 0);
+  const std::string after = testing::readFile(out / "shared" / "manifest.csv");
+  CHECK(std::count(after.begin(), after.end(), '\n') == 1 + 12);
+  CHECK(std::count(after.begin(), after.end(), 'c') ==
+        std::count(manifest.begin(), manifest.end(), 'c'));
+}
