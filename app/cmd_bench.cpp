@@ -8,7 +8,7 @@
 #include "app/commands.hpp"
 #include "core/rng.hpp"
 #include "envs/registry.hpp"
-#include "snn/distal_reward.hpp"
+#include "scenarios/distal_reward.hpp"
 
 namespace spikegym::app {
 namespace {
@@ -51,7 +51,7 @@ struct BenchSnnOptions {
 
 void benchSnn(const BenchSnnOptions& o) {
   const auto build_start = std::chrono::steady_clock::now();
-  snn::DistalRewardExperiment exp({.seed = o.seed, .plastic = !o.frozen, .reward = true});
+  scenarios::DistalRewardExperiment exp({.seed = o.seed, .plastic = !o.frozen, .reward = true});
   const double build_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
   const long seconds = static_cast<long>(o.sim_s);

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "app/commands.hpp"
-#include "snn/distal_reward.hpp"
-#include "snn/song2000.hpp"
+#include "scenarios/distal_reward.hpp"
+#include "scenarios/song2000.hpp"
 
 namespace spikegym::app {
 namespace {
@@ -16,11 +16,11 @@ struct ReproOptions {
 };
 
 void distalReward(const ReproOptions& o) {
-  snn::DistalRewardExperiment exp({.seed = o.seed, .plastic = true, .reward = true});
+  scenarios::DistalRewardExperiment exp({.seed = o.seed, .plastic = true, .reward = true});
   const long seconds = static_cast<long>(o.sim_s > 0 ? o.sim_s : 3600);
   std::printf("t_s,w_rewarded,w_exc_mean,w_exc_p99,firing_rate_hz,dopamine_pulses\n");
   for (long s = 0; s < seconds; ++s) {
-    const snn::DistalRewardRow r = exp.runSecond();
+    const scenarios::DistalRewardRow r = exp.runSecond();
     std::printf("%.0f,%.6g,%.6g,%.6g,%.6g,%d\n", r.t_s, r.w_rewarded, r.w_exc_mean, r.w_exc_p99,
                 r.firing_rate_hz, r.rewards);
     std::fflush(stdout);
@@ -28,10 +28,10 @@ void distalReward(const ReproOptions& o) {
 }
 
 void song2000(const ReproOptions& o) {
-  snn::Song2000Config config;
+  scenarios::Song2000Config config;
   config.seed = o.seed;
   if (o.sim_s > 0) config.sim_s = o.sim_s;
-  const snn::Song2000Result result = snn::runSong2000(config);
+  const scenarios::Song2000Result result = scenarios::runSong2000(config);
   std::printf("kind,t_s_or_bin_low,value\n");
   for (std::size_t i = 0; i < result.rate_hz.size(); ++i) {
     std::printf("output_rate_hz,%g,%.6g\n", (i + 1) * config.report_every_s, result.rate_hz[i]);

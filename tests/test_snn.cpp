@@ -7,11 +7,9 @@
 #include <set>
 
 #include "core/error.hpp"
-#include "snn/distal_reward.hpp"
 #include "snn/izhikevich.hpp"
 #include "snn/lif.hpp"
 #include "snn/network.hpp"
-#include "snn/song2000.hpp"
 #include "snn/sources.hpp"
 
 using namespace spikegym;
@@ -420,41 +418,4 @@ TEST_CASE("determinism: the same seed gives the same spikes and weights, bit for
   INFO("spike hash " << a.first << ", weight hash " << a.second);
   CHECK(a == b);
   CHECK(a.first != c.first);
-}
-
-TEST_CASE(
-    "distal reward (small): the network fires in the published regime and the mean "
-    "excitatory weight falls",
-    "[snn][repro]") {
-  DistalRewardExperiment exp({.seed = 1, .plastic = true, .reward = true});
-  DistalRewardRow first{}, last{};
-  for (int s = 0; s < 30; ++s) {
-    last = exp.runSecond();
-    if (s == 0) first = last;
-    REQUIRE(last.firing_rate_hz > 0.5);  // Brian2 with the same constants: 1.27 Hz
-    REQUIRE(last.firing_rate_hz < 3.0);
-    REQUIRE(last.w_rewarded >= 0.0);
-    REQUIRE(last.w_rewarded <= 4.0);
-  }
-  INFO("mean weight " << first.w_exc_mean << " -> " << last.w_exc_mean);
-  CHECK(first.w_exc_mean < 1.0);
-  CHECK(last.w_exc_mean < first.w_exc_mean);
-  CHECK(last.w_exc_p99 > last.w_exc_mean);
-}
-
-TEST_CASE("song2000 (short): STDP pushes weights to the bounds and the rate falls",
-          "[snn][repro]") {
-  Song2000Config config;
-  config.sim_s = 400;
-  config.report_every_s = 50;
-  const Song2000Result r = runSong2000(config);
-  const std::size_t bins = r.histogram.size();
-  double edges = 0, middle = 0;
-  for (std::size_t b = 0; b < bins; ++b) {
-    (b < 2 || b >= bins - 2 ? edges : middle) += r.histogram[b];
-  }
-  INFO("edge bins " << edges << ", middle bins " << middle << ", rate " << r.rate_hz.front()
-                    << " -> " << r.rate_hz.back());
-  CHECK(edges > 0.5);  // started uniform: 4 of 20 bins held 20%
-  CHECK(r.rate_hz.back() < 0.5 * r.rate_hz.front());
 }

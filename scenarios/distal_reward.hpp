@@ -22,7 +22,7 @@
 
 #include "snn/network.hpp"
 
-namespace spikegym::snn {
+namespace spikegym::scenarios {
 
 struct DistalRewardConfig {
   std::uint64_t seed = 1;
@@ -46,7 +46,7 @@ class DistalRewardExperiment {
   /// Simulates one second (1000 steps) and returns its row. Without `report` the weights are
   /// not brought up to date nor summarised (the weight columns are 0): for timing the network.
   DistalRewardRow runSecond(bool report = true);
-  Network& network() { return *net_; }
+  snn::Network& network() { return *net_; }
   /// Synaptic events so far.
   std::uint64_t events() const;
   /// Plastic excitatory synapses.
@@ -54,12 +54,12 @@ class DistalRewardExperiment {
 
  private:
   DistalRewardConfig config_;
-  std::unique_ptr<Network> net_;
-  Population* exc_ = nullptr;
-  Population* inh_ = nullptr;
-  Projection* ee_ = nullptr;
-  Projection* ei_ = nullptr;
-  Projection* ie_ = nullptr;
+  std::unique_ptr<snn::Network> net_;
+  snn::Population* exc_ = nullptr;
+  snn::Population* inh_ = nullptr;
+  snn::Projection* ee_ = nullptr;
+  snn::Projection* ei_ = nullptr;
+  snn::Projection* ie_ = nullptr;
   std::uint32_t rewarded_pre_ = 0, rewarded_post_ = 0;
   std::size_t rewarded_syn_ = 0;
   std::int64_t last_pre_spike_ = -1000000;
@@ -68,4 +68,4 @@ class DistalRewardExperiment {
   std::vector<float> scratch_;
 };
 
-}  // namespace spikegym::snn
+}  // namespace spikegym::scenarios

@@ -1,10 +1,12 @@
-#include "snn/song2000.hpp"
+#include "scenarios/song2000.hpp"
 
 #include <algorithm>
 
 #include "snn/network.hpp"
 
-namespace spikegym::snn {
+namespace spikegym::scenarios {
+
+using namespace spikegym::snn;  // a scenario is built from snn units throughout
 
 Song2000Result runSong2000(const Song2000Config& config) {
   Network net(1.0, config.seed);
@@ -52,4 +54,4 @@ Song2000Result runSong2000(const Song2000Config& config) {
   return result;
 }
 
-}  // namespace spikegym::snn
+}  // namespace spikegym::scenarios

@@ -1,8 +1,10 @@
-#include "snn/distal_reward.hpp"
+#include "scenarios/distal_reward.hpp"
 
 #include <algorithm>
 
-namespace spikegym::snn {
+namespace spikegym::scenarios {
+
+using namespace spikegym::snn;  // a scenario is built from snn units throughout
 namespace {
 
 constexpr std::uint32_t kExc = 800, kInh = 200, kOut = 100;
@@ -135,4 +137,4 @@ std::size_t DistalRewardExperiment::plasticSynapses() const {
   return config_.plastic ? ee_->size() + ei_->size() : 0;
 }
 
-}  // namespace spikegym::snn
+}  // namespace spikegym::scenarios

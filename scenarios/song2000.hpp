@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace spikegym::snn {
+namespace spikegym::scenarios {
 
 struct Song2000Config {
   std::uint64_t seed = 1;
@@ -35,4 +35,4 @@ struct Song2000Result {
 
 Song2000Result runSong2000(const Song2000Config& config);
 
-}  // namespace spikegym::snn
+}  // namespace spikegym::scenarios
