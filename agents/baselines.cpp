@@ -61,8 +61,7 @@ class ReinforceAgent final : public Agent {
                  const ConfigValues& params, std::uint64_t seed)
       : config_(resolveAgentParams(specs(), nullptr, params, "agent 'reinforce'"),
                 "agent 'reinforce'"),
-        encoder_(obs_space, static_cast<int>(config_.integer("cells_per_dim")),
-                 config_.number("rf_width"), config_.text("obs_range")),
+        encoder_(obs_space, config_),
         rng_(rngStream(seed, "agent:reinforce")) {
     if (action_space.kind() != envs::Space::Kind::kDiscrete) {
       throw UserError("agent 'reinforce': needs a Discrete action space");
@@ -73,14 +72,11 @@ class ReinforceAgent final : public Agent {
     phi_.assign(encoder_.size(), 0.0f);
   }
   static const ParamTable& specs() {
-    static const ParamTable s = {
-        {"cells_per_dim", "12", Kind::kInteger, 2, 1000, {}, "receptive fields per dim"},
-        {"rf_width", "1.0", Kind::kNumber, 0.05, 10, {}, "[cell spacings] receptive field sigma"},
-        {"obs_range", "auto", Kind::kText, 0, 0, {}, "half-widths per dim, or auto"},
+    static const ParamTable s = withEncoderParams({
         {"lr_policy", "0.001", Kind::kNumber, 0, 10, {}, "[1] policy learning rate"},
         {"lr_value", "0.01", Kind::kNumber, 0, 10, {}, "[1] baseline learning rate"},
         {"gamma", "0.99", Kind::kNumber, 0, 1, {}, "[1] discount"},
-    };
+    });
     return s;
   }
   const std::string& type() const override {

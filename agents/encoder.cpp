@@ -9,6 +9,34 @@
 
 namespace spikegym::agents {
 
+const ParamTable& GaussianEncoder::params() {
+  using Kind = Param::Kind;
+  static const ParamTable table = {
+      {"cells_per_dim", "12", Kind::kInteger, 2, 1000, {}, "receptive fields per observation dim"},
+      {"rf_width", "1.0", Kind::kNumber, 0.05, 10, {}, "[cell spacings] receptive field sigma"},
+      {"obs_range",
+       "auto",
+       Kind::kText,
+       0,
+       0,
+       {},
+       "half-widths per dim, e.g. 2.4,3,0.21,3.5; auto: half of finite Box bounds, else 3"},
+  };
+  return table;
+}
+
+ParamTable withEncoderParams(ParamTable own) {
+  const ParamTable& enc = GaussianEncoder::params();
+  // Agents whose first parameter picks the coding (snn: encoder) keep it first.
+  const auto at = own.empty() || own.front().name != "encoder" ? own.begin() : own.begin() + 1;
+  own.insert(at, enc.begin(), enc.end());
+  return own;
+}
+
+GaussianEncoder::GaussianEncoder(const envs::Space& observation_space, const Config& config)
+    : GaussianEncoder(observation_space, static_cast<int>(config.integer("cells_per_dim")),
+                      config.number("rf_width"), config.text("obs_range")) {}
+
 GaussianEncoder::GaussianEncoder(const envs::Space& space, int cells_per_dim, double width,
                                  const std::string& ranges)
     : dims_(static_cast<int>(space.size())), cells_(cells_per_dim), width_(width) {

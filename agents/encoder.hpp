@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/config.hpp"
 #include "envs/space.hpp"
 
 namespace spikegym::agents {
@@ -20,6 +21,10 @@ class GaussianEncoder {
   /// unbounded one [-3, 3].
   GaussianEncoder(const envs::Space& observation_space, int cells_per_dim, double width,
                   const std::string& ranges);
+  /// From resolved agent parameters (the ones params() declares).
+  GaussianEncoder(const envs::Space& observation_space, const Config& config);
+  /// The encoder's own parameters: cells_per_dim, rf_width, obs_range.
+  static const ParamTable& params();
   int dims() const { return dims_; }
   int cellsPerDim() const { return cells_; }
   int size() const { return dims_ * cells_; }
@@ -33,5 +38,9 @@ class GaussianEncoder {
   double width_;
   std::vector<double> low_, high_;
 };
+
+/// `own` with the encoder's parameters inserted after its first entry (or at the front when
+/// it is empty): agents that encode observations declare them through this.
+ParamTable withEncoderParams(ParamTable own);
 
 }  // namespace spikegym::agents

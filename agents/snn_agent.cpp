@@ -71,7 +71,7 @@ snn::ParamValues agentRuleDefaults(const std::string& rule) {
 // - epsilon 0.05 -> 0 over 300 episodes: the spiking noise already explores; more epsilon only
 //   adds failures (seeds 1-10, eta 0.2: 0.1 median 286.2 with a seed at 113, 0.05 310.0).
 const ParamTable& SnnAgent::params() {
-  static const ParamTable specs = {
+  static const ParamTable specs = withEncoderParams({
       {"encoder",
        "population",
        Kind::kChoice,
@@ -79,15 +79,6 @@ const ParamTable& SnnAgent::params() {
        0,
        {"population", "current", "rate"},
        "observation coding: Gaussian receptive fields as Poisson rates or currents, or rate"},
-      {"cells_per_dim", "12", Kind::kInteger, 2, 1000, {}, "receptive fields per observation dim"},
-      {"rf_width", "1.0", Kind::kNumber, 0.05, 10, {}, "[cell spacings] receptive field sigma"},
-      {"obs_range",
-       "auto",
-       Kind::kText,
-       0,
-       0,
-       {},
-       "half-widths per dim, e.g. 2.4,3,0.21,3.5; auto: half of finite Box bounds, else 3"},
       {"max_rate_hz", "250", Kind::kNumber, 0, 1000, {}, "[Hz] input rate at full activity"},
       {"input_current",
        "30",
@@ -176,7 +167,7 @@ const ParamTable& SnnAgent::params() {
        0,
        {},
        "reward added when the task terminates (0: no shaping; logged as shaping_total)"},
-  };
+  });
   return specs;
 }
 
@@ -209,33 +200,28 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
       output_size_(static_cast<int>(config_.integer("output_size"))),
       steps_per_action_(static_cast<int>(config_.integer("steps_per_action"))),
       encoder_kind_(config_.text("encoder")),
-      decoder_(config_.text("decoder")),
       dopamine_mode_(config_.text("dopamine")),
       homeostasis_(config_.text("homeostasis")),
       max_rate_hz_(config_.number("max_rate_hz")),
       input_current_(config_.number("input_current")),
       explore_current_(config_.number("explore_current")),
-      temperature_(config_.number("temperature")),
       epsilon_start_(config_.number("epsilon_start")),
       epsilon_end_(config_.number("epsilon_end")),
       epsilon_episodes_(config_.number("epsilon_episodes")),
-      gamma_(config_.number("gamma")),
-      critic_lr_(config_.number("critic_lr")),
-      critic_lambda_(config_.number("critic_lambda")),
       shaping_penalty_(config_.number("shaping_terminal_penalty")),
-      encoder_(observation_space, static_cast<int>(config_.integer("cells_per_dim")),
-               config_.number("rf_width"), config_.text("obs_range")),
+      encoder_(observation_space, config_),
+      critic_(encoder_.size(), config_.number("gamma"), config_.number("critic_lr"),
+              config_.number("critic_lambda")),
       rng_(rngStream(seed, "agent:snn")) {
   if (action_space.kind() != envs::Space::Kind::kDiscrete) {
     throw UserError("agent 'snn': needs a Discrete action space, got " + action_space.describe());
   }
   n_actions_ = static_cast<int>(action_space.n());
+  decoder_ = std::make_unique<Decoder>(config_.text("decoder"), n_actions_, output_size_,
+                                       config_.number("temperature"));
   buildNetwork(rngStream(seed, "agent:snn:network").next());
   features_.assign(encoder_.size(), 0.0f);
   next_features_.assign(encoder_.size(), 0.0f);
-  critic_w_.assign(encoder_.size(), 0.0);
-  critic_e_.assign(encoder_.size(), 0.0);
-  counts_.assign(n_actions_, 0);
   auto w = plastic_->weightMatrix();
   row_sum_target_.resize(w.rows());
   for (Eigen::Index j = 0; j < w.rows(); ++j) row_sum_target_[j] = w.row(j).sum();
@@ -310,7 +296,7 @@ std::string SnnAgent::architecture() const {
   std::ostringstream os;
   os << "snn input=" << input_->size() << " output=" << n_actions_ << "x" << output_size_
      << " hidden=" << config_.integer("hidden") << " encoder=" << encoder_kind_
-     << " rule=" << plastic_->rule().name << " critic=" << critic_w_.size();
+     << " rule=" << plastic_->rule().name << " critic=" << critic_.weights().size();
   return os.str();
 }
 
@@ -426,45 +412,31 @@ double SnnAgent::epsilon() const {
   return epsilon_end_ + (epsilon_start_ - epsilon_end_) * std::max(0.0, 1.0 - progress);
 }
 
-double SnnAgent::value(std::span<const float> features) const {
-  double v = 0;
-  for (std::size_t i = 0; i < features.size(); ++i) v += critic_w_[i] * features[i];
-  return v;
-}
-
 void SnnAgent::onEpisodeStart() {
   net_->resetState();
-  std::fill(critic_e_.begin(), critic_e_.end(), 0.0);
+  critic_.startEpisode();
   stats_ = {};
 }
 
 envs::Action SnnAgent::act(std::span<const double> obs) {
   encoder_.encode(obs, features_);
   driveInput(obs);
-  const double epsilon = this->epsilon();
-  int explore = -1;
-  if (learning_ && rng_.uniform() < epsilon) {
-    explore = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n_actions_)));
+  const int explore = learning_ ? decoder_->explore(rng_, epsilon()) : -1;
+  if (explore >= 0) {
     for (int j = 0; j < output_size_; ++j) {
       output_->bias()[explore * output_size_ + j] += static_cast<float>(explore_current_);
     }
   }
-  std::fill(counts_.begin(), counts_.end(), 0);
-  int first_group = -1;
-  const std::uint64_t in_before = input_->spikeCount();
+  decoder_->beginWindow();
   if (recording_) {
     for (auto& s : window_spikes_) s.clear();
     window_potential_.clear();
   }
+  const std::uint64_t in_before = input_->spikeCount();
   for (int t = 0; t < steps_per_action_; ++t) {
     net_->step();
     if (recording_) recordStep();
-    const auto& fired = output_->spikes();
-    for (std::uint32_t i : fired) ++counts_[i / output_size_];
-    if (first_group < 0 && !fired.empty()) {
-      // Ties within the first step with spikes go to a random one of the spiking groups.
-      first_group = static_cast<int>(fired[rng_.below(fired.size())] / output_size_);
-    }
+    decoder_->countSpikes(output_->spikes(), rng_);
   }
   stats_.input_spikes += static_cast<double>(input_->spikeCount() - in_before);
   if (explore >= 0) {
@@ -472,45 +444,10 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
       output_->bias()[explore * output_size_ + j] -= static_cast<float>(explore_current_);
     }
   }
-  int total = 0;
-  for (int c : counts_) total += c;
-  stats_.output_spikes += total;
+  stats_.output_spikes += decoder_->total();
   stats_.steps += 1;
-  int action;
-  if (explore >= 0) {
-    action = explore;
-    stats_.explored += 1;
-  } else if (total == 0) {
-    action = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n_actions_)));
-  } else if (decoder_ == "softmax") {
-    const int top = *std::max_element(counts_.begin(), counts_.end());
-    std::vector<double> p(n_actions_);
-    double z = 0;
-    for (int a = 0; a < n_actions_; ++a) z += p[a] = std::exp((counts_[a] - top) / temperature_);
-    double u = rng_.uniform() * z;
-    action = n_actions_ - 1;
-    for (int a = 0; a < n_actions_; ++a) {
-      if ((u -= p[a]) < 0) {
-        action = a;
-        break;
-      }
-    }
-  } else if (decoder_ == "first_to_spike") {
-    action = first_group;
-  } else {
-    const int top = *std::max_element(counts_.begin(), counts_.end());
-    int ties = 0;
-    for (int c : counts_) ties += c == top;
-    int pick = static_cast<int>(rng_.below(static_cast<std::uint64_t>(ties)));
-    action = 0;
-    for (int a = 0; a < n_actions_; ++a) {
-      if (counts_[a] == top && pick-- == 0) {
-        action = a;
-        break;
-      }
-    }
-  }
-  return envs::Action::discrete(action);
+  if (explore >= 0) stats_.explored += 1;
+  return envs::Action::discrete(decoder_->decide(explore, rng_));
 }
 
 void SnnAgent::observe(std::span<const double> next_obs, double reward, bool terminated,
@@ -522,21 +459,15 @@ void SnnAgent::observe(std::span<const double> next_obs, double reward, bool ter
       stats_.shaping += shaping_penalty_;
     }
     if (dopamine_mode_ == "critic") {
-      const double v = value(features_);
-      double v_next = 0.0;
+      std::span<const float> next;  // empty: terminal, V(s') = 0
       if (!terminated) {
         encoder_.encode(next_obs, next_features_);
-        v_next = value(next_features_);
+        next = next_features_;
       }
-      const double delta = r + gamma_ * v_next - v;
-      for (std::size_t i = 0; i < critic_w_.size(); ++i) {
-        critic_e_[i] = gamma_ * critic_lambda_ * critic_e_[i] + features_[i];
-        critic_w_[i] += critic_lr_ * delta * critic_e_[i];
-      }
+      const double delta = critic_.update(features_, next, r);
       net_->modulator().deliverPredictionError(delta);
       stats_.dopamine += delta;
-      stats_.value += v;
-      last_value_ = v;
+      stats_.value += critic_.lastValue();
     } else {
       const double before = net_->modulator().level();
       net_->modulator().deliverReward(r);
@@ -603,7 +534,7 @@ void SnnAgent::save(const std::string& path) const {
     ck.sections["weights:" + proj->name()] =
         std::vector<double>(proj->weights().begin(), proj->weights().end());
   }
-  ck.sections["critic"] = critic_w_;
+  ck.sections["critic"] = critic_.weights();
   ck.sections["rng"] = rngToSection(rng_);
   ck.sections["counters"] = {static_cast<double>(episodes_done_),
                              static_cast<double>(net_->stepCount()), net_->modulator().baseline(),
@@ -627,7 +558,7 @@ void SnnAgent::load(const std::string& path) {
     const auto& w = ck.section(path, "weights:" + proj->name(), proj->size());
     std::copy(w.begin(), w.end(), proj->weights().begin());
   }
-  critic_w_ = ck.section(path, "critic", critic_w_.size());
+  critic_.weights() = ck.section(path, "critic", critic_.weights().size());
   rngFromSection(rng_, ck.section(path, "rng", 8));
   episodes_done_ = static_cast<long>(counters[0]);
   net_->setStepCount(static_cast<std::uint32_t>(counters[1]));

@@ -23,6 +23,8 @@
 #include <memory>
 
 #include "agents/agent.hpp"
+#include "agents/critic.hpp"
+#include "agents/decoder.hpp"
 #include "agents/encoder.hpp"
 #include "snn/network.hpp"
 
@@ -48,13 +50,13 @@ class SnnAgent final : public Agent, public AgentView {
   void setProbe(std::size_t population, std::uint32_t neuron) override;
   const std::vector<SpikeRecord>& windowSpikes(std::size_t population) const override;
   const std::vector<float>& windowPotential() const override { return window_potential_; }
-  std::vector<int> actionCounts() const override { return counts_; }
+  std::vector<int> actionCounts() const override { return decoder_->counts(); }
   int stepsPerAction() const override { return steps_per_action_; }
   double dtMs() const override;
   WeightGrid weights(std::size_t index) const override;
   double meanEligibility() const override;
   double dopamine() const override;
-  double value() const override { return last_value_; }
+  double value() const override { return critic_.lastValue(); }
   double epsilon() const override;
   void save(const std::string& path) const override;
   void load(const std::string& path) override;
@@ -73,7 +75,6 @@ class SnnAgent final : public Agent, public AgentView {
   void driveInput(std::span<const double> obs);
   /// Silences the input layer (the window after an episode's last reward).
   void silenceInput();
-  double value(std::span<const float> features) const;
   void endEpisode();
   std::string architecture() const;
 
@@ -81,11 +82,13 @@ class SnnAgent final : public Agent, public AgentView {
   int n_actions_;
   int output_size_;
   int steps_per_action_;
-  std::string encoder_kind_, decoder_, dopamine_mode_, homeostasis_;
-  double max_rate_hz_, input_current_, explore_current_, temperature_;
+  std::string encoder_kind_, dopamine_mode_, homeostasis_;
+  double max_rate_hz_, input_current_, explore_current_;
   double epsilon_start_, epsilon_end_, epsilon_episodes_;
-  double gamma_, critic_lr_, critic_lambda_, shaping_penalty_;
+  double shaping_penalty_;
   GaussianEncoder encoder_;
+  TdLambdaCritic critic_;
+  std::unique_ptr<Decoder> decoder_;
   std::uint64_t network_seed_ = 0;
   std::unique_ptr<snn::Network> net_;
   snn::Population* input_ = nullptr;
@@ -93,9 +96,7 @@ class SnnAgent final : public Agent, public AgentView {
   snn::Projection* plastic_ = nullptr;
   Rng rng_;
   std::vector<float> features_, next_features_;  // encoder activities of s and s'
-  std::vector<double> critic_w_, critic_e_;      // linear critic and its trace
   std::vector<float> row_sum_target_;            // homeostasis: each output neuron's weight sum
-  std::vector<int> counts_;
   long episodes_done_ = 0;
   // Per-episode accumulators for diagnostics.
   struct EpisodeStats {
@@ -103,7 +104,6 @@ class SnnAgent final : public Agent, public AgentView {
            shaping = 0, elig_abs = 0;
   } stats_, last_stats_;
   bool explored_this_step_ = false;
-  double last_value_ = 0.0;  // critic value of the last observed state (for viewers)
   // Recording for viewers (AgentView); nothing is recorded while recording_ is false.
   bool recording_ = false;
   std::size_t probe_population_ = 0;

@@ -8,10 +8,12 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "core/params.hpp"
 #include "core/rng.hpp"
 #include "envs/registry.hpp"
 
@@ -30,15 +32,17 @@ struct RolloutOptions {
   bool summary = false;
 };
 
-/// Parses a whole token as a number; `where` names the source for the error message.
+/// Parses a whole token as a number (core's parsers); `where` names the source for the error.
 template <typename T>
-T parseNumber(const std::string& token, const std::string& where, const char* expected) {
+T parseToken(const std::string& token, const std::string& where, const char* expected) {
   T value{};
-  const char* end = token.data() + token.size();
-  auto [ptr, ec] = std::from_chars(token.data(), end, value);
-  if (ec != std::errc() || ptr != end || token.empty()) {
-    throw UserError(where + ": expected " + expected + ", got '" + token + "'");
+  bool ok;
+  if constexpr (std::is_same_v<T, double>) {
+    ok = parseNumber(token, value);
+  } else {
+    ok = parseInteger(token, value);
   }
+  if (!ok) throw UserError(where + ": expected " + expected + ", got '" + token + "'");
   return value;
 }
 
@@ -58,8 +62,8 @@ std::vector<std::int64_t> actionsFromList(const std::string& text) {
   std::vector<std::int64_t> out;
   int i = 0;
   for (const auto& tok : splitList(text)) {
-    out.push_back(parseNumber<std::int64_t>(tok, "--actions item " + std::to_string(++i),
-                                            "an integer action"));
+    out.push_back(parseToken<std::int64_t>(tok, "--actions item " + std::to_string(++i),
+                                           "an integer action"));
   }
   return out;
 }
@@ -78,8 +82,8 @@ std::vector<std::int64_t> actionsFromFile(const std::string& path) {
     std::istringstream is(line);
     std::string tok;
     while (is >> tok) {
-      out.push_back(parseNumber<std::int64_t>(tok, path + ":" + std::to_string(line_no),
-                                              "an integer action"));
+      out.push_back(
+          parseToken<std::int64_t>(tok, path + ":" + std::to_string(line_no), "an integer action"));
     }
   }
   return out;
@@ -111,7 +115,7 @@ void rollout(const RolloutOptions& o) {
     int i = 0;
     for (const auto& tok : splitList(o.init_state)) {
       state.push_back(
-          parseNumber<double>(tok, "--init-state item " + std::to_string(++i), "a number"));
+          parseToken<double>(tok, "--init-state item " + std::to_string(++i), "a number"));
     }
     reset_options.initial_state = std::move(state);
   }

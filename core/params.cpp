@@ -54,12 +54,22 @@ Param::Param(std::string name_, std::string default_, Kind kind_, double min_, d
 std::string Param::rangeText() const {
   switch (kind) {
     case Kind::kNumber:
-    case Kind::kInteger:
-      return "[" + rangeNumber(min) + ", " + rangeNumber(max) + "]";
+    case Kind::kInteger: {
+      std::string out = "[";
+      out += rangeNumber(min);
+      out += ", ";
+      out += rangeNumber(max);
+      out += ']';
+      return out;
+    }
     case Kind::kChoice: {
       std::string out = "{";
-      for (std::size_t i = 0; i < choices.size(); ++i) out += (i ? "|" : "") + choices[i];
-      return out + "}";
+      for (std::size_t i = 0; i < choices.size(); ++i) {
+        if (i) out += '|';
+        out += choices[i];
+      }
+      out += '}';
+      return out;
     }
     case Kind::kBool:
       return "true|false";
@@ -129,6 +139,12 @@ bool parseNumber(const std::string& text, double& out) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, out);
   return ec == std::errc() && ptr == end && !text.empty() && std::isfinite(out);
+}
+
+bool parseInteger(const std::string& text, std::int64_t& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && !text.empty();
 }
 
 std::string formatNumber(double v) {

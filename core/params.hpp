@@ -9,6 +9,7 @@
 // shortest text that reads back as the same double (formatNumber).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,6 +53,8 @@ std::string describeTable(const ParamTable& table, const std::string& indent,
 
 /// Parses a whole string as a finite number; false if it is not one (the one number parser).
 bool parseNumber(const std::string& text, double& out);
+/// Parses a whole string as an integer; false if it is not one.
+bool parseInteger(const std::string& text, std::int64_t& out);
 /// The shortest text that reads back as the same double ("0.1", "20", "1e-05").
 std::string formatNumber(double v);
 
