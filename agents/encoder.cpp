@@ -47,6 +47,12 @@ GaussianEncoder::GaussianEncoder(const envs::Space& space, int cells_per_dim, do
     for (int d = 0; d < dims_; ++d) {
       const double lo = space.low()[d], hi = space.high()[d];
       const bool finite = std::isfinite(lo) && std::isfinite(hi) && hi - lo < 1e30;
+      if (finite && lo != -hi) {
+        // Not symmetric about 0 (e.g. a closeness in [0, 1]): the bounds are the range.
+        low_.push_back(lo);
+        high_.push_back(hi);
+        continue;
+      }
       low_.push_back(finite ? lo / 2 : -3.0);
       high_.push_back(finite ? hi / 2 : 3.0);
     }

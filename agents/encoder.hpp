@@ -17,8 +17,9 @@ namespace spikegym::agents {
 class GaussianEncoder {
  public:
   /// `ranges`: "auto" or comma-separated half-widths per dimension (symmetric ranges around 0).
-  /// auto: a finite Box bound b gives [-b/2, b/2] (CartPole: the termination thresholds), an
-  /// unbounded one [-3, 3].
+  /// auto: finite Box bounds [-b, b] symmetric about 0 give [-b/2, b/2] (CartPole: the
+  /// termination thresholds), other finite bounds [low, high] are the range itself (Foraging's
+  /// closeness in [0, 1]), unbounded ones give [-3, 3].
   GaussianEncoder(const envs::Space& observation_space, int cells_per_dim, double width,
                   const std::string& ranges);
   /// From resolved agent parameters (the ones params() declares).

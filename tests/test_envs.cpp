@@ -379,3 +379,165 @@ TEST_CASE("a non-finite state ends the episode as truncated with a reason", "[en
   CHECK(r.info->truncation_reason == "non-finite observation");
   CHECK(env.needsReset());
 }
+
+// ---- Foraging-v0 ----
+
+namespace {
+
+/// A Foraging-v0 start: robot at (x, y) facing `heading`, items at the given places (food
+/// first); the other items of the default counts parked in the corners' far side.
+std::vector<double> foragingStart(double x, double y, double heading,
+                                  std::vector<std::pair<double, double>> items, int n_items) {
+  std::vector<double> s = {x, y, heading};
+  for (int i = 0; i < n_items; ++i) {
+    const auto at = i < static_cast<int>(items.size())
+                        ? items[i]
+                        : std::pair<double, double>{-4.5 + 0.5 * (i % 4), -4.5 + 0.5 * (i / 4)};
+    s.push_back(at.first);
+    s.push_back(at.second);
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("Foraging-v0: rays see the nearest object by type and closeness", "[envs][foraging]") {
+  // 2 food, 2 poison; 3 rays over 90 degrees: ray 0 at +45 deg (left), ray 1 ahead, ray 2 -45.
+  auto env = make("Foraging-v0", 1,
+                  {{"food_count", "2"}, {"poison_count", "2"}, {"n_rays", "3"}, {"fov_deg", "90"}});
+  CHECK(env->observationSpace().describe() ==
+        "Box([0 0 0 0 0 0 0 0 0], [1 1 1 1 1 1 1 1 1], (9,))");
+  CHECK(env->observationNames()[4] == "ray1_food");
+  // Food 2 m straight ahead (along +x), poison 1.5 m at -45 degrees, the rest far away.
+  const double d = 1.5 / std::sqrt(2.0);
+  const auto start = foragingStart(0, 0, 0, {{2.0, 0}, {-4, 4}, {d, -d}, {4, -4}}, 4);
+  const auto obs = copyOf(env->reset(std::nullopt, {.initial_state = start}).obs);
+  // Ray 1 hits the food's surface at 2 - 0.2 m; gap from the robot's surface 1.8 - 0.25 m.
+  CHECK(obs[3] == 0.0);
+  CHECK(obs[4] == Approx(1.0 - (1.8 - 0.25) / 4.0).margin(1e-5));
+  CHECK(obs[5] == 0.0);
+  CHECK(obs[8] == Approx(1.0 - (1.3 - 0.25) / 4.0).margin(1e-5));  // poison on ray 2
+  CHECK(obs[7] == 0.0);
+  // Ray 0 (+45 deg) sees the wall: 5 m away along x, so 5 sqrt(2) along the ray: out of range.
+  CHECK(obs[0] == 0.0);
+  const auto state = env->state();  // Box2D keeps positions as float
+  REQUIRE(state.size() == start.size());
+  for (std::size_t i = 0; i < start.size(); ++i) CHECK(state[i] == Approx(start[i]).margin(1e-6));
+}
+
+TEST_CASE("Foraging-v0: food pays +1, poison -1, eaten items reappear, walls count",
+          "[envs][foraging]") {
+  auto env =
+      make("Foraging-v0", 2, {{"food_count", "1"}, {"poison_count", "1"}, {"wall_penalty", "0.5"}});
+  // Food just ahead: one forward step (0.05 m) touches it.
+  env->reset(std::nullopt, {.initial_state = foragingStart(0, 0, 0, {{0.47, 0}, {-4, -4}}, 2)});
+  StepResult r = env->step(Action::discrete(1));
+  CHECK(r.reward == 1.0);
+  CHECK(r.info->values[0] == std::pair<std::string, double>{"food_eaten", 1.0});
+  const auto after = env->state();
+  REQUIRE(after.size() == 7);
+  CHECK(std::hypot(after[3] - 0.47, after[4]) > 0.5);  // it reappeared elsewhere, clear of us
+  CHECK(std::abs(after[3]) < 5.0);
+  CHECK(std::abs(after[4]) < 5.0);
+  // Poison just ahead.
+  env->reset(std::nullopt, {.initial_state = foragingStart(0, 0, 0, {{-4, -4}, {0.47, 0}}, 2)});
+  r = env->step(Action::discrete(1));
+  CHECK(r.reward == -1.0);
+  CHECK(r.info->values[1] == std::pair<std::string, double>{"poison_eaten", 1.0});
+  // Facing the east wall 0.3 m away: driving on hits it once and pays the penalty once.
+  env->reset(std::nullopt, {.initial_state = foragingStart(4.6, 0, 0, {{-4, -4}, {-4, 4}}, 2)});
+  double total = 0;
+  for (int t = 0; t < 20; ++t) total += env->step(Action::discrete(1)).reward;
+  CHECK(total == -0.5);
+  CHECK(env->step(Action::discrete(1)).info->values[2].second == 1.0);
+  CHECK(env->state()[0] <= 5.0 - 0.25 + 1e-3);  // the wall holds the robot
+  // Turning left turns counter-clockwise.
+  env->reset(std::nullopt, {.initial_state = foragingStart(0, 0, 0, {{-4, -4}, {-4, 4}}, 2)});
+  env->step(Action::discrete(0));
+  CHECK(env->state()[2] == Approx(2.0 * 0.05).margin(1e-4));
+}
+
+TEST_CASE("Foraging-v0: smell sensors and continuous wheel speeds", "[envs][foraging]") {
+  auto env = make("Foraging-v0", 3,
+                  {{"food_count", "1"},
+                   {"poison_count", "1"},
+                   {"sensors", "smell"},
+                   {"action_type", "continuous"}});
+  CHECK(env->observationNames() ==
+        std::vector<std::string>{"food_left", "food_right", "poison_left", "poison_right"});
+  CHECK(env->actionSpace().describe() == "Box([-1 -1], [1 1], (2,))");
+  // Food 1 m to the left (+y), poison far away.
+  const auto obs = copyOf(
+      env->reset(std::nullopt, {.initial_state = foragingStart(0, 0, 0, {{0, 1}, {4, -4}}, 2)})
+          .obs);
+  CHECK(obs[0] > obs[1]);  // stronger on the left
+  const double lx = 0.25 * std::cos(M_PI / 6), ly = 0.25 * std::sin(M_PI / 6);
+  CHECK(obs[0] == Approx(std::exp(-std::hypot(lx, 1 - ly))).epsilon(1e-4));
+  CHECK(obs[2] < 0.01);
+  // Right wheel faster than left: turns left.
+  Action a;
+  a.values = {0.2, 1.0};
+  env->step(a);
+  CHECK(env->state()[2] > 0.0);
+  CHECK_THROWS_AS(make("Foraging-v0", 0, {{"food_count", "900"}}), UserError);
+  CHECK_THROWS_WITH(make("Foraging-v0", 0, {{"sensors", "sonar"}}), Catch::Contains("rays, smell"));
+}
+
+TEST_CASE("Foraging-v0 draws arena, items, rays and robot", "[envs][foraging][draw]") {
+  auto env = make("Foraging-v0", 4);
+  env->reset(4);
+  RecordingSink sink;
+  env->draw(sink);
+  int lines = 0, circles = 0, food = 0;
+  for (const auto& c : sink.commands) {
+    lines += c.kind == "line";
+    circles += c.kind == "circle";
+    food += c.kind == "circle" && c.color == Color{40, 170, 60};
+  }
+  CHECK(lines == 4 + 8 + 1);    // walls, rays, heading
+  CHECK(circles == 8 + 8 + 1);  // items and robot
+  CHECK(food == 8);
+  const auto [lo, hi] = env->drawBounds();
+  CHECK(lo.x < -5.0);
+  CHECK(hi.y > 5.0);
+}
+
+TEST_CASE("Foraging-v0 is solvable: a hand-written ray controller eats mostly food",
+          "[envs][foraging]") {
+  // A Braitenberg-style controller on the default 8 rays (ray 0 leftmost): steer toward the ray
+  // that sees the most food net of poison; with nothing in sight, drive on and turn away from
+  // walls. It shows that the sensors point where they should and what a good policy earns.
+  auto env = make("Foraging-v0", 5);
+  double food = 0, poison = 0;
+  const int episodes = 3;
+  for (int e = 0; e < episodes; ++e) {
+    auto obs = copyOf(env->reset().obs);
+    StepResult r;
+    do {
+      int best = -1;
+      double best_value = 0.05;
+      for (int i = 0; i < 8; ++i) {
+        const double v = obs[3 * i + 1] - 1.5 * obs[3 * i + 2];
+        if (v > best_value) best_value = v, best = i;
+      }
+      int action = 1;
+      if (best >= 0) {
+        action = best <= 2 ? 0 : (best >= 5 ? 2 : 1);
+      } else {
+        double left = 0, right = 0, poison_left = 0, poison_right = 0;
+        for (int i = 0; i < 4; ++i) left += obs[3 * i], poison_left += obs[3 * i + 2];
+        for (int i = 4; i < 8; ++i) right += obs[3 * i], poison_right += obs[3 * i + 2];
+        left += 2 * poison_left;
+        right += 2 * poison_right;
+        if (std::max(left, right) > 0.6) action = left > right ? 2 : 0;
+      }
+      r = env->step(Action::discrete(action));
+      obs = copyOf(r.obs);
+    } while (!r.truncated);
+    food += r.info->values[0].second;
+    poison += r.info->values[1].second;
+  }
+  INFO("food per episode " << food / episodes << ", poison " << poison / episodes);
+  CHECK(food / episodes > 8.0);
+  CHECK(food / (food + poison) > 0.85);
+}
