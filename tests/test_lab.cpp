@@ -628,3 +628,22 @@ sweep:
   CHECK(std::count(after.begin(), after.end(), 'c') ==
         std::count(manifest.begin(), manifest.end(), 'c'));
 }
+
+TEST_CASE("experiments/foraging_rules.yaml runs every agent on Foraging-v0", "[lab][foraging]") {
+  const auto dir = testing::scratchDir("foraging_rules");
+  const Experiment exp =
+      loadExperiment(std::string(SPIKEGYM_SOURCE_DIR) + "/experiments/foraging_rules.yaml",
+                     {"train.episodes=2", "seeds=1"});
+  REQUIRE(exp.runs.size() == 6);
+  SweepOptions options;
+  options.out_dir = dir.string();
+  options.jobs = 2;
+  std::atomic<bool> stop{false};
+  const SweepResult r = runSweep(exp, options, stop);
+  CHECK(r.complete == 6);
+  CHECK(r.failed == 0);
+  // The env's counts are columns of episodes.csv.
+  const std::string csv =
+      testing::readFile(dir / "foraging_rules" / exp.runs[0].run_id / "episodes.csv");
+  CHECK_THAT(csv, Catch::Contains(",food_eaten,poison_eaten,wall_hits,"));
+}
