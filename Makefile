@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 
 DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev libfccp-dev \
                 libbox2d-dev libsfml-dev libbenchmark-dev \
-                nlohmann-json3-dev
+                nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config
 
 .PHONY: run test deps build clean
 

@@ -18,5 +18,7 @@ void addReproCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 /// `spikegym run FILE.yaml ...`; sets `exit_code` (1 failed runs, 130 interrupted).
 void addRunCommand(CLI::App& app, int& exit_code);
+/// `spikegym compare RESULTS_DIR...`: rank groups of runs with statistics over seeds.
+void addCompareCommand(CLI::App& app);
 
 }  // namespace spikegym::app

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   spikegym::app::addTrainCommand(app);
   int exit_code = 0;
   spikegym::app::addRunCommand(app, exit_code);
+  spikegym::app::addCompareCommand(app);
   try {
     checkSubcommands(app, argc, argv);
     app.parse(argc, argv);

@@ -1,0 +1,513 @@
+#include "lab/compare.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <libfccp/csv.h>
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/params.hpp"
+#include "envs/registry.hpp"
+#include "lab/plots.hpp"
+#include "lab/results.hpp"
+#include "lab/stats.hpp"
+
+namespace spikegym::lab {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A score rule, parsed from --score.
+struct ScoreRule {
+  enum class Kind { kLast, kAuc, kThreshold, kEval } kind = Kind::kLast;
+  long last = static_cast<long>(kScoreEpisodes);
+  double threshold = 0;
+};
+
+ScoreRule parseScore(const std::string& text) {
+  ScoreRule r;
+  const auto colon = text.find(':');
+  const std::string kind = text.substr(0, colon);
+  const std::string arg = colon == std::string::npos ? "" : text.substr(colon + 1);
+  double v = 0;
+  if (kind == "last" && parseNumber(arg, v) && v >= 1 && v == std::floor(v)) {
+    r.kind = ScoreRule::Kind::kLast;
+    r.last = static_cast<long>(v);
+  } else if (kind == "auc" && arg.empty()) {
+    r.kind = ScoreRule::Kind::kAuc;
+  } else if (kind == "threshold" && parseNumber(arg, v)) {
+    r.kind = ScoreRule::Kind::kThreshold;
+    r.threshold = v;
+  } else if (kind == "eval" && arg.empty()) {
+    r.kind = ScoreRule::Kind::kEval;
+  } else {
+    throw UserError("--score '" + text +
+                    "': expected last:K (K >= 1), auc, threshold:X or eval" +
+                    didYouMean(kind, {"last", "auc", "threshold", "eval"}));
+  }
+  return r;
+}
+
+/// Flattens a config.yaml into dotted paths.
+void flatten(const YAML::Node& node, const std::string& path,
+             std::map<std::string, std::string>& out) {
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      const std::string key = kv.first.as<std::string>();
+      flatten(kv.second, path.empty() ? key : path + "." + key, out);
+    }
+  } else if (node.IsScalar()) {
+    out[path] = node.Scalar();
+  }
+}
+
+/// The swept paths named by a manifest's header (columns after run_id,status,seed).
+std::vector<std::string> sweptPaths(const fs::path& manifest) {
+  std::vector<std::string> out;
+  const std::string text = readFileOrEmpty(manifest.string());
+  const std::string header = text.substr(0, text.find('\n'));
+  std::stringstream ss(header);
+  std::string col;
+  int i = 0;
+  while (std::getline(ss, col, ',')) {
+    if (i++ >= 3) out.push_back(col);
+  }
+  return out;
+}
+
+/// Training and evaluation values of `metric`, and the training returns, from episodes.csv.
+struct Series {
+  std::vector<double> train, eval, returns;
+};
+
+Series readSeries(const fs::path& csv, const std::string& metric) {
+  Series s;
+  try {
+    if (metric == "return") {
+      io::CSVReader<2> in(csv.string());
+      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return");
+      if (!in.has_column("return")) throw UserError(csv.string() + ":1: no column 'return'");
+      int eval = 0;
+      double v = 0;
+      while (in.read_row(eval, v)) {
+        (eval ? s.eval : s.train).push_back(v);
+        if (!eval) s.returns.push_back(v);
+      }
+    } else {
+      io::CSVReader<3> in(csv.string());
+      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return",
+                     metric);
+      if (!in.has_column(metric)) {
+        // Name the columns there are, with a did-you-mean.
+        const std::string text = readFileOrEmpty(csv.string());
+        std::vector<std::string> columns;
+        std::stringstream ss(text.substr(0, text.find('\n')));
+        std::string c;
+        while (std::getline(ss, c, ',')) columns.push_back(c);
+        throw UserError(csv.string() + ":1: --metric: no column '" + metric + "'" +
+                        didYouMean(metric, columns) + "; numeric columns are those after 'seed'");
+      }
+      int eval = 0;
+      double r = 0, v = 0;
+      while (in.read_row(eval, r, v)) {
+        (eval ? s.eval : s.train).push_back(v);
+        if (!eval) s.returns.push_back(r);
+      }
+    }
+  } catch (const io::error::base& e) {
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    throw UserError(csv.string() + ": damaged episodes.csv: " + what);
+  }
+  return s;
+}
+
+double trailingMean(const std::vector<double>& v, std::size_t end, std::size_t window) {
+  const std::size_t begin = end > window ? end - window : 0;
+  double s = 0;
+  for (std::size_t i = begin; i < end; ++i) s += v[i];
+  return s / static_cast<double>(end - begin);
+}
+
+std::string fmt(double v, int decimals = 3) {
+  if (std::isnan(v)) return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+}  // namespace
+
+CompareResult compare(const CompareOptions& options) {
+  if (options.dirs.empty()) throw UserError("compare: give at least one results folder");
+  if (options.reps < 1) throw UserError("--reps " + std::to_string(options.reps) + ": expected >= 1");
+  const ScoreRule rule = parseScore(options.score);
+  CompareResult result;
+  result.lower_is_better = rule.kind == ScoreRule::Kind::kThreshold;
+
+  // The grouping paths: --by, else every swept path of the folders' manifests (not the seed).
+  result.by = options.by;
+  if (result.by.empty()) {
+    for (const auto& d : options.dirs) {
+      for (const auto& p : sweptPaths(fs::path(d) / "manifest.csv")) {
+        if (std::find(result.by.begin(), result.by.end(), p) == result.by.end()) {
+          result.by.push_back(p);
+        }
+      }
+    }
+  }
+
+  int incomplete = 0;
+  std::set<std::string> by_known;
+  for (const auto& d : options.dirs) {
+    const fs::path dir(d);
+    if (!fs::is_directory(dir)) {
+      throw UserError(d + ": no such results folder (expected results/<name> of a sweep)");
+    }
+    const Results results(dir.parent_path().string(), dir.filename().string());
+    std::vector<std::string> ids;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.is_directory() && fs::exists(entry.path() / "run.json")) {
+        ids.push_back(entry.path().filename().string());
+      }
+    }
+    std::sort(ids.begin(), ids.end());
+    for (const auto& id : ids) {
+      const auto record = results.readRecord(id);
+      if (!record || record->status != "complete") {
+        ++incomplete;
+        continue;
+      }
+      RunScore run;
+      run.dir = d;
+      run.run_id = id;
+      run.git_commit = record->git_commit;
+      run.dynamics_version = record->env_dynamics_version;
+      std::map<std::string, std::string> config;
+      const fs::path config_path = dir / id / "config.yaml";
+      try {
+        flatten(YAML::LoadFile(config_path.string()), "", config);
+      } catch (const YAML::Exception& e) {
+        throw UserError(config_path.string() + ":" + std::to_string(e.mark.line + 1) +
+                        ": damaged config.yaml: " + e.msg);
+      }
+      run.env_id = config.count("env.id") ? config.at("env.id") : "";
+      for (const auto& p : result.by) {
+        const auto it = config.find(p);
+        if (it != config.end()) by_known.insert(p);
+        const std::string value = it == config.end() ? "null" : it->second;
+        run.group_values.push_back(value);
+        run.group += (run.group.empty() ? "" : " ") + value;
+      }
+      if (run.group.empty()) run.group = "(all runs)";
+      const Series s = readSeries(dir / id / "episodes.csv", options.metric);
+      if (s.train.empty()) {
+        throw UserError((dir / id / "episodes.csv").string() + ": no training episodes");
+      }
+      run.train = s.train;
+      switch (rule.kind) {
+        case ScoreRule::Kind::kLast:
+          run.score = trailingMean(s.train, s.train.size(), static_cast<std::size_t>(rule.last));
+          break;
+        case ScoreRule::Kind::kAuc:
+          run.score = trailingMean(s.train, s.train.size(), s.train.size());
+          break;
+        case ScoreRule::Kind::kThreshold: {
+          run.censored = true;
+          run.score = static_cast<double>(s.train.size() + 1);
+          for (std::size_t e = 1; e <= s.train.size(); ++e) {
+            if (e >= std::min<std::size_t>(100, s.train.size()) &&
+                trailingMean(s.train, e, 100) >= rule.threshold) {
+              run.score = static_cast<double>(e);
+              run.censored = false;
+              break;
+            }
+          }
+          break;
+        }
+        case ScoreRule::Kind::kEval:
+          if (s.eval.empty()) {
+            throw UserError((dir / id / "episodes.csv").string() +
+                            ": --score eval: this run has no evaluation episodes (set "
+                            "train.eval_every in the experiment)");
+          }
+          run.score = trailingMean(s.eval, s.eval.size(), s.eval.size());
+          break;
+      }
+      std::optional<double> threshold;
+      try {
+        threshold = envs::envSpec(run.env_id).reward_threshold;
+      } catch (const UserError&) {
+      }
+      run.has_threshold = threshold.has_value();
+      if (threshold) {
+        for (std::size_t e = std::min<std::size_t>(100, s.returns.size()); e <= s.returns.size();
+             ++e) {
+          if (trailingMean(s.returns, e, 100) >= *threshold) {
+            run.solved = true;
+            break;
+          }
+        }
+      }
+      result.runs.push_back(std::move(run));
+    }
+  }
+  for (const auto& p : result.by) {
+    if (!by_known.count(p) && !result.runs.empty()) {
+      std::vector<std::string> paths;
+      std::map<std::string, std::string> config;
+      flatten(YAML::LoadFile((fs::path(result.runs[0].dir) / result.runs[0].run_id /
+                              "config.yaml")
+                                 .string()),
+              "", config);
+      for (const auto& [k, v] : config) paths.push_back(k);
+      throw UserError("--by '" + p + "': no run's config.yaml has this path" +
+                      didYouMean(p, paths) + " (see any results/<name>/<run_id>/config.yaml)");
+    }
+  }
+  if (result.runs.empty()) {
+    std::string names;
+    for (const auto& d : options.dirs) names += (names.empty() ? "" : ", ") + d;
+    throw UserError(names + ": no finished runs (" + std::to_string(incomplete) +
+                    " not complete); run the sweep first");
+  }
+  if (incomplete > 0) {
+    result.warnings.push_back("skipped " + std::to_string(incomplete) +
+                              " runs that are not complete (failed, interrupted or running)");
+  }
+
+  // Groups, in order of first appearance, then best first.
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < result.runs.size(); ++i) {
+    const RunScore& r = result.runs[i];
+    auto [it, fresh] = index.emplace(r.group, result.groups.size());
+    if (fresh) result.groups.push_back({r.group, r.group_values, {}, 0, 0});
+    result.groups[it->second].runs.push_back(i);
+  }
+  for (GroupSummary& g : result.groups) {
+    std::vector<double> scores;
+    std::vector<int> strata;
+    std::map<std::string, int> env_index;
+    std::set<std::string> commits, dynamics;
+    int with_threshold = 0, solved = 0;
+    for (std::size_t i : g.runs) {
+      const RunScore& r = result.runs[i];
+      scores.push_back(r.score);
+      strata.push_back(env_index.emplace(r.env_id, static_cast<int>(env_index.size())).first->second);
+      commits.insert(r.git_commit);
+      dynamics.insert(r.env_id + " v" + std::to_string(r.dynamics_version));
+      g.censored += r.censored;
+      with_threshold += r.has_threshold;
+      solved += r.solved;
+    }
+    g.n = static_cast<int>(scores.size());
+    g.mean = mean(scores);
+    g.std = stddev(scores);
+    g.median = summarize(scores).median;
+    g.iqm = iqm(scores);
+    const Interval ci = bootstrapIqm(scores, env_index.size() > 1 ? strata : std::vector<int>{},
+                                     options.reps, options.seed + hashName(g.name));
+    g.iqm_low = ci.low;
+    g.iqm_high = ci.high;
+    g.frac_solved = with_threshold ? static_cast<double>(solved) / with_threshold : std::nan("");
+    if (g.n < 5) {
+      result.warnings.push_back("group '" + g.name + "' has " + std::to_string(g.n) +
+                                " runs; fewer than 5 runs give wide intervals (Colas et al. 2018)");
+    }
+    if (commits.size() > 1) {
+      std::string list;
+      for (const auto& c : commits) list += (list.empty() ? "" : ", ") + c;
+      result.warnings.push_back("group '" + g.name + "' mixes runs of spikegym commits " + list);
+    }
+    if (dynamics.size() > 1 && env_index.size() < dynamics.size()) {
+      std::string list;
+      for (const auto& d : dynamics) list += (list.empty() ? "" : ", ") + d;
+      result.warnings.push_back("group '" + g.name + "' mixes env dynamics versions: " + list);
+    }
+  }
+  const bool lower = result.lower_is_better;
+  std::stable_sort(result.groups.begin(), result.groups.end(),
+                   [lower](const GroupSummary& a, const GroupSummary& b) {
+                     return lower ? a.iqm < b.iqm : a.iqm > b.iqm;
+                   });
+  for (const GroupSummary& a : result.groups) {
+    for (const GroupSummary& b : result.groups) {
+      if (&a == &b) continue;
+      std::vector<double> x, y;
+      // "Improvement" is a higher score, or an earlier threshold episode.
+      for (std::size_t i : a.runs) x.push_back(lower ? -result.runs[i].score : result.runs[i].score);
+      for (std::size_t i : b.runs) y.push_back(lower ? -result.runs[i].score : result.runs[i].score);
+      PairSummary p{a.name, b.name, probabilityOfImprovement(x, y), 0, 0, welchPValue(x, y)};
+      const Interval ci =
+          bootstrapImprovement(x, y, options.reps, options.seed + hashName(a.name + "|" + b.name));
+      p.low = ci.low;
+      p.high = ci.high;
+      result.pairs.push_back(p);
+    }
+  }
+
+  // Files.
+  result.out_dir = options.out.empty() ? (fs::path(options.dirs[0]) / "compare").string()
+                                       : options.out;
+  std::error_code ec;
+  fs::create_directories(result.out_dir, ec);
+  if (ec || !fs::is_directory(result.out_dir)) {
+    throw UserError("--out " + result.out_dir + ": cannot create the folder (" + ec.message() + ")");
+  }
+  std::string summary = "group";
+  for (const auto& p : result.by) summary += "," + csvField(p);
+  summary += ",n_runs,n_censored,mean,std,median,iqm,iqm_ci_low,iqm_ci_high,frac_solved\n";
+  for (const GroupSummary& g : result.groups) {
+    summary += csvField(g.name);
+    for (const auto& v : g.values) summary += "," + csvField(v);
+    summary += "," + std::to_string(g.n) + "," + std::to_string(g.censored) + "," +
+               formatNumber(g.mean) + "," + formatNumber(g.std) + "," + formatNumber(g.median) +
+               "," + formatNumber(g.iqm) + "," + formatNumber(g.iqm_low) + "," +
+               formatNumber(g.iqm_high) + "," +
+               (std::isnan(g.frac_solved) ? "" : formatNumber(g.frac_solved)) + "\n";
+  }
+  writeFileAtomic((fs::path(result.out_dir) / "summary.csv").string(), summary);
+  std::string pairs = "group_a,group_b,prob_improvement,ci_low,ci_high,welch_p\n";
+  for (const PairSummary& p : result.pairs) {
+    pairs += csvField(p.a) + "," + csvField(p.b) + "," + formatNumber(p.prob_improvement) + "," +
+             formatNumber(p.low) + "," + formatNumber(p.high) + "," +
+             (std::isnan(p.welch_p) ? "" : formatNumber(p.welch_p)) + "\n";
+  }
+  writeFileAtomic((fs::path(result.out_dir) / "pairs.csv").string(), pairs);
+
+  // Learning curves: per group and training episode, the trailing mean of the metric over
+  // smooth_episodes episodes for each run, then the mean over runs with a 95% t interval.
+  std::vector<Curve> curves;
+  std::string curves_csv = "group,episode,n_runs,mean,ci_low,ci_high\n";
+  const std::size_t window = static_cast<std::size_t>(std::max(1, options.smooth_episodes));
+  for (const GroupSummary& g : result.groups) {
+    Curve c;
+    c.label = g.name;
+    std::size_t longest = 0;
+    for (std::size_t i : g.runs) longest = std::max(longest, result.runs[i].train.size());
+    std::vector<double> values;
+    for (std::size_t e = 1; e <= longest; ++e) {
+      values.clear();
+      for (std::size_t i : g.runs) {
+        const auto& t = result.runs[i].train;
+        if (t.size() >= e) values.push_back(trailingMean(t, e, window));
+      }
+      const double m = mean(values);
+      const double half = values.size() > 1 ? studentQuantile(0.975, static_cast<double>(values.size() - 1)) *
+                                                  stddev(values) / std::sqrt(static_cast<double>(values.size()))
+                                            : 0.0;
+      c.x.push_back(static_cast<double>(e));
+      c.y.push_back(m);
+      c.low.push_back(m - half);
+      c.high.push_back(m + half);
+      curves_csv += csvField(g.name) + "," + std::to_string(e) + "," +
+                    std::to_string(values.size()) + "," + formatNumber(m) + "," +
+                    formatNumber(m - half) + "," + formatNumber(m + half) + "\n";
+    }
+    curves.push_back(std::move(c));
+  }
+  writeFileAtomic((fs::path(result.out_dir) / "curves.csv").string(), curves_csv);
+
+  if (!options.plots.empty()) {
+    FigureSet figures;
+    figures.metric = options.metric;
+    figures.score_label = options.score + " of " + options.metric;
+    figures.smooth_episodes = options.smooth_episodes;
+    figures.lower_is_better = lower;
+    figures.curves = curves;
+    for (const GroupSummary& g : result.groups) {
+      ScoreColumn col;
+      col.label = g.name;
+      for (std::size_t i : g.runs) col.scores.push_back(result.runs[i].score);
+      col.iqm = g.iqm;
+      col.low = g.iqm_low;
+      col.high = g.iqm_high;
+      figures.scores.push_back(col);
+    }
+    // Performance profiles on 101 thresholds spanning every score.
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& r : result.runs) lo = std::min(lo, r.score), hi = std::max(hi, r.score);
+    if (hi <= lo) hi = lo + 1;
+    std::vector<double> taus;
+    for (int t = 0; t <= 100; ++t) taus.push_back(lo + (hi - lo) * t / 100.0);
+    for (const GroupSummary& g : result.groups) {
+      std::vector<double> scores;
+      for (std::size_t i : g.runs) scores.push_back(result.runs[i].score);
+      figures.profiles.push_back(
+          {g.name, performanceProfile(scores, taus, std::min(options.reps, 2000),
+                                      options.seed + hashName("profile:" + g.name))});
+    }
+    for (const PairSummary& p : result.pairs) {
+      // Each unordered pair once: the better group first.
+      const auto ia = std::find_if(result.groups.begin(), result.groups.end(),
+                                   [&](const GroupSummary& g) { return g.name == p.a; });
+      const auto ib = std::find_if(result.groups.begin(), result.groups.end(),
+                                   [&](const GroupSummary& g) { return g.name == p.b; });
+      if (ia < ib) figures.pairs.push_back({p.a + "  >  " + p.b, p.prob_improvement, p.low, p.high});
+    }
+    for (const auto& format : options.plots) {
+      writeFigures(figures, result.out_dir, format);
+    }
+  }
+  return result;
+}
+
+std::string compareTable(const CompareResult& r, bool markdown) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"rank", "group", "runs", "mean", "std", "median", "IQM", "IQM 95% CI",
+                  "solved"});
+  int rank = 0;
+  for (const GroupSummary& g : r.groups) {
+    rows.push_back({std::to_string(++rank), g.name,
+                    std::to_string(g.n) + (g.censored ? " (" + std::to_string(g.censored) + " censored)" : ""),
+                    fmt(g.mean, 1), fmt(g.std, 1), fmt(g.median, 1), fmt(g.iqm, 1),
+                    "[" + fmt(g.iqm_low, 1) + ", " + fmt(g.iqm_high, 1) + "]",
+                    std::isnan(g.frac_solved) ? "-" : fmt(g.frac_solved, 2)});
+  }
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out = "groups by";
+  for (const auto& p : r.by) out += " " + p;
+  out += r.by.empty() ? ": none (all runs in one group)\n" : " (values in that order)\n";
+  if (markdown) out += "\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (markdown) {
+        out += "| " + row[c] + " ";
+      } else {
+        const bool right = c != 1;
+        const std::string pad(width[c] - row[c].size(), ' ');
+        out += (c ? "  " : "") + (right ? pad + row[c] : row[c] + pad);
+      }
+    }
+    out += markdown ? "|\n" : "\n";
+    if (markdown && i == 0) {
+      for (std::size_t c = 0; c < row.size(); ++c) out += c == 1 ? "|---" : "|---:";
+      out += "|\n";
+    }
+  }
+  // The pairs whose P(A > B) interval excludes 0.5.
+  out += markdown ? "\n" : "";
+  for (const PairSummary& p : r.pairs) {
+    const auto ia = std::find_if(r.groups.begin(), r.groups.end(),
+                                 [&](const GroupSummary& g) { return g.name == p.a; });
+    const auto ib = std::find_if(r.groups.begin(), r.groups.end(),
+                                 [&](const GroupSummary& g) { return g.name == p.b; });
+    if (ib - ia != 1) continue;  // neighbours in the ranking only
+    out += (markdown ? "- " : "") + std::string("P(") + p.a + " > " + p.b + ") = " +
+           fmt(p.prob_improvement, 2) + " [" + fmt(p.low, 2) + ", " + fmt(p.high, 2) +
+           "], Welch p = " + (std::isnan(p.welch_p) ? "n/a" : fmt(p.welch_p, 4)) + "\n";
+  }
+  return out;
+}
+
+}  // namespace spikegym::lab

@@ -1,0 +1,72 @@
+// `spikegym compare`: score each run of one or more results folders, group runs by configuration
+// paths, and compare the groups with statistics over runs (lab/stats): mean, std, median, IQM
+// with a stratified bootstrap CI, the fraction of runs that reach the env's reward threshold,
+// pairwise probability of improvement with a bootstrap CI and Welch's t-test. Writes
+// summary.csv, pairs.csv, curves.csv and figures (lab/plots).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace spikegym::lab {
+
+struct CompareOptions {
+  std::vector<std::string> dirs;  ///< results/<name> folders
+  std::vector<std::string> by;    ///< config paths to group by; empty: the swept paths
+  std::string metric = "return";  ///< a numeric column of episodes.csv
+  std::string score = "last:100";  ///< last:K | auc | threshold:X | eval
+  int reps = 10000;                ///< bootstrap resamples
+  std::uint64_t seed = 1;          ///< bootstrap generator seed
+  std::string out;                 ///< output folder; "" = <first dir>/compare
+  std::vector<std::string> plots = {"svg", "png"};  ///< formats; empty: none
+  int smooth_episodes = 10;  ///< [episodes] trailing window of the plotted learning curves
+};
+
+/// One run as compare sees it.
+struct RunScore {
+  std::string dir, run_id, env_id, git_commit;
+  int dynamics_version = 1;
+  std::string group;                         ///< the --by values, space-separated
+  std::vector<std::string> group_values;     ///< per --by path
+  std::vector<double> train;                 ///< metric per training episode
+  double score = 0;                          ///< by the score rule
+  bool censored = false;                     ///< threshold never reached (score = episodes + 1)
+  bool solved = false;                       ///< trailing-100 mean return reached the threshold
+  bool has_threshold = false;                ///< the env declares a reward threshold
+};
+
+struct GroupSummary {
+  std::string name;
+  std::vector<std::string> values;  ///< per --by path
+  std::vector<std::size_t> runs;    ///< indices into CompareResult::runs
+  int n = 0, censored = 0;
+  double mean = 0, std = 0, median = 0, iqm = 0, iqm_low = 0, iqm_high = 0;
+  double frac_solved = 0;  ///< NaN when no run's env declares a threshold
+};
+
+struct PairSummary {
+  std::string a, b;
+  double prob_improvement = 0, low = 0, high = 0, welch_p = 0;
+};
+
+struct CompareResult {
+  std::vector<std::string> by;
+  std::vector<RunScore> runs;
+  std::vector<GroupSummary> groups;  ///< best first
+  std::vector<PairSummary> pairs;    ///< every ordered pair of groups, best first
+  std::vector<std::string> warnings;
+  bool lower_is_better = false;  ///< threshold scores
+  std::string out_dir;
+};
+
+/// Reads, scores and compares; writes the CSV files and figures. Bad input (missing folders,
+/// no finished runs, damaged CSV, unknown --by path or --metric column) throws UserError naming
+/// the file and line.
+CompareResult compare(const CompareOptions& options);
+
+/// The result as an aligned text table (markdown: a Markdown table).
+std::string compareTable(const CompareResult& result, bool markdown);
+
+}  // namespace spikegym::lab
