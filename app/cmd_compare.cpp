@@ -47,8 +47,7 @@ void addCompareCommand(CLI::App& app) {
       "compare",
       "Rank groups of runs (e.g. learning rules) across seeds: IQM with 95% bootstrap CIs, "
       "probability of improvement, Welch's t-test; CSV tables and figures");
-  cmd->add_option("dirs", c->options.dirs, "Results folders (results/<name>) to read")
-      ->required();
+  cmd->add_option("dirs", c->options.dirs, "Results folders (results/<name>) to read")->required();
   cmd->add_option("--by", c->by,
                   "Config paths to group by, comma-separated (default: the swept paths)");
   cmd->add_option("--metric", c->options.metric, "Column of episodes.csv to score")

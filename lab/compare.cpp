@@ -1,12 +1,12 @@
 #include "lab/compare.hpp"
 
+#include <libfccp/csv.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <libfccp/csv.h>
 #include <set>
 #include <sstream>
 
@@ -47,8 +47,7 @@ ScoreRule parseScore(const std::string& text) {
   } else if (kind == "eval" && arg.empty()) {
     r.kind = ScoreRule::Kind::kEval;
   } else {
-    throw UserError("--score '" + text +
-                    "': expected last:K (K >= 1), auc, threshold:X or eval" +
+    throw UserError("--score '" + text + "': expected last:K (K >= 1), auc, threshold:X or eval" +
                     didYouMean(kind, {"last", "auc", "threshold", "eval"}));
   }
   return r;
@@ -101,8 +100,7 @@ Series readSeries(const fs::path& csv, const std::string& metric) {
       }
     } else {
       io::CSVReader<3> in(csv.string());
-      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return",
-                     metric);
+      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return", metric);
       if (!in.has_column(metric)) {
         // Name the columns there are, with a did-you-mean.
         const std::string text = readFileOrEmpty(csv.string());
@@ -146,7 +144,8 @@ std::string fmt(double v, int decimals = 3) {
 
 CompareResult compare(const CompareOptions& options) {
   if (options.dirs.empty()) throw UserError("compare: give at least one results folder");
-  if (options.reps < 1) throw UserError("--reps " + std::to_string(options.reps) + ": expected >= 1");
+  if (options.reps < 1)
+    throw UserError("--reps " + std::to_string(options.reps) + ": expected >= 1");
   const ScoreRule rule = parseScore(options.score);
   CompareResult result;
   result.lower_is_better = rule.kind == ScoreRule::Kind::kThreshold;
@@ -262,9 +261,8 @@ CompareResult compare(const CompareOptions& options) {
     if (!by_known.count(p) && !result.runs.empty()) {
       std::vector<std::string> paths;
       std::map<std::string, std::string> config;
-      flatten(YAML::LoadFile((fs::path(result.runs[0].dir) / result.runs[0].run_id /
-                              "config.yaml")
-                                 .string()),
+      flatten(YAML::LoadFile(
+                  (fs::path(result.runs[0].dir) / result.runs[0].run_id / "config.yaml").string()),
               "", config);
       for (const auto& [k, v] : config) paths.push_back(k);
       throw UserError("--by '" + p + "': no run's config.yaml has this path" +
@@ -299,7 +297,8 @@ CompareResult compare(const CompareOptions& options) {
     for (std::size_t i : g.runs) {
       const RunScore& r = result.runs[i];
       scores.push_back(r.score);
-      strata.push_back(env_index.emplace(r.env_id, static_cast<int>(env_index.size())).first->second);
+      strata.push_back(
+          env_index.emplace(r.env_id, static_cast<int>(env_index.size())).first->second);
       commits.insert(r.git_commit);
       dynamics.insert(r.env_id + " v" + std::to_string(r.dynamics_version));
       g.censored += r.censored;
@@ -341,8 +340,10 @@ CompareResult compare(const CompareOptions& options) {
       if (&a == &b) continue;
       std::vector<double> x, y;
       // "Improvement" is a higher score, or an earlier threshold episode.
-      for (std::size_t i : a.runs) x.push_back(lower ? -result.runs[i].score : result.runs[i].score);
-      for (std::size_t i : b.runs) y.push_back(lower ? -result.runs[i].score : result.runs[i].score);
+      for (std::size_t i : a.runs)
+        x.push_back(lower ? -result.runs[i].score : result.runs[i].score);
+      for (std::size_t i : b.runs)
+        y.push_back(lower ? -result.runs[i].score : result.runs[i].score);
       PairSummary p{a.name, b.name, probabilityOfImprovement(x, y), 0, 0, welchPValue(x, y)};
       const Interval ci =
           bootstrapImprovement(x, y, options.reps, options.seed + hashName(a.name + "|" + b.name));
@@ -353,12 +354,13 @@ CompareResult compare(const CompareOptions& options) {
   }
 
   // Files.
-  result.out_dir = options.out.empty() ? (fs::path(options.dirs[0]) / "compare").string()
-                                       : options.out;
+  result.out_dir =
+      options.out.empty() ? (fs::path(options.dirs[0]) / "compare").string() : options.out;
   std::error_code ec;
   fs::create_directories(result.out_dir, ec);
   if (ec || !fs::is_directory(result.out_dir)) {
-    throw UserError("--out " + result.out_dir + ": cannot create the folder (" + ec.message() + ")");
+    throw UserError("--out " + result.out_dir + ": cannot create the folder (" + ec.message() +
+                    ")");
   }
   std::string summary = "group";
   for (const auto& p : result.by) summary += "," + csvField(p);
@@ -386,6 +388,7 @@ CompareResult compare(const CompareOptions& options) {
   std::vector<Curve> curves;
   std::string curves_csv = "group,episode,n_runs,mean,ci_low,ci_high\n";
   const std::size_t window = static_cast<std::size_t>(std::max(1, options.smooth_episodes));
+  std::map<std::size_t, double> t975;
   for (const GroupSummary& g : result.groups) {
     Curve c;
     c.label = g.name;
@@ -399,9 +402,13 @@ CompareResult compare(const CompareOptions& options) {
         if (t.size() >= e) values.push_back(trailingMean(t, e, window));
       }
       const double m = mean(values);
-      const double half = values.size() > 1 ? studentQuantile(0.975, static_cast<double>(values.size() - 1)) *
-                                                  stddev(values) / std::sqrt(static_cast<double>(values.size()))
-                                            : 0.0;
+      const std::size_t k = values.size();
+      auto q = t975.find(k);  // Student's t quantile, once per number of runs
+      if (q == t975.end()) {
+        q = t975.emplace(k, k > 1 ? studentQuantile(0.975, static_cast<double>(k - 1)) : 0.0).first;
+      }
+      const double half =
+          k > 1 ? q->second * stddev(values) / std::sqrt(static_cast<double>(k)) : 0.0;
       c.x.push_back(static_cast<double>(e));
       c.y.push_back(m);
       c.low.push_back(m - half);
@@ -449,7 +456,8 @@ CompareResult compare(const CompareOptions& options) {
                                    [&](const GroupSummary& g) { return g.name == p.a; });
       const auto ib = std::find_if(result.groups.begin(), result.groups.end(),
                                    [&](const GroupSummary& g) { return g.name == p.b; });
-      if (ia < ib) figures.pairs.push_back({p.a + "  >  " + p.b, p.prob_improvement, p.low, p.high});
+      if (ia < ib)
+        figures.pairs.push_back({p.a + "  >  " + p.b, p.prob_improvement, p.low, p.high});
     }
     for (const auto& format : options.plots) {
       writeFigures(figures, result.out_dir, format);
@@ -460,15 +468,15 @@ CompareResult compare(const CompareOptions& options) {
 
 std::string compareTable(const CompareResult& r, bool markdown) {
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"rank", "group", "runs", "mean", "std", "median", "IQM", "IQM 95% CI",
-                  "solved"});
+  rows.push_back({"rank", "group", "runs", "mean", "std", "median", "IQM", "IQM 95% CI", "solved"});
   int rank = 0;
   for (const GroupSummary& g : r.groups) {
-    rows.push_back({std::to_string(++rank), g.name,
-                    std::to_string(g.n) + (g.censored ? " (" + std::to_string(g.censored) + " censored)" : ""),
-                    fmt(g.mean, 1), fmt(g.std, 1), fmt(g.median, 1), fmt(g.iqm, 1),
-                    "[" + fmt(g.iqm_low, 1) + ", " + fmt(g.iqm_high, 1) + "]",
-                    std::isnan(g.frac_solved) ? "-" : fmt(g.frac_solved, 2)});
+    rows.push_back(
+        {std::to_string(++rank), g.name,
+         std::to_string(g.n) + (g.censored ? " (" + std::to_string(g.censored) + " censored)" : ""),
+         fmt(g.mean, 1), fmt(g.std, 1), fmt(g.median, 1), fmt(g.iqm, 1),
+         "[" + fmt(g.iqm_low, 1) + ", " + fmt(g.iqm_high, 1) + "]",
+         std::isnan(g.frac_solved) ? "-" : fmt(g.frac_solved, 2)});
   }
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& row : rows) {
@@ -503,8 +511,8 @@ std::string compareTable(const CompareResult& r, bool markdown) {
     const auto ib = std::find_if(r.groups.begin(), r.groups.end(),
                                  [&](const GroupSummary& g) { return g.name == p.b; });
     if (ib - ia != 1) continue;  // neighbours in the ranking only
-    out += (markdown ? "- " : "") + std::string("P(") + p.a + " > " + p.b + ") = " +
-           fmt(p.prob_improvement, 2) + " [" + fmt(p.low, 2) + ", " + fmt(p.high, 2) +
+    out += (markdown ? "- " : "") + std::string("P(") + p.a + " > " + p.b +
+           ") = " + fmt(p.prob_improvement, 2) + " [" + fmt(p.low, 2) + ", " + fmt(p.high, 2) +
            "], Welch p = " + (std::isnan(p.welch_p) ? "n/a" : fmt(p.welch_p, 4)) + "\n";
   }
   return out;

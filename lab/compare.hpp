@@ -13,9 +13,9 @@
 namespace spikegym::lab {
 
 struct CompareOptions {
-  std::vector<std::string> dirs;  ///< results/<name> folders
-  std::vector<std::string> by;    ///< config paths to group by; empty: the swept paths
-  std::string metric = "return";  ///< a numeric column of episodes.csv
+  std::vector<std::string> dirs;   ///< results/<name> folders
+  std::vector<std::string> by;     ///< config paths to group by; empty: the swept paths
+  std::string metric = "return";   ///< a numeric column of episodes.csv
   std::string score = "last:100";  ///< last:K | auc | threshold:X | eval
   int reps = 10000;                ///< bootstrap resamples
   std::uint64_t seed = 1;          ///< bootstrap generator seed
@@ -28,13 +28,13 @@ struct CompareOptions {
 struct RunScore {
   std::string dir, run_id, env_id, git_commit;
   int dynamics_version = 1;
-  std::string group;                         ///< the --by values, space-separated
-  std::vector<std::string> group_values;     ///< per --by path
-  std::vector<double> train;                 ///< metric per training episode
-  double score = 0;                          ///< by the score rule
-  bool censored = false;                     ///< threshold never reached (score = episodes + 1)
-  bool solved = false;                       ///< trailing-100 mean return reached the threshold
-  bool has_threshold = false;                ///< the env declares a reward threshold
+  std::string group;                      ///< the --by values, space-separated
+  std::vector<std::string> group_values;  ///< per --by path
+  std::vector<double> train;              ///< metric per training episode
+  double score = 0;                       ///< by the score rule
+  bool censored = false;                  ///< threshold never reached (score = episodes + 1)
+  bool solved = false;                    ///< trailing-100 mean return reached the threshold
+  bool has_threshold = false;             ///< the env declares a reward threshold
 };
 
 struct GroupSummary {

@@ -12,8 +12,8 @@ namespace spikegym::lab {
 namespace {
 
 // Colour-blind-safe palette (Okabe & Ito 2008).
-constexpr int kPalette[8][3] = {{0, 114, 178},  {213, 94, 0},   {0, 158, 115}, {204, 121, 167},
-                                {230, 159, 0},  {86, 180, 233}, {0, 0, 0},     {240, 228, 66}};
+constexpr int kPalette[8][3] = {{0, 114, 178}, {213, 94, 0},   {0, 158, 115}, {204, 121, 167},
+                                {230, 159, 0}, {86, 180, 233}, {0, 0, 0},     {240, 228, 66}};
 constexpr int kLine = 2;   // colour indices kLine + i: opaque lines
 constexpr int kBand = 12;  // kBand + i: translucent bands
 constexpr int kGrid = 22;  // light grey grid lines
@@ -22,7 +22,9 @@ constexpr int kGrid = 22;  // light grey grid lines
 class Figure {
  public:
   Figure(const std::string& path, const std::string& format, int width_px, int height_px) {
-    const std::string device = format == "svg" ? "svgcairo" : format == "pdf" ? "pdfcairo" : "pngcairo";
+    const std::string device = format == "svg"   ? "svgcairo"
+                               : format == "pdf" ? "pdfcairo"
+                                                 : "pngcairo";
     pls_.sdev(device.c_str());
     pls_.sfnam(path.c_str());
     pls_.spage(0, 0, width_px, height_px, 0, 0);
@@ -42,8 +44,8 @@ class Figure {
 
   /// Axes box with grid and labels in viewport [l, r] x [b, t] (fractions of the page).
   void axes(double xmin, double xmax, double ymin, double ymax, const std::string& xlabel,
-            const std::string& ylabel, const std::string& title, double l = 0.09,
-            double r = 0.97, const char* xopt = "bcnst", const char* yopt = "bcnstv") {
+            const std::string& ylabel, const std::string& title, double l = 0.09, double r = 0.97,
+            const char* xopt = "bcnst", const char* yopt = "bcnstv") {
     pls_.adv(0);
     pls_.vpor(l, r, 0.13, 0.9);
     pls_.wind(xmin, xmax, ymin, ymax);
@@ -133,8 +135,9 @@ void scorePlot(const FigureSet& f, const std::string& path, const std::string& f
   }
   const auto [xmin, xmax] = paddedRange(lo, hi);
   // Groups as rows, best at the top; labels in the left margin.
-  fig.axes(xmin, xmax, 0.3, n + 0.7, "score: " + f.score_label + (f.lower_is_better ? " (lower is better)" : ""),
-           "", "Scores per run (dots), IQM (bar) and its 95% bootstrap CI", 0.34, 0.97, "bcnst", "bc");
+  fig.axes(xmin, xmax, 0.3, n + 0.7,
+           "score: " + f.score_label + (f.lower_is_better ? " (lower is better)" : ""), "",
+           "Scores per run (dots), IQM (bar) and its 95% bootstrap CI", 0.34, 0.97, "bcnst", "bc");
   for (int g = 0; g < n; ++g) {
     const ScoreColumn& c = f.scores[g];
     const double y = n - g;
@@ -186,7 +189,8 @@ void improvementPlot(const FigureSet& f, const std::string& path, const std::str
   if (n == 0) return;
   Figure fig(path, format, 900, 140 + 55 * n);
   fig.axes(0, 1, 0.3, n + 0.7,
-           f.lower_is_better ? "P(A reaches the threshold sooner than B)" : "P(A > B): probability of improvement",
+           f.lower_is_better ? "P(A reaches the threshold sooner than B)"
+                             : "P(A > B): probability of improvement",
            "", "Probability of improvement with 95% bootstrap CIs", 0.42, 0.97, "bcnst", "bc");
   const PLFLT hx[2] = {0.5, 0.5}, hy[2] = {0.3, n + 0.7};
   (*fig).col0(kGrid);

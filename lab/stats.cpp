@@ -242,8 +242,8 @@ Interval bootstrapImprovement(std::span<const double> x, std::span<const double>
   return percentileInterval(std::move(stats), level);
 }
 
-Profile performanceProfile(std::span<const double> scores, std::span<const double> taus,
-                           int reps, std::uint64_t seed, double level) {
+Profile performanceProfile(std::span<const double> scores, std::span<const double> taus, int reps,
+                           std::uint64_t seed, double level) {
   Profile p;
   p.tau.assign(taus.begin(), taus.end());
   const std::size_t n = scores.size();
@@ -269,8 +269,8 @@ Profile performanceProfile(std::span<const double> scores, std::span<const doubl
     }
   }
   for (std::size_t t = 0; t < taus.size(); ++t) {
-    const Interval ci = n ? percentileInterval(std::move(stats[t]), level)
-                          : Interval{std::nan(""), std::nan("")};
+    const Interval ci =
+        n ? percentileInterval(std::move(stats[t]), level) : Interval{std::nan(""), std::nan("")};
     p.low.push_back(ci.low);
     p.high.push_back(ci.high);
   }

@@ -78,7 +78,7 @@ Interval bootstrapImprovement(std::span<const double> x, std::span<const double>
 struct Profile {
   std::vector<double> tau, fraction, low, high;
 };
-Profile performanceProfile(std::span<const double> scores, std::span<const double> taus,
-                           int reps, std::uint64_t seed, double level = 0.95);
+Profile performanceProfile(std::span<const double> scores, std::span<const double> taus, int reps,
+                           std::uint64_t seed, double level = 0.95);
 
 }  // namespace spikegym::lab

@@ -17,6 +17,7 @@
 #include "lab/experiment.hpp"
 #include "lab/runner.hpp"
 #include "lab/session.hpp"
+#include "lab/stats.hpp"
 #include "lab/training.hpp"
 #include "tests/cli_support.hpp"
 
@@ -646,4 +647,166 @@ TEST_CASE("experiments/foraging_rules.yaml runs every agent on Foraging-v0", "[l
   const std::string csv =
       testing::readFile(dir / "foraging_rules" / exp.runs[0].run_id / "episodes.csv");
   CHECK_THAT(csv, Catch::Contains(",food_eaten,poison_eaten,wall_hits,"));
+}
+
+// ---- lab/stats and compare ----
+
+TEST_CASE("statistics over runs against hand-computed values", "[lab][stats]") {
+  // IQM: scipy.stats.trim_mean(x, 0.25) drops floor(n/4) values from each end.
+  const std::vector<double> eight = {8, 1, 7, 2, 6, 3, 5, 4};  // middle four: 3 4 5 6
+  CHECK(iqm(eight) == 4.5);
+  const std::vector<double> ten = {10, 1, 2, 100, 3, 4, 5, 6, 7, 8};  // drop 1 2 and 10 100
+  CHECK(iqm(ten) == Approx(33.0 / 6.0));
+  CHECK(iqm(std::vector<double>{3.0}) == 3.0);
+  // P(X > Y) with ties counted half: X = {1, 2, 3}, Y = {2, 2, 4}:
+  // 1 beats nothing; 2 ties twice (0.5 + 0.5); 3 beats both 2s; U = 3 of 9 pairs.
+  CHECK(probabilityOfImprovement(std::vector<double>{1, 2, 3}, std::vector<double>{2, 2, 4}) ==
+        Approx(1.0 / 3.0));
+  CHECK(probabilityOfImprovement(std::vector<double>{5, 6}, std::vector<double>{1, 2}) == 1.0);
+  // Welch's t-test, the textbook example of Wikipedia's "Welch's t-test" (example 1): t = -2.46,
+  // df = 25.0, p = 0.021. Worked out from the published equations in plain Python (t, df) and by
+  // Simpson integration of Student's density (p): t = -2.45535639828601, df = 24.98852929023142,
+  // p = 0.02137800146286674.
+  const std::vector<double> a1 = {27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1,
+                                  21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4};
+  const std::vector<double> a2 = {27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0,
+                                  24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4};
+  const WelchT w = welchT(a1, a2);
+  CHECK(w.t == Approx(-2.45535639828601).epsilon(1e-12));
+  CHECK(w.df == Approx(24.98852929023142).epsilon(1e-12));
+  CHECK(welchPValue(a1, a2) == Approx(0.02137800146286674).epsilon(1e-7));
+  // Student's t: P(|T| > 2.228) = 0.05 at 10 degrees of freedom (printed tables).
+  CHECK(studentTwoSidedP(2.228138851986, 10) == Approx(0.05).epsilon(1e-6));
+  CHECK(studentQuantile(0.975, 10) == Approx(2.228138851986).epsilon(1e-6));
+  CHECK(std::isnan(welchPValue(std::vector<double>{1.0}, a2)));
+}
+
+TEST_CASE("bootstrap intervals are reproducible and cover at about the nominal rate",
+          "[lab][stats]") {
+  const std::vector<double> x = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8};
+  const Interval a = bootstrapIqm(x, {}, 2000, 7), b = bootstrapIqm(x, {}, 2000, 7);
+  CHECK(a.low == b.low);
+  CHECK(a.high == b.high);
+  CHECK(a.low <= iqm(x));
+  CHECK(a.high >= iqm(x));
+  CHECK(bootstrapIqm(x, {}, 2000, 8).low != a.low);  // another seed, another draw
+  // Coverage: samples of 20 from a normal distribution with IQM 0 (its median); the 95%
+  // interval should hold the true value in about 95% of 400 repetitions (percentile intervals
+  // run a little narrow for small samples; binomial sd at 400 is 1.1 points).
+  Rng rng(123);
+  int covered = 0;
+  const int trials = 400;
+  for (int t = 0; t < trials; ++t) {
+    std::vector<double> sample(20);
+    for (double& v : sample) v = rng.normal();
+    const Interval ci = bootstrapIqm(sample, {}, 1000, 1000 + t);
+    covered += ci.low <= 0.0 && 0.0 <= ci.high;
+  }
+  INFO("coverage " << covered << " of " << trials);
+  CHECK(covered >= 0.89 * trials);
+  CHECK(covered <= 0.99 * trials);
+  // Stratified: with two strata the interval is still reproducible and brackets the IQM.
+  const std::vector<int> strata = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+  const Interval s = bootstrapIqm(x, strata, 2000, 7);
+  CHECK(s.low <= iqm(x));
+  CHECK(s.high >= iqm(x));
+  const Interval p =
+      bootstrapImprovement(std::vector<double>{5, 6, 7}, std::vector<double>{1, 2, 3}, 1000, 3);
+  CHECK(p.low == 1.0);
+  CHECK(p.high == 1.0);
+}
+
+TEST_CASE("compare: from a tiny sweep to summary.csv, pairs.csv and figures", "[lab][compare]") {
+  const auto dir = testing::scratchDir("compare");
+  const std::string file = write(dir, "c.yaml", R"(name: c
+env: {id: CartPole-v1}
+agent: {type: snn}
+train: {episodes: 6}
+seeds: 5
+sweep:
+  zip:
+    agent.type: [snn, random]
+    agent.learning_rule: [rstdp, null]
+    agent.output_size: [8, null]
+)");
+  const auto run = testing::runSpikegym("run " + file + " --out " + (dir / "r").string());
+  REQUIRE(run.exit_code == 0);
+  const std::string results = (dir / "r" / "c").string();
+  const auto cmd = testing::runSpikegym("compare " + results + " --reps 500 --plots svg,png");
+  INFO(cmd.err);
+  REQUIRE(cmd.exit_code == 0);
+  CHECK_THAT(cmd.out,
+             Catch::Contains("groups by agent.type agent.learning_rule agent.output_size"));
+  CHECK_THAT(cmd.out, Catch::Contains("snn rstdp 8") && Catch::Contains("random null null"));
+  const fs::path out = fs::path(results) / "compare";
+  const std::string summary = testing::readFile(out / "summary.csv");
+  CHECK_THAT(summary, Catch::StartsWith("group,agent.type,agent.learning_rule,agent.output_size,"
+                                        "n_runs,n_censored,"
+                                        "mean,std,median,iqm,iqm_ci_low,iqm_ci_high,"
+                                        "frac_solved\n"));
+  CHECK(std::count(summary.begin(), summary.end(), '\n') == 3);
+  CHECK_THAT(testing::readFile(out / "pairs.csv"),
+             Catch::StartsWith("group_a,group_b,prob_improvement,ci_low,ci_high,welch_p\n"));
+  const std::string curves = testing::readFile(out / "curves.csv");
+  CHECK(std::count(curves.begin(), curves.end(), '\n') == 1 + 2 * 6);
+  for (const char* f : {"curves", "scores", "profile", "improvement"}) {
+    for (const char* ext : {"svg", "png"}) {
+      const fs::path p = out / (std::string(f) + "." + ext);
+      INFO(p);
+      CHECK(fs::exists(p));
+      CHECK(fs::file_size(p) > 1000);
+    }
+  }
+  // The same inputs give the same intervals.
+  const std::string again =
+      (testing::runSpikegym("compare " + results + " --reps 500 --plots none"),
+       testing::readFile(out / "summary.csv"));
+  CHECK(again == summary);
+  // Other scores and metrics.
+  CHECK(testing::runSpikegym("compare " + results + " --score auc --plots none").exit_code == 0);
+  const auto thr = testing::runSpikegym("compare " + results +
+                                        " --score threshold:1000 --plots none --by agent.type");
+  CHECK(thr.exit_code == 0);
+  CHECK_THAT(thr.out, Catch::Contains("censored"));
+  CHECK(testing::runSpikegym("compare " + results + " --metric length --plots none").exit_code ==
+        0);
+}
+
+TEST_CASE("compare: bad input is one line naming the file, exit 2", "[lab][compare]") {
+  const auto dir = testing::scratchDir("compare_bad");
+  auto expectError = [](const std::string& args, const std::string& needle) {
+    const auto r = testing::runSpikegym("compare " + args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK_THAT(r.err, Catch::Contains(needle));
+  };
+  expectError((dir / "nowhere").string(), "no such results folder");
+  fs::create_directories(dir / "empty");
+  expectError((dir / "empty").string(), "no finished runs");
+  const std::string file = write(dir, "c.yaml", R"(name: c
+env: {id: CartPole-v1}
+agent: {type: random}
+train: {episodes: 3}
+seeds: 2
+)");
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  const fs::path results = dir / "r" / "c";
+  expectError(results.string() + " --metric retrun --plots none", "did you mean 'return'");
+  expectError(results.string() + " --by agent.typ --plots none", "did you mean 'agent.type'");
+  expectError(results.string() + " --score best --plots none", "expected last:K");
+  expectError(results.string() + " --score eval --plots none", "no evaluation episodes");
+  // A damaged episodes.csv: a non-numeric value in the return column of a row.
+  std::string id;
+  for (const auto& d : fs::directory_iterator(results)) {
+    if (d.is_directory()) id = d.path().filename().string();
+  }
+  const fs::path csv = results / id / "episodes.csv";
+  std::string text = testing::readFile(csv);
+  const auto second_row = text.find('\n', text.find('\n') + 1) + 1;
+  std::size_t at = second_row;
+  for (int comma = 0; comma < 3; ++comma) at = text.find(',', at) + 1;  // run_id,seed,episode,
+  text.replace(at, 1, "x");
+  std::ofstream(csv) << text;
+  expectError(results.string() + " --plots none", csv.string());
 }
