@@ -6,7 +6,8 @@ JOBS ?= $(shell nproc)
 
 DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev libfccp-dev \
                 libbox2d-dev libsfml-dev libbenchmark-dev \
-                nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config
+                nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config \
+                xvfb xauth fonts-dejavu-core
 
 .PHONY: run test deps build clean
 

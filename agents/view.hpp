@@ -44,6 +44,8 @@ class AgentView {
   virtual const std::vector<float>& windowPotential() const = 0;
   /// Output spike counts per action in the last window (what the decoder saw).
   virtual std::vector<int> actionCounts() const = 0;
+  /// Steps the network has taken so far (spike records carry step numbers on this clock).
+  virtual std::uint32_t networkStep() const = 0;
   /// SNN steps per env step and the SNN step [ms].
   virtual int stepsPerAction() const = 0;
   virtual double dtMs() const = 0;

@@ -20,5 +20,7 @@ void addTrainCommand(CLI::App& app);
 void addRunCommand(CLI::App& app, int& exit_code);
 /// `spikegym compare RESULTS_DIR...`: rank groups of runs with statistics over seeds.
 void addCompareCommand(CLI::App& app);
+/// `spikegym view ...`: the SFML viewer (a one-line error when built without it).
+void addViewCommand(CLI::App& app);
 
 }  // namespace spikegym::app

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   spikegym::app::addRunCommand(app, exit_code);
   spikegym::app::addCompareCommand(app);
+  spikegym::app::addViewCommand(app);
   try {
     checkSubcommands(app, argc, argv);
     app.parse(argc, argv);

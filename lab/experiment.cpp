@@ -466,6 +466,40 @@ std::string runId(const FlatConfig& config, std::uint64_t seed) {
   return buf;
 }
 
+RunSpec loadRunConfig(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw UserError(path + ": cannot open the run's config.yaml");
+  } catch (const YAML::ParserException& e) {
+    throw UserError(where(path, e.mark) + ": YAML syntax error: " + e.msg);
+  }
+  if (!root.IsMap()) throw UserError(path + ":1:1: expected a run's config.yaml (a map)");
+  FlatConfig flat;
+  std::uint64_t seed = 0;
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "seed") {
+      double v = 0;
+      if (!kv.second.IsScalar() || !parseNumber(kv.second.Scalar(), v) || v < 0) {
+        throw UserError(where(path, kv.second.Mark()) + ": seed: expected a whole number >= 0");
+      }
+      seed = static_cast<std::uint64_t>(v);
+    } else if (key == "env" || key == "agent" || key == "train" || key == "name") {
+      flatten(kv.second, key, path, flat);
+    } else if (key != "run_id") {
+      throw UserError(where(path, kv.first.Mark()) + ": unknown section '" + key +
+                      "' in a run's config.yaml");
+    }
+  }
+  RunSpec run = buildRun(flat, path);
+  run.seed = seed;
+  run.train.seed = seed;
+  run.run_id = runId(run.config, seed);
+  return run;
+}
+
 Experiment loadExperiment(const std::string& path, const std::vector<std::string>& overrides) {
   Loaded loaded = loadFile(path, 0);
   Experiment exp;

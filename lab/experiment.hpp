@@ -62,6 +62,10 @@ struct Experiment {
 /// did-you-mean where it fits.
 Experiment loadExperiment(const std::string& path, const std::vector<std::string>& overrides);
 
+/// A finished run's configuration (its config.yaml: the resolved values and the seed), checked
+/// again against today's declarations. Throws UserError for a file that is not one.
+RunSpec loadRunConfig(const std::string& path);
+
 /// The run id of a resolved configuration and seed: a hash of every value (the experiment's
 /// name aside) and of the env's dynamics version.
 std::string runId(const FlatConfig& config, std::uint64_t seed);

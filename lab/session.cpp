@@ -25,7 +25,10 @@ void Session::beginEpisode(long number, bool eval) {
 }
 
 bool Session::stepOnce() {
-  if (!in_episode_) beginEpisode(training_done_, false);
+  if (!in_episode_) {
+    beginEpisode(training_done_, false);
+    if (!learning_) agent_->setLearning(false);
+  }
   const envs::Action action = agent_->act(obs_);
   const envs::StepResult r = env_->step(action);
   row_.episode_return += r.reward;
@@ -42,6 +45,11 @@ bool Session::stepOnce() {
   if (!row_.eval) ++training_done_;
   finished_ = row_;
   return true;
+}
+
+void Session::setLearning(bool on) {
+  learning_ = on;
+  if (in_episode_ && !row_.eval) agent_->setLearning(on);
 }
 
 void Session::finish() {

@@ -57,6 +57,11 @@ class Session {
   agents::Agent& agent() { return *agent_; }
   const agents::Agent& agent() const { return *agent_; }
 
+  /// Learning in the training episodes that stepOnce() starts by itself (and now, when an
+  /// episode is in progress and not an evaluation one). On by default.
+  void setLearning(bool on);
+  bool learning() const { return learning_; }
+
   /// Writes the agent to spec.save_checkpoint (if set) with learning back on.
   void finish();
 
@@ -68,6 +73,7 @@ class Session {
   StepRecord last_;
   EpisodeRow row_, finished_;
   bool in_episode_ = false;
+  bool learning_ = true;
   long training_done_ = 0;
 };
 

@@ -1,0 +1,122 @@
+// `spikegym view`: watch an agent act and learn (viewer/). From an experiment file it runs the
+// first cell of the sweep (or --cell K) with its first seed (or --seed) and learns live; from a
+// finished run's folder it loads config.yaml and agent.ckpt and shows the trained agent with
+// learning off (--learn on to go on learning).
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "app/commands.hpp"
+#include "core/error.hpp"
+#include "lab/experiment.hpp"
+#ifdef SPIKEGYM_HAVE_VIEWER
+#include "viewer/viewer.hpp"
+#endif
+
+namespace spikegym::app {
+namespace {
+
+struct ViewCli {
+  std::string source;
+  std::vector<std::string> sets;
+  std::optional<std::uint64_t> seed;
+  long cell = 0;
+  std::string learn;  // "", "on", "off"
+  double speed = 1.0;
+  long frames = 0;
+  std::string screenshot, record;
+};
+
+int view(const ViewCli& c) {
+#ifndef SPIKEGYM_HAVE_VIEWER
+  (void)c;
+  throw UserError(
+      "view: this spikegym was built without the viewer; install libsfml-dev and "
+      "fonts-dejavu-core, then reconfigure with cmake -DSPIKEGYM_VIEWER=ON and rebuild");
+#else
+  namespace fs = std::filesystem;
+  viewer::ViewerOptions o;
+  bool finished_run = false;
+  if (fs::is_directory(c.source)) {
+    const fs::path dir(c.source);
+    if (!fs::exists(dir / "config.yaml")) {
+      throw UserError(c.source +
+                      ": not a run folder (expected results/<name>/<run_id> with "
+                      "config.yaml and agent.ckpt)");
+    }
+    if (!c.sets.empty())
+      throw UserError("view: --set applies to experiment files, not to a finished run");
+    const lab::RunSpec run = lab::loadRunConfig((dir / "config.yaml").string());
+    o.spec = run.train;
+    if (!fs::exists(dir / "agent.ckpt")) {
+      throw UserError(
+          (dir / "agent.ckpt").string() +
+          ": missing (the run was made with train.checkpoint false, or did not finish)");
+    }
+    o.spec.load_checkpoint = (dir / "agent.ckpt").string();
+    finished_run = true;
+    o.title = "spikegym view " + c.source;
+  } else {
+    const lab::Experiment exp = lab::loadExperiment(c.source, c.sets);
+    // The cells are the runs of the first seed, in sweep order.
+    std::vector<const lab::RunSpec*> cells;
+    for (const auto& r : exp.runs) {
+      if (r.seed == exp.runs.front().seed) cells.push_back(&r);
+    }
+    if (c.cell < 0 || c.cell >= static_cast<long>(cells.size())) {
+      throw UserError("--cell " + std::to_string(c.cell) + ": " + c.source + " has " +
+                      std::to_string(cells.size()) + " cells (0 .. " +
+                      std::to_string(cells.size() - 1) + ")");
+    }
+    o.spec = cells[c.cell]->train;
+    o.title = "spikegym view " + c.source + " (cell " + std::to_string(c.cell) + ")";
+  }
+  if (c.seed) o.spec.seed = *c.seed;
+  o.learn = c.learn.empty() ? !finished_run : c.learn == "on";
+  o.speed = c.speed;
+  o.frames = c.frames;
+  o.screenshot = c.screenshot;
+  o.record_dir = c.record;
+  if ((!o.screenshot.empty() || !o.record_dir.empty()) && o.frames <= 0) {
+    throw UserError("view: --screenshot and --record need --frames N (offscreen run)");
+  }
+  return viewer::runViewer(o);
+#endif
+}
+
+}  // namespace
+
+void addViewCommand(CLI::App& app) {
+  auto c = std::make_shared<ViewCli>();
+  CLI::App* cmd = app.add_subcommand(
+      "view",
+      "Watch an agent act and learn in a window: the world, its spiking network, its "
+      "returns (needs a display; offscreen with --frames under xvfb-run -a)");
+  cmd->add_option("source", c->source,
+                  "An experiment file (FILE.yaml) or a finished run's folder "
+                  "(results/<name>/<run_id>)")
+      ->required();
+  cmd->add_option("--set", c->sets, "Override an experiment value path=value (repeatable)");
+  cmd->add_option("--seed", c->seed, "Seed (default: the experiment's first seed, or the run's)");
+  cmd->add_option("--cell", c->cell, "Which cell of the sweep (0 = the first)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--learn", c->learn,
+                  "Learning at the start: on (default for experiment files) or off (default for "
+                  "finished runs)")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--speed", c->speed,
+                  "Env steps per frame (below 1: slow motion, e.g. 0.25 = one step every 4 "
+                  "frames)")
+      ->check(CLI::Range(1.0 / 64, 10000.0))
+      ->capture_default_str();
+  cmd->add_option("--frames", c->frames, "Run this many frames offscreen, then stop")
+      ->check(CLI::Range(1L, 100000000L));
+  cmd->add_option("--screenshot", c->screenshot, "With --frames: save the last frame (PNG)");
+  cmd->add_option("--record", c->record, "With --frames: save every frame as DIR/frame_NNNNN.png");
+  cmd->callback([c] {
+    const int rc = view(*c);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace spikegym::app

@@ -1,0 +1,114 @@
+// viewer/: `spikegym view` offscreen under xvfb-run: the image, its world panel, and that a
+// watched run is the same computation as a headless one.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+
+#include "tests/cli_support.hpp"
+
+using namespace spikegym::testing;
+
+namespace {
+
+/// Width and height from a PNG's IHDR chunk (big-endian at bytes 16..23).
+std::pair<std::uint32_t, std::uint32_t> pngSize(const std::string& bytes) {
+  REQUIRE(bytes.size() > 24);
+  REQUIRE(bytes.substr(1, 3) == "PNG");
+  auto be = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
+    return v;
+  };
+  return {be(16), be(20)};
+}
+
+std::string viewCommand(const std::string& args) {
+  return "xvfb-run -a " + std::string(SPIKEGYM_BIN) + " view " + args;
+}
+
+}  // namespace
+
+#ifdef SPIKEGYM_HAVE_VIEWER
+TEST_CASE("view renders CartPole offscreen: size, not blank, the world moves", "[viewer]") {
+  const auto dir = scratchDir("view");
+  const std::string png = (dir / "cartpole.png").string();
+  const CommandResult r = runShell(viewCommand(std::string(SPIKEGYM_SOURCE_DIR) +
+                                               "/experiments/quickstart.yaml --frames 40 "
+                                               "--speed 5 --screenshot " +
+                                               png) +
+                                   " 2>/dev/null");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string bytes = readFile(png);
+  CHECK(pngSize(bytes) == std::pair<std::uint32_t, std::uint32_t>{1280, 800});
+  CHECK(bytes.size() > 20000);  // a blank 1280x800 PNG compresses to a few kB
+  // The last line describes the world panel: many colours, and it changed since frame 1.
+  const std::string last = r.out.substr(r.out.rfind("frames:"));
+  CHECK_THAT(last, Catch::StartsWith("frames: 40, size: 1280x800, world_colours: "));
+  const long colours = std::stol(last.substr(last.find("world_colours: ") + 15));
+  const long changed = std::stol(last.substr(last.find("world_pixels_changed: ") + 22));
+  CHECK(colours > 10);
+  CHECK(changed > 100);
+}
+
+TEST_CASE("a watched run equals the headless one", "[viewer]") {
+  // The viewer drives the same Session as train: the same config and seed give the same
+  // episodes, whatever is drawn and read in between.
+  const CommandResult watched =
+      runShell(viewCommand(std::string(SPIKEGYM_SOURCE_DIR) +
+                           "/experiments/quickstart.yaml --frames 60 --speed 20") +
+               " 2>/dev/null");
+  REQUIRE(watched.exit_code == 0);
+  std::istringstream in(watched.out);
+  std::string line, episodes;
+  int n = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("frames:", 0) == 0) continue;
+    episodes += line + "\n";
+    n += line != "episode,return,length";
+  }
+  REQUIRE(n >= 20);
+  const CommandResult headless = runSpikegym("train --seed 1 --episodes " + std::to_string(n));
+  REQUIRE(headless.exit_code == 0);
+  std::istringstream h(headless.out);
+  std::string expected;
+  while (std::getline(h, line)) {
+    std::string first3;
+    std::istringstream fields(line);
+    std::string f;
+    for (int k = 0; k < 3 && std::getline(fields, f, ','); ++k) first3 += (k ? "," : "") + f;
+    expected += first3 + "\n";
+  }
+  CHECK(episodes == expected);
+}
+
+TEST_CASE("view draws Foraging-v0 and opens a finished run", "[viewer]") {
+  const auto dir = scratchDir("view_run");
+  const std::string file = (dir / "f.yaml").string();
+  std::ofstream(file) << "name: f\nenv: {id: Foraging-v0}\nagent: {type: snn, encoder: rate}\n"
+                         "train: {episodes: 1}\n";
+  REQUIRE(runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  std::string run_dir;
+  for (const auto& d : std::filesystem::directory_iterator(dir / "r" / "f")) {
+    if (d.is_directory()) run_dir = d.path().string();
+  }
+  const std::string frames = (dir / "frames").string();
+  const CommandResult r =
+      runShell(viewCommand(run_dir + " --frames 3 --record " + frames) + " 2>/dev/null");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  for (const char* f : {"frame_00001.png", "frame_00003.png"}) {
+    CHECK(pngSize(readFile(std::filesystem::path(frames) / f)).first == 1280);
+  }
+  const CommandResult bad = runSpikegym("view " + (dir / "r" / "f").string() + " --frames 2");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("not a run folder"));
+}
+#else
+TEST_CASE("view without the viewer says how to get it", "[viewer]") {
+  const CommandResult r = runSpikegym("view x.yaml");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("-DSPIKEGYM_VIEWER=ON"));
+}
+#endif

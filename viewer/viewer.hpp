@@ -1,0 +1,32 @@
+// `spikegym view`: an SFML window that drives a lab::Session one step (or many) per frame and
+// draws the world (the env's draw() through an SFML DrawSink), the network (spike raster of every
+// population over the last second, a probed neuron's potential, the output groups' spike counts,
+// dopamine and mean eligibility over time, a weight heatmap) and the learning progress. The
+// viewer only reads the agent (AgentView), so a watched run equals a headless one.
+//
+// The only code that links SFML; built when the CMake option SPIKEGYM_VIEWER is on.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lab/training.hpp"
+
+namespace spikegym::viewer {
+
+struct ViewerOptions {
+  lab::TrainSpec spec;     ///< what to run (env, agent, seed, checkpoint to load)
+  bool learn = true;       ///< learning on at the start
+  double speed = 1.0;      ///< env steps per frame (< 1: one step every 1/speed frames)
+  long frames = 0;         ///< > 0: run this many frames offscreen, then stop
+  std::string screenshot;  ///< save the last frame here (PNG)
+  std::string record_dir;  ///< save every frame here as frame_00001.png ...
+  std::string title;       ///< window title
+};
+
+/// Runs the viewer until the window closes (or `frames` frames offscreen). Prints each finished
+/// episode as "episode,return,length" on stdout; offscreen, a last line describing the frames.
+int runViewer(const ViewerOptions& options);
+
+}  // namespace spikegym::viewer
