@@ -5,11 +5,14 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <thread>
 
 #include "app/commands.hpp"
+#include "core/error.hpp"
+#include "core/params.hpp"
 #include "lab/runner.hpp"
 
 namespace spikegym::app {
@@ -30,10 +33,33 @@ struct RunOptions {
   std::vector<std::string> sets;
   bool dry_run = false;
   std::string out = "results";
+  std::string shard;  // "K/N", "" = all runs (or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)
 };
+
+/// Parses --shard K/N (K in 0..N-1); with no flag, a SLURM array task's id and count.
+std::pair<int, int> shardOption(const std::string& text) {
+  std::string spec = text;
+  std::string where = "--shard";
+  if (spec.empty()) {
+    const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+    const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+    if (!id || !count) return {0, 1};
+    spec = std::string(id) + "/" + count;
+    where = "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT";
+  }
+  const auto slash = spec.find('/');
+  std::int64_t k = -1, n = 0;
+  if (slash == std::string::npos || !parseInteger(spec.substr(0, slash), k) ||
+      !parseInteger(spec.substr(slash + 1), n) || n < 1 || n > 100000 || k < 0 || k >= n) {
+    throw UserError(where + " '" + spec +
+                    "': expected K/N with 0 <= K < N <= 100000, e.g. --shard 0/3");
+  }
+  return {static_cast<int>(k), static_cast<int>(n)};
+}
 
 int runCommand(const RunOptions& o) {
   const lab::Experiment exp = lab::loadExperiment(o.file, o.sets);  // bad input throws here
+  const auto [shard_index, shard_count] = shardOption(o.shard);
   const std::filesystem::path root = std::filesystem::path(o.out) / exp.name;
   if (o.dry_run) {
     std::printf("%zu runs of '%s' into %s\n", exp.runs.size(), exp.name.c_str(),
@@ -54,6 +80,12 @@ int runCommand(const RunOptions& o) {
   options.jobs =
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.out_dir = o.out;
+  options.shard_index = shard_index;
+  options.shard_count = shard_count;
+  if (shard_count > 1) {
+    std::fprintf(stderr, "shard %d of %d (0-based): the runs whose id modulo %d is %d\n",
+                 shard_index, shard_count, shard_count, shard_index);
+  }
   options.progress_bar = isatty(STDERR_FILENO);
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
@@ -87,6 +119,9 @@ void addRunCommand(CLI::App& app, int& exit_code) {
                   "Override path=value (repeatable), e.g. --set train.episodes=50 --set seeds=3");
   cmd->add_flag("--dry-run", o->dry_run, "Print the runs (id, status, seed, swept values)");
   cmd->add_option("--out", o->out, "Folder that results/<name>/ goes into")->capture_default_str();
+  cmd->add_option("--shard", o->shard,
+                  "K/N: run only shard K (0-based) of N, by run id; default: "
+                  "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT when both are set, else all");
   cmd->callback([o, &exit_code] { exit_code = runCommand(*o); });
 }
 

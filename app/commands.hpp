@@ -22,5 +22,9 @@ void addRunCommand(CLI::App& app, int& exit_code);
 void addCompareCommand(CLI::App& app);
 /// `spikegym view ...`: the SFML viewer (a one-line error when built without it).
 void addViewCommand(CLI::App& app);
+/// `spikegym submit FILE.yaml --slurm ...`; sets `exit_code` (1 when sbatch fails).
+void addSubmitCommand(CLI::App& app, int& exit_code);
+/// `spikegym status results/<name>`: counts of run statuses per shard.
+void addStatusCommand(CLI::App& app);
 
 }  // namespace spikegym::app

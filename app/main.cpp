@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
   spikegym::app::addRunCommand(app, exit_code);
   spikegym::app::addCompareCommand(app);
   spikegym::app::addViewCommand(app);
+  spikegym::app::addSubmitCommand(app, exit_code);
+  spikegym::app::addStatusCommand(app);
   try {
     checkSubcommands(app, argc, argv);
     app.parse(argc, argv);

@@ -92,7 +92,13 @@ std::string formatDuration(double s) {
 
 }  // namespace
 
-Selection selectRuns(const Experiment& exp, const Results& results) {
+int shardOf(const std::string& run_id, int count) {
+  const std::uint64_t id = std::strtoull(run_id.c_str(), nullptr, 16);
+  return static_cast<int>(id % static_cast<std::uint64_t>(std::max(1, count)));
+}
+
+Selection selectRuns(const Experiment& exp, const Results& results, int shard_index,
+                     int shard_count) {
   Selection s;
   s.status.assign(exp.runs.size(), "pending");
   s.scores.assign(exp.runs.size(), std::nan(""));
@@ -102,7 +108,7 @@ Selection selectRuns(const Experiment& exp, const Results& results) {
       s.status[i] = "complete";
       s.scores[i] = score;
       ++s.skipped;
-    } else {
+    } else if (shardOf(exp.runs[i].run_id, shard_count) == shard_index) {
       s.todo.push_back(i);
     }
   }
@@ -240,7 +246,7 @@ SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
   const Results results(options.out_dir, exp.name);
   SweepResult result;
   result.total = static_cast<int>(exp.runs.size());
-  Selection selection = selectRuns(exp, results);
+  Selection selection = selectRuns(exp, results, options.shard_index, options.shard_count);
   result.skipped = selection.skipped;
   auto known = [&] {
     std::map<std::string, std::string> out;

@@ -23,7 +23,14 @@ struct SweepOptions {
   std::string out_dir = "results";  ///< results/<name>/ goes below this
   bool progress_bar = false;        ///< redraw one line (a terminal) instead of periodic lines
   double progress_every_s = 10.0;   ///< [s] interval of plain progress lines
+  int shard_index = 0;              ///< run only the runs of shard shard_index (0-based) ...
+  int shard_count = 1;              ///< ... of shard_count (shardOf below)
 };
+
+/// The shard of a run: its id (16 hex digits, a hash of its configuration and seed) modulo
+/// `count`. Stable: a run always lands in the same shard for a given count, whatever else the
+/// sweep holds, so adding seeds or cells never moves finished runs to another shard.
+int shardOf(const std::string& run_id, int count);
 
 struct SweepResult {
   int total = 0, skipped = 0, complete = 0, failed = 0, interrupted = 0;
@@ -42,8 +49,10 @@ struct Selection {
   int skipped = 0;                  ///< complete before this sweep
 };
 
-/// Selects the runs that are not complete on disk (lab/results decides what complete means).
-Selection selectRuns(const Experiment& exp, const Results& results);
+/// Selects the runs of shard `shard_index` of `shard_count` that are not complete on disk
+/// (lab/results decides what complete means); the scores of every complete run are filled in.
+Selection selectRuns(const Experiment& exp, const Results& results, int shard_index = 0,
+                     int shard_count = 1);
 /// Runs selection.todo on `options.jobs` threads, updating statuses and scores; `stop`
 /// interrupts cleanly (runs in flight are marked interrupted, no new run starts). Failed runs
 /// are added to `failures` as "run_id: error".

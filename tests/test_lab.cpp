@@ -810,3 +810,55 @@ seeds: 2
   std::ofstream(csv) << text;
   expectError(results.string() + " --plots none", csv.string());
 }
+
+TEST_CASE("three --shard processes at once into one folder equal one process", "[lab][shard]") {
+  const auto dir = testing::scratchDir("shards");
+  const std::string file = write(dir, "s.yaml", R"(name: sharded
+env: {id: CartPole-v1}
+agent: {type: snn, output_size: 8}
+train: {episodes: 6}
+seeds: 4
+sweep:
+  grid:
+    agent.learning_rule: [rstdp, mstdp]
+)");
+  // Stable assignment: a run's shard is its id modulo N, whatever else the sweep holds.
+  const Experiment exp = loadExperiment(file, {});
+  const Experiment more = loadExperiment(file, {"seeds=6"});
+  for (const RunSpec& r : exp.runs) {
+    for (const RunSpec& m : more.runs) {
+      if (m.run_id == r.run_id) CHECK(shardOf(m.run_id, 3) == shardOf(r.run_id, 3));
+    }
+  }
+  const fs::path together = dir / "together", alone = dir / "alone";
+  std::vector<pid_t> pids;
+  for (int k = 0; k < 3; ++k) {
+    pids.push_back(spawnSpikegym(
+        {"run", file, "-j", "1", "--out", together.string(), "--shard", std::to_string(k) + "/3"},
+        dir / ("log" + std::to_string(k))));
+  }
+  for (pid_t p : pids) {
+    int status = 0;
+    waitpid(p, &status, 0);
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  REQUIRE(testing::runSpikegym("run " + file + " -j 1 --out " + alone.string()).exit_code == 0);
+  const auto a = allEpisodes(together / "sharded"), b = allEpisodes(alone / "sharded");
+  CHECK(a.size() == 8);
+  CHECK(a == b);
+  CHECK(testing::readFile(together / "sharded" / "manifest.csv") ==
+        testing::readFile(alone / "sharded" / "manifest.csv"));
+  // SLURM's variables pick the shard when no --shard is given; bad shards are one-line errors.
+  const auto env_run = testing::runShell("SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3 " +
+                                         std::string(SPIKEGYM_BIN) + " run " + file + " --out " +
+                                         (dir / "env").string());
+  CHECK(env_run.exit_code == 0);
+  CHECK_THAT(env_run.err, Catch::Contains("shard 1 of 3"));
+  const auto bad = testing::runSpikegym("run " + file + " --shard 3/3");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("expected K/N with 0 <= K < N"));
+  // status counts per shard.
+  const auto st = testing::runSpikegym("status " + (together / "sharded").string() + " --shards 3");
+  CHECK(st.exit_code == 0);
+  CHECK_THAT(st.out, Catch::Contains("all") && Catch::Contains("8"));
+}

@@ -1,0 +1,89 @@
+// `spikegym status results/<name>`: how many runs are complete, running, failed, interrupted
+// and missing, per shard and in total, read from the run folders (what a user checks while a
+// job array runs).
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "app/commands.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/params.hpp"
+#include "lab/results.hpp"
+#include "lab/runner.hpp"
+
+namespace spikegym::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct StatusOptions {
+  std::string dir;
+  int shards = 0;  // 0: from slurm/shards, else 1
+};
+
+void status(const StatusOptions& o) {
+  const fs::path root(o.dir);
+  const std::string manifest = readFileOrEmpty((root / "manifest.csv").string());
+  if (!fs::is_directory(root) || manifest.empty()) {
+    throw UserError(o.dir + ": not a results folder (expected results/<name> with manifest.csv)");
+  }
+  int shards = o.shards;
+  if (shards <= 0) {
+    std::int64_t n = 1;
+    std::string text = readFileOrEmpty((root / "slurm" / "shards").string());
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    shards = !text.empty() && parseInteger(text, n) && n >= 1 ? static_cast<int>(n) : 1;
+  }
+  const lab::Results results(root.parent_path().string(), root.filename().string());
+  const std::vector<std::string> kinds = {"complete", "running", "failed", "interrupted",
+                                          "missing"};
+  std::map<int, std::map<std::string, int>> counts;
+  std::istringstream in(manifest);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    const std::string id = line.substr(0, line.find(','));
+    if (id.empty()) continue;
+    const auto record = results.readRecord(id);
+    std::string s = record ? record->status : "missing";
+    if (s == "pending") s = "missing";
+    const int shard = lab::shardOf(id, shards);
+    ++counts[shard][s];
+    ++counts[-1][s];
+  }
+  std::printf("%-8s", "shard");
+  for (const auto& k : kinds) std::printf(" %11s", k.c_str());
+  std::printf(" %11s\n", "total");
+  auto row = [&](const std::string& name, std::map<std::string, int>& c) {
+    int total = 0;
+    std::printf("%-8s", name.c_str());
+    for (const auto& k : kinds) {
+      std::printf(" %11d", c[k]);
+      total += c[k];
+    }
+    std::printf(" %11d\n", total);
+  };
+  for (int k = 0; k < shards; ++k) row(std::to_string(k) + "/" + std::to_string(shards), counts[k]);
+  row("all", counts[-1]);
+  std::printf(
+      "(running: a run.json that says running; a killed task leaves that until it is "
+      "rerun. missing: no run.json yet)\n");
+}
+
+}  // namespace
+
+void addStatusCommand(CLI::App& app) {
+  auto o = std::make_shared<StatusOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "status", "Runs complete, running, failed, interrupted and missing, per shard and in total");
+  cmd->add_option("dir", o->dir, "A results folder (results/<name>)")->required();
+  cmd->add_option("--shards", o->shards,
+                  "Shards to count by (default: what spikegym submit recorded, else 1)")
+      ->check(CLI::Range(1, 100000));
+  cmd->callback([o] { status(*o); });
+}
+
+}  // namespace spikegym::app
