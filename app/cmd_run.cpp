@@ -67,9 +67,20 @@ int runCommand(const RunOptions& o) {
     std::printf("run_id,status,seed");
     for (const auto& p : exp.swept_paths) std::printf(",%s", p.c_str());
     std::printf("\n");
+    const lab::Results results(o.out, exp.name);
+    if (!o.sets.empty()) {
+      std::string list;
+      for (const auto& kv : o.sets) list += " --set " + kv;
+      std::printf("with%s (recorded in each run.json)\n", list.c_str());
+    }
     for (const auto& run : exp.runs) {
-      const std::string status = lab::recordedStatus((root / run.run_id).string());
-      std::printf("%s,%s,%llu", run.run_id.c_str(), status == "complete" ? "complete" : "would run",
+      // reuse: complete and intact; rerun: a folder that is not (failed, killed, damaged); new.
+      double score = 0;
+      std::string damage;
+      const bool complete = results.isComplete(run, score, &damage);
+      const bool exists = std::filesystem::exists(results.runDir(run.run_id) / "run.json");
+      const char* what = complete ? "reuse" : exists ? "rerun" : "new";
+      std::printf("%s,%s,%llu", run.run_id.c_str(), what,
                   static_cast<unsigned long long>(run.seed));
       for (const auto& [k, v] : run.swept) std::printf(",%s", v.empty() ? "null" : v.c_str());
       std::printf("\n");
@@ -95,6 +106,7 @@ int runCommand(const RunOptions& o) {
   std::printf("runs: %d complete now, %d complete before, %d failed, %d interrupted\n", r.complete,
               r.skipped, r.failed, r.interrupted);
   for (const auto& f : r.failures) std::fprintf(stderr, "failed: %s\n", f.c_str());
+  for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   if (r.interrupted > 0 || g_stop.load()) {
     std::fprintf(stderr,
                  "interrupted: rerun the same command to finish the missing runs (a second "
@@ -117,7 +129,8 @@ void addRunCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--set", o->sets,
                   "Override path=value (repeatable), e.g. --set train.episodes=50 --set seeds=3");
-  cmd->add_flag("--dry-run", o->dry_run, "Print the runs (id, status, seed, swept values)");
+  cmd->add_flag("--dry-run", o->dry_run,
+                "Print the runs: id, what would happen (reuse, rerun, new), seed, swept values");
   cmd->add_option("--out", o->out, "Folder that results/<name>/ goes into")->capture_default_str();
   cmd->add_option("--shard", o->shard,
                   "K/N: run only shard K (0-based) of N, by run id; default: "

@@ -157,12 +157,20 @@ std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node, cons
     const double a = numberAt(args[0], file, path), b = numberAt(args[1], file, path),
                  c = numberAt(args[2], file, path);
     if (kind == "range") {
-      if (c == 0 || (b - a) / c > 1e6) {
+      if (c == 0 || !((b - a) / c <= 1e6)) {
         throw UserError(at + ": sweep " + path + ": range step must be non-zero, <= 1e6 values");
       }
+      if (a + c == a) {
+        throw UserError(at + ": sweep " + path + ": range step " + sweepNumber(c) +
+                        " is below the resolution of its start " + sweepNumber(a));
+      }
+      // The count is known before anything is generated (at most 1e6 + 1 values).
       for (double v = a; c > 0 ? v < b - 1e-12 * std::abs(c) : v > b + 1e-12 * std::abs(c);
            v += c) {
         out.push_back(sweepNumber(v));
+        if (out.size() > 1000001) {
+          throw UserError(at + ": sweep " + path + ": range makes more than 1e6 values");
+        }
       }
     } else {
       const long n = std::lround(c);
@@ -200,6 +208,22 @@ void checkSweepPath(const std::string& path, const std::string& at) {
   }
 }
 
+/// A dimension whose options repeat would run every run of the repeated option twice.
+void checkDistinct(const Dimension& d, const std::string& at, const std::string& what) {
+  for (std::size_t i = 0; i < d.options.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (d.options[i] != d.options[j]) continue;
+      std::string values;
+      for (const auto& [k, v] : d.options[i]) {
+        values += (values.empty() ? "" : ", ") + k + "=" + v.value_or("null");
+      }
+      throw UserError(at + ": sweep " + what + ": the values {" + values +
+                      "} appear twice (items " + std::to_string(j + 1) + " and " +
+                      std::to_string(i + 1) + "); each runs once");
+    }
+  }
+}
+
 std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::string>& paths) {
   std::vector<Dimension> dims;
   const std::string& file = sweep.file;
@@ -220,9 +244,14 @@ std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::st
       for (const auto& entry : kv.second) {
         const std::string path = entry.first.as<std::string>();
         checkSweepPath(path, where(file, entry.first.Mark()));
+        if (std::find(paths.begin(), paths.end(), path) != paths.end()) {
+          throw UserError(where(file, entry.first.Mark()) + ": sweep path '" + path +
+                          "' is swept twice (in grid and zip, or twice in one); sweep it once");
+        }
         paths.push_back(path);
         Dimension d;
         for (auto& v : sweepValues(entry.second, file, path)) d.options.push_back({{path, v}});
+        checkDistinct(d, where(file, entry.second.Mark()), "grid." + path);
         dims.push_back(std::move(d));
       }
     } else {
@@ -232,6 +261,10 @@ std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::st
       for (const auto& entry : kv.second) {
         const std::string path = entry.first.as<std::string>();
         checkSweepPath(path, where(file, entry.first.Mark()));
+        if (std::find(paths.begin(), paths.end(), path) != paths.end()) {
+          throw UserError(where(file, entry.first.Mark()) + ": sweep path '" + path +
+                          "' is swept twice (in grid and zip, or twice in one); sweep it once");
+        }
         paths.push_back(path);
         const auto values = sweepValues(entry.second, file, path);
         if (first) {
@@ -245,7 +278,10 @@ std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::st
         }
         for (std::size_t i = 0; i < length; ++i) d.options[i].push_back({path, values[i]});
       }
-      if (!first) dims.push_back(std::move(d));
+      if (!first) {
+        checkDistinct(d, where(file, kv.second.Mark()), "zip");
+        dims.push_back(std::move(d));
+      }
     }
   }
   return dims;
@@ -268,7 +304,14 @@ std::vector<std::uint64_t> seedList(const std::optional<Located>& seeds) {
     if (count < 1 || count > 100000) throw UserError(at + ": seeds: a count from 1 to 100000");
     for (std::uint64_t s = 1; s <= count; ++s) out.push_back(s);
   } else if (n.IsSequence() && n.size() > 0) {
-    for (const auto& v : n) out.push_back(parseSeed(v));
+    for (const auto& v : n) {
+      const std::uint64_t s = parseSeed(v);
+      if (std::find(out.begin(), out.end(), s) != out.end()) {
+        throw UserError(where(seeds->file, v.Mark()) + ": seeds: seed " + std::to_string(s) +
+                        " appears twice; each seed runs once");
+      }
+      out.push_back(s);
+    }
   } else {
     throw UserError(at + ": seeds: expected a count (e.g. 10) or a list of seeds (e.g. [1, 2])");
   }
@@ -531,13 +574,40 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
     throw UserError(path + ": missing name (results go to results/<name>/)");
   }
   exp.name = name_it->second.text;
-  if (exp.name.find_first_of("/\\ ") != std::string::npos || exp.name == "." || exp.name == "..") {
-    throw UserError(name_it->second.where + ": name '" + exp.name +
-                    "': expected a folder name without slashes or spaces");
+  // The name becomes a folder: a safe character set, no path tricks, a bounded length.
+  const bool safe = std::all_of(exp.name.begin(), exp.name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+  });
+  if (!safe || exp.name.size() > 100 || exp.name == "." || exp.name == ".." ||
+      exp.name.front() == '.' || exp.name.front() == '-') {
+    std::string shown;
+    for (char ch : exp.name.substr(0, 40)) {
+      shown += std::isprint(static_cast<unsigned char>(ch)) ? std::string(1, ch) : std::string("?");
+    }
+    throw UserError(name_it->second.where + ": name '" + shown +
+                    (exp.name.size() > 40 ? "..." : "") +
+                    "': expected 1 to 100 letters, digits, '_', '-' or '.', not starting with "
+                    "'.' or '-' (it names the results folder)");
   }
   std::vector<Dimension> dims;
   if (loaded.sweep) dims = sweepDimensions(*loaded.sweep, exp.swept_paths);
   const std::vector<std::uint64_t> seeds = seedList(loaded.seeds);
+  // --set on a swept path would silently collapse the sweep's cells into one configuration
+  // while the manifest still showed the swept values: refuse it.
+  for (const auto& [key, entry] : sets) {
+    if (std::find(exp.swept_paths.begin(), exp.swept_paths.end(), key) != exp.swept_paths.end()) {
+      throw UserError("--set " + key + ": this path is swept in " +
+                      (loaded.sweep ? loaded.sweep->file : path) +
+                      "; change the sweep's values in the file instead (or set another path)");
+    }
+  }
+  // Size first: the product of the dimensions, before any cell is built.
+  double product = static_cast<double>(seeds.size());
+  for (const auto& d : dims) product *= static_cast<double>(d.options.size());
+  if (product > 1e6) {
+    throw UserError(path + ": the sweep makes " + sweepNumber(product) +
+                    " runs (cells x seeds); at most 1e6");
+  }
 
   // Cartesian product of the dimensions (the first varies slowest).
   std::vector<Assignment> cells = {{}};
@@ -586,6 +656,24 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
       exp.runs.push_back(std::move(run));
     }
   }
+  // Two cells that resolve to the same configuration (e.g. a swept value equal to the
+  // default, or 1 and 1.0) would run and count the same runs twice.
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < exp.runs.size(); ++i) {
+    const auto [it, fresh] = seen.emplace(exp.runs[i].run_id, i);
+    if (fresh) continue;
+    auto describe = [](const RunSpec& r) {
+      std::string s;
+      for (const auto& [k, v] : r.swept)
+        s += (s.empty() ? "" : ", ") + k + "=" + (v.empty() ? "null" : v);
+      return s.empty() ? std::string("(no sweep)") : s;
+    };
+    throw UserError(path + ": sweep cells {" + describe(exp.runs[it->second]) + "} and {" +
+                    describe(exp.runs[i]) +
+                    "} resolve to the same configuration (a value equal to its default, or the "
+                    "same number written twice); remove one");
+  }
+  exp.overrides = overrides;
   return exp;
 }
 

@@ -53,6 +53,7 @@ struct Experiment {
   std::string file;
   std::vector<std::string> swept_paths;  ///< in file order (manifest columns)
   std::vector<RunSpec> runs;             ///< cells x seeds, in a fixed order
+  std::vector<std::string> overrides;    ///< the --set path=value given (recorded in run.json)
 };
 
 /// Loads, merges (include, --set overrides "path=value"), expands and checks an experiment.

@@ -42,6 +42,7 @@ void Results::writeRecord(const RunRecord& r) const {
   j["spikegym_version"] = r.spikegym_version;
   j["git_commit"] = r.git_commit;
   j["error"] = r.error;
+  j["sets"] = r.sets;
   writeFileAtomic((runDir(r.run_id) / "run.json").string(), j.dump(2) + "\n");
 }
 
@@ -71,6 +72,11 @@ std::optional<RunRecord> Results::readRecord(const std::string& run_id) const {
   r.spikegym_version = get("spikegym_version", std::string());
   r.git_commit = get("git_commit", std::string());
   r.error = get("error", std::string());
+  if (j.contains("sets") && j["sets"].is_array()) {
+    for (const auto& v : j["sets"]) {
+      if (v.is_string()) r.sets.push_back(v.get<std::string>());
+    }
+  }
   return r;
 }
 
@@ -90,16 +96,37 @@ std::vector<double> Results::trainingReturns(const std::string& run_id) const {
   return returns;
 }
 
-bool Results::isComplete(const RunSpec& run, double& score) const {
+bool Results::isComplete(const RunSpec& run, double& score, std::string* damage) const {
   const auto record = readRecord(run.run_id);
   if (!record || record->status != "complete") return false;
+  auto damaged = [&](const std::string& why) {
+    if (damage) *damage = why;
+    return false;
+  };
   const int dynamics = envs::envSpec(run.config.at("env.id").text).dynamics_version;
-  if (record->env_dynamics_version != dynamics) return false;
-  if (!fs::exists(runDir(run.run_id) / "episodes.csv")) return false;
+  if (record->env_dynamics_version != dynamics) {
+    return damaged("made with env dynamics version " +
+                   std::to_string(record->env_dynamics_version) + ", the env is now at " +
+                   std::to_string(dynamics));
+  }
+  const fs::path csv = runDir(run.run_id) / "episodes.csv";
+  const std::string text = readFileOrEmpty(csv.string());
+  if (text.empty()) return damaged("episodes.csv is missing or empty");
+  if (text.rfind("run_id,seed,episode,return,length,wall_s,truncated", 0) != 0) {
+    return damaged("episodes.csv does not start with spikegym's header");
+  }
+  const long rows = static_cast<long>(std::count(text.begin(), text.end(), '\n')) - 1;
+  if (text.back() != '\n' || rows != record->episodes) {
+    return damaged("episodes.csv has " + std::to_string(rows) + " rows, run.json says " +
+                   std::to_string(record->episodes));
+  }
+  if (readFileOrEmpty((runDir(run.run_id) / "config.yaml").string()) != configYaml(run)) {
+    return damaged("config.yaml is missing or differs from the resolved configuration");
+  }
   try {
     score = runScore(trainingReturns(run.run_id));
-  } catch (const std::exception&) {
-    return false;  // a damaged episodes.csv: run it again
+  } catch (const std::exception& e) {
+    return damaged(std::string("episodes.csv does not read back: ") + e.what());
   }
   return true;
 }

@@ -36,6 +36,7 @@ struct RunRecord {
   long episodes = 0;       ///< rows in episodes.csv (training and evaluation)
   int env_dynamics_version = 1;
   std::string spikegym_version, git_commit, error;
+  std::vector<std::string> sets;  ///< the --set path=value overrides of the command
 };
 
 class Results {
@@ -55,9 +56,12 @@ class Results {
   /// The training returns of a run's episodes.csv. Throws if the file is damaged.
   std::vector<double> trainingReturns(const std::string& run_id) const;
 
-  /// True when the run finished earlier with the env's current dynamics and its episodes.csv
-  /// reads back; `score` is then its score (lab/stats).
-  bool isComplete(const RunSpec& run, double& score) const;
+  /// True when the run finished earlier and its files are complete and consistent: run.json
+  /// says complete with the env's current dynamics, episodes.csv has the expected header and
+  /// exactly run.json's number of rows and reads back, config.yaml equals the resolved
+  /// configuration. `score` is then its score (lab/stats). When a run says complete but fails
+  /// a check, `damage` (if given) says why.
+  bool isComplete(const RunSpec& run, double& score, std::string* damage = nullptr) const;
 
   /// Rebuilds manifest.csv from every run folder under root(): the experiment's runs first, in
   /// its order, then other run folders by id. A run of the experiment without a readable

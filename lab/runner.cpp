@@ -37,7 +37,8 @@ struct Progress {
 
 /// Runs one run and writes its files; returns its status (complete, failed, interrupted) and,
 /// when complete, its score.
-std::string executeRun(const Results& results, const RunSpec& run, const std::atomic<bool>& stop,
+std::string executeRun(const Results& results, const RunSpec& run,
+                       const std::vector<std::string>& sets, const std::atomic<bool>& stop,
                        Progress& progress, double& run_score, std::string& error) {
   results.beginRun(run);
   RunRecord record;
@@ -48,6 +49,7 @@ std::string executeRun(const Results& results, const RunSpec& run, const std::at
   record.env_dynamics_version = envs::envSpec(run.train.env_id).dynamics_version;
   record.spikegym_version = version();
   record.git_commit = gitCommit();
+  record.sets = sets;
   results.writeRecord(record);
   const auto t0 = Clock::now();
   TrainSpec spec = run.train;
@@ -104,12 +106,17 @@ Selection selectRuns(const Experiment& exp, const Results& results, int shard_in
   s.scores.assign(exp.runs.size(), std::nan(""));
   for (std::size_t i = 0; i < exp.runs.size(); ++i) {
     double score = 0;
-    if (results.isComplete(exp.runs[i], score)) {
+    std::string damage;
+    if (results.isComplete(exp.runs[i], score, &damage)) {
       s.status[i] = "complete";
       s.scores[i] = score;
       ++s.skipped;
     } else if (shardOf(exp.runs[i].run_id, shard_count) == shard_index) {
       s.todo.push_back(i);
+      if (!damage.empty()) {
+        s.warnings.push_back("run " + exp.runs[i].run_id + " said complete but " + damage +
+                             ": running it again");
+      }
     }
   }
   return s;
@@ -149,7 +156,7 @@ void runPool(const Experiment& exp, const Results& results, Selection& selection
       std::string error;
       std::string status;
       try {
-        status = executeRun(results, exp.runs[i], stop, progress, run_score, error);
+        status = executeRun(results, exp.runs[i], exp.overrides, stop, progress, run_score, error);
       } catch (const std::exception& e) {  // could not even write its files
         status = "failed";
         error = e.what();
@@ -248,6 +255,7 @@ SweepResult runSweep(const Experiment& exp, const SweepOptions& options,
   result.total = static_cast<int>(exp.runs.size());
   Selection selection = selectRuns(exp, results, options.shard_index, options.shard_count);
   result.skipped = selection.skipped;
+  result.warnings = selection.warnings;
   auto known = [&] {
     std::map<std::string, std::string> out;
     for (std::size_t i = 0; i < exp.runs.size(); ++i) out[exp.runs[i].run_id] = selection.status[i];

@@ -35,6 +35,7 @@ int shardOf(const std::string& run_id, int count);
 struct SweepResult {
   int total = 0, skipped = 0, complete = 0, failed = 0, interrupted = 0;
   std::vector<std::string> failures;  ///< "run_id: error" per failed run
+  std::vector<std::string> warnings;  ///< damaged runs that are run again
   /// One line per cell: swept values, seeds complete, mean and range of the score.
   std::vector<std::string> summary;
 };
@@ -43,10 +44,11 @@ class Results;
 
 /// Which runs of an experiment still need running (resume), with the others' statuses.
 struct Selection {
-  std::vector<std::size_t> todo;    ///< indices into exp.runs, in order
-  std::vector<std::string> status;  ///< per run: complete or pending (then what happened)
-  std::vector<double> scores;       ///< per run: the score when complete, else NaN
-  int skipped = 0;                  ///< complete before this sweep
+  std::vector<std::size_t> todo;      ///< indices into exp.runs, in order
+  std::vector<std::string> status;    ///< per run: complete or pending (then what happened)
+  std::vector<double> scores;         ///< per run: the score when complete, else NaN
+  int skipped = 0;                    ///< complete before this sweep
+  std::vector<std::string> warnings;  ///< runs that said complete but were damaged (rerun)
 };
 
 /// Selects the runs of shard `shard_index` of `shard_count` that are not complete on disk

@@ -463,8 +463,77 @@ TEST_CASE("spikegym run --dry-run lists the runs and writes nothing", "[lab][cli
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("4 runs of 'tiny'"));
   CHECK_THAT(r.out, Catch::Contains("run_id,status,seed,agent.learning_rule"));
-  CHECK_THAT(r.out, Catch::Contains(",would run,2,mstdp"));
+  CHECK_THAT(r.out, Catch::Contains(",new,2,mstdp"));
   CHECK_FALSE(fs::exists(dir / "results"));
+  // After a run: reuse; after damage: rerun.
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "results").string()).exit_code ==
+          0);
+  const Experiment exp = loadExperiment(file, {});
+  std::ofstream(dir / "results" / "tiny" / exp.runs[0].run_id / "episodes.csv") << "hello world\n";
+  const auto again =
+      testing::runSpikegym("run " + file + " --dry-run --out " + (dir / "results").string());
+  CHECK_THAT(again.out, Catch::Contains(exp.runs[0].run_id + ",rerun,1,rstdp"));
+  CHECK_THAT(again.out, Catch::Contains(exp.runs[1].run_id + ",reuse,2,rstdp"));
+}
+
+TEST_CASE("results never lie: repeated runs and --set on a swept path are refused",
+          "[lab][hostile]") {
+  const auto dir = testing::scratchDir("never_lie");
+  const std::string file = write(dir, "tiny.yaml", kTiny);
+  CHECK_THROWS_WITH(loadExperiment(file, {"agent.learning_rule=mstdp"}),
+                    Catch::Contains("--set agent.learning_rule: this path is swept"));
+  auto refused = [&](const std::string& name, const std::string& body, const std::string& needle) {
+    const std::string f = write(dir, name, body);
+    INFO(name);
+    CHECK_THROWS_WITH(loadExperiment(f, {}), Catch::Contains(needle));
+  };
+  const std::string head = "name: t\nenv: {id: CartPole-v1}\nagent: {type: snn}\n";
+  refused("seeds.yaml", head + "seeds: [1, 1]\n", "seed 1 appears twice");
+  refused("grid.yaml", head + "sweep:\n  grid:\n    agent.learning_rule: [rstdp, rstdp]\n",
+          "appear twice");
+  refused("default.yaml", head + "sweep:\n  grid:\n    agent.output_size: [null, 16]\n",
+          "resolve to the same configuration");
+  refused("both.yaml",
+          head + "sweep:\n  grid:\n    agent.gamma: [0.9, 0.99]\n  zip:\n    agent.gamma: [0.5]\n",
+          "is swept twice");
+  refused("ulp.yaml",
+          head + "sweep:\n  grid:\n    agent.gamma: {range: [1e16, 10000000000000002, 0.5]}\n",
+          "below the resolution");
+  refused("huge.yaml",
+          head +
+              "seeds: 1000\nsweep:\n  grid:\n    agent.gamma: {linspace: [0, 1, 1000]}\n    "
+              "agent.critic_lr: {linspace: [0, 1, 1000]}\n",
+          "at most 1e6");
+  refused("name.yaml", "name: ../x\nenv: {id: CartPole-v1}\nagent: {type: snn}\n",
+          "expected 1 to 100 letters");
+}
+
+TEST_CASE("resume reruns runs whose files are damaged, and says which", "[lab][hostile]") {
+  const auto dir = testing::scratchDir("damage");
+  const std::string file = write(dir, "tiny.yaml", kTiny);
+  const std::string out = (dir / "results").string();
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + out).exit_code == 0);
+  const Experiment exp = loadExperiment(file, {});
+  const fs::path root = dir / "results" / "tiny";
+  // Cut at a row boundary; config.yaml removed; run.json records the --set.
+  std::string csv = testing::readFile(root / exp.runs[1].run_id / "episodes.csv");
+  csv = csv.substr(0, csv.rfind('\n', csv.size() - 2) + 1);
+  std::ofstream(root / exp.runs[1].run_id / "episodes.csv") << csv;
+  fs::remove(root / exp.runs[2].run_id / "config.yaml");
+  const auto r = testing::runSpikegym("run " + file + " --out " + out);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("2 complete now, 2 complete before"));
+  CHECK_THAT(r.err, Catch::Contains("run " + exp.runs[1].run_id +
+                                    " said complete but episodes.csv has 3 rows, run.json says 4"));
+  CHECK_THAT(r.err,
+             Catch::Contains("run " + exp.runs[2].run_id + " said complete but config.yaml"));
+  CHECK(fs::exists(root / exp.runs[2].run_id / "config.yaml"));
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "quick").string() +
+                               " --set train.episodes=2")
+              .exit_code == 0);
+  const Experiment quick = loadExperiment(file, {"train.episodes=2"});
+  CHECK_THAT(testing::readFile(dir / "quick" / "tiny" / quick.runs[0].run_id / "run.json"),
+             Catch::Contains("\"sets\": [\n    \"train.episodes=2\"\n  ]"));
 }
 
 namespace {
