@@ -44,6 +44,10 @@ class Agent {
   /// Numbers describing the last finished episode, in a fixed order of names. Reading them
   /// never changes the agent.
   virtual Diagnostics diagnostics() const { return {}; }
+  /// "" while every learned quantity is finite, else what is not (e.g. "non-finite TD error").
+  /// Checked after every step: a fault ends the episode and fails the run instead of training
+  /// on NaN.
+  virtual std::string numericalFault() const { return ""; }
   /// Read-only access to the agent's network for viewers; nullptr for agents without one.
   virtual AgentView* view() { return nullptr; }
   /// Writes the agent (config, learned state, RNG state) to `path` atomically.

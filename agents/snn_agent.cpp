@@ -217,6 +217,11 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
     throw UserError("agent 'snn': needs a Discrete action space, got " + action_space.describe());
   }
   n_actions_ = static_cast<int>(action_space.n());
+  if (config_.number("w_init_min") > config_.number("w_init_max")) {
+    throw UserError("agent 'snn': parameter 'w_init_min' = " + config_.text("w_init_min") +
+                    " is above 'w_init_max' = " + config_.text("w_init_max") +
+                    "; expected w_init_min <= w_init_max");
+  }
   decoder_ = std::make_unique<Decoder>(config_.text("decoder"), n_actions_, output_size_,
                                        config_.number("temperature"));
   buildNetwork(rngStream(seed, "agent:snn:network").next());
@@ -330,6 +335,12 @@ void SnnAgent::silenceInput() {
     auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
     std::fill(rates.begin(), rates.end(), 0.0f);
   }
+}
+
+std::string SnnAgent::numericalFault() const {
+  if (!std::isfinite(critic_.lastValue())) return "non-finite critic value (critic_lr too large?)";
+  if (!std::isfinite(net_->modulator().level())) return "non-finite dopamine level";
+  return "";
 }
 
 std::vector<std::string> SnnAgent::populationNames() const {

@@ -41,6 +41,7 @@ class SnnAgent final : public Agent, public AgentView {
                bool truncated) override;
   Diagnostics diagnostics() const override;
   AgentView* view() override { return this; }
+  std::string numericalFault() const override;
 
   // AgentView
   std::vector<std::string> populationNames() const override;

@@ -97,9 +97,11 @@ void addBenchCommand(CLI::App& app) {
       "steps_per_s: N");
   env->add_option("id", o->env_id, "Env id, e.g. CartPole-v1")->required();
   env->add_option("--steps", o->steps, "Steps to time")
-      ->check(CLI::Range(1L, 1000000000000L))
+      ->check(wholeNumber(1, 1000000000000))
       ->capture_default_str();
-  env->add_option("--seed", o->seed, "Seed")->capture_default_str();
+  env->add_option("--seed", o->seed, "Seed")
+      ->check(wholeNumber(0, kMaxSeed))
+      ->capture_default_str();
   env->callback([o] { benchEnv(*o); });
 
   auto so = std::make_shared<BenchSnnOptions>();
@@ -108,9 +110,11 @@ void addBenchCommand(CLI::App& app) {
       "The Izhikevich 2007 distal-reward network (1000 neurons, 100k synapses, R-STDP): "
       "simulated seconds per wall second; last line realtime_factor: N");
   snn->add_option("--sim-s", so->sim_s, "[s] simulated time (whole seconds)")
-      ->check(CLI::Range(1.0, 1e7))
+      ->check(wholeNumber(1, 10000000))
       ->capture_default_str();
-  snn->add_option("--seed", so->seed, "Seed")->capture_default_str();
+  snn->add_option("--seed", so->seed, "Seed")
+      ->check(wholeNumber(0, kMaxSeed))
+      ->capture_default_str();
   snn->add_flag("--frozen", so->frozen, "Freeze the weights (rule none) to time the network alone");
   snn->callback([so] { benchSnn(*so); });
 }

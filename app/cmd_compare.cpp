@@ -59,7 +59,9 @@ void addCompareCommand(CLI::App& app) {
   cmd->add_option("--reps", c->options.reps, "Bootstrap resamples")
       ->check(CLI::Range(1, 10000000))
       ->capture_default_str();
-  cmd->add_option("--seed", c->options.seed, "Seed of the bootstrap")->capture_default_str();
+  cmd->add_option("--seed", c->options.seed, "Seed of the bootstrap")
+      ->check(wholeNumber(0, kMaxSeed))
+      ->capture_default_str();
   cmd->add_option("--out", c->options.out, "Output folder (default: <first dir>/compare)");
   cmd->add_option("--smooth", c->options.smooth_episodes,
                   "[episodes] trailing window of the plotted learning curves")

@@ -58,10 +58,13 @@ void addReproCommand(CLI::App& app) {
       "Song, Miller & Abbott 2000: one LIF neuron, 1000 Poisson inputs, additive STDP. Rows: "
       "output rate over time, then the final weight histogram (fraction per bin of w/w_max)");
   for (CLI::App* cmd : {dr, song}) {
-    cmd->add_option("--seed", o->seed, "Seed")->capture_default_str();
+    cmd->add_option("--seed", o->seed, "Seed")
+        ->check(wholeNumber(0, kMaxSeed))
+        ->capture_default_str();
     cmd->add_option("--sim-s", o->sim_s,
-                    "[s] simulated time (default: 3600 for distal-reward, 1500 for song2000)")
-        ->check(CLI::Range(1.0, 1e7));
+                    "[s] simulated time, whole seconds (default: 3600 for distal-reward, 1500 "
+                    "for song2000)")
+        ->check(wholeNumber(1, 10000000));
   }
   dr->callback([o] { distalReward(*o); });
   song->callback([o] { song2000(*o); });

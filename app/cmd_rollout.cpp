@@ -191,6 +191,7 @@ void addRolloutCommand(CLI::App& app) {
   cmd->add_option("--env", o->env_id, "Env id, e.g. CartPole-v1 (see `spikegym list envs`)")
       ->required();
   cmd->add_option("--seed", o->seed, "Seed of the env's reset and of the random policy")
+      ->check(wholeNumber(0, kMaxSeed))
       ->capture_default_str();
   cmd->add_option("--init-state", o->init_state,
                   "Initial state, comma-separated, in the env's state layout (CartPole: "
@@ -201,9 +202,9 @@ void addRolloutCommand(CLI::App& app) {
   cmd->add_option("--policy", o->policy, "Policy that picks the actions")
       ->check(CLI::IsMember({"random"}));
   cmd->add_option("--max-steps", o->max_steps, "Stop after this many steps (default: episode end)")
-      ->check(CLI::Range(1L, 1000000000000L));
+      ->check(wholeNumber(1, 1000000000000));
   cmd->add_option("--episodes", o->episodes, "Episodes to run (more than 1 needs --summary)")
-      ->check(CLI::Range(1, 100000000))
+      ->check(wholeNumber(1, 100000000))
       ->capture_default_str();
   cmd->add_flag("--summary", o->summary, "Print episode,return,length per episode instead");
   cmd->callback([o] { rollout(*o); });

@@ -98,6 +98,15 @@ int runCommand(const RunOptions& o) {
                  shard_index, shard_count, shard_count, shard_index);
   }
   options.progress_bar = isatty(STDERR_FILENO);
+  {
+    // A bad --out (a file, no permission) is the user's to fix: say so before any run starts.
+    std::error_code ec;
+    std::filesystem::create_directories(root, ec);
+    if (ec || !std::filesystem::is_directory(root)) {
+      throw UserError("--out " + o.out + ": cannot create " + root.string() + " (" +
+                      (ec ? ec.message() : std::string("not a folder")) + ")");
+    }
+  }
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   const lab::SweepResult r = lab::runSweep(exp, options, g_stop);

@@ -68,7 +68,9 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--episodes", o->spec.episodes, "Episodes to train")
       ->check(CLI::Range(1L, 1000000000L))
       ->capture_default_str();
-  cmd->add_option("--seed", o->spec.seed, "Seed of the run")->capture_default_str();
+  cmd->add_option("--seed", o->spec.seed, "Seed of the run")
+      ->check(wholeNumber(0, kMaxSeed))
+      ->capture_default_str();
   cmd->add_option("--set", o->sets,
                   "Agent parameter key=value (repeatable), e.g. --set learning_rule=mstdp "
                   "--set rule.tau_c_ms=500; env.<name>=value sets an env parameter");

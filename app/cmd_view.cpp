@@ -98,7 +98,8 @@ void addViewCommand(CLI::App& app) {
                   "(results/<name>/<run_id>)")
       ->required();
   cmd->add_option("--set", c->sets, "Override an experiment value path=value (repeatable)");
-  cmd->add_option("--seed", c->seed, "Seed (default: the experiment's first seed, or the run's)");
+  cmd->add_option("--seed", c->seed, "Seed (default: the experiment's first seed, or the run's)")
+      ->check(wholeNumber(0, kMaxSeed));
   cmd->add_option("--cell", c->cell, "Which cell of the sweep (0 = the first)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--learn", c->learn,
@@ -108,10 +109,10 @@ void addViewCommand(CLI::App& app) {
   cmd->add_option("--speed", c->speed,
                   "Env steps per frame (below 1: slow motion, e.g. 0.25 = one step every 4 "
                   "frames)")
-      ->check(CLI::Range(1.0 / 64, 10000.0))
+      ->check(finiteNumber(1.0 / 64, 10000.0))
       ->capture_default_str();
   cmd->add_option("--frames", c->frames, "Run this many frames offscreen, then stop")
-      ->check(CLI::Range(1L, 100000000L));
+      ->check(wholeNumber(1, 100000000));
   cmd->add_option("--screenshot", c->screenshot, "With --frames: save the last frame (PNG)");
   cmd->add_option("--record", c->record, "With --frames: save every frame as DIR/frame_NNNNN.png");
   cmd->callback([c] {

@@ -41,12 +41,40 @@ struct Loaded {
   std::optional<Located> seeds;
 };
 
+/// The key of a map entry: a plain scalar, else a one-line error at its place (YAML allows
+/// complex keys such as `? [a, b] : 1`, which no spikegym setting has).
+std::string keyOf(const YAML::Node& key, const std::string& file) {
+  if (!key.IsScalar()) {
+    throw UserError(where(file, key.Mark()) + ": expected a plain name as the key, got a " +
+                    (key.IsSequence() ? "list"
+                     : key.IsMap()    ? "map"
+                                      : "null"));
+  }
+  return key.Scalar();
+}
+
+/// Keys of one map, each once: YAML parsers keep the last of a repeated key, which would
+/// silently replace the first value (episodes: 5 then episodes: 100000).
+void requireUniqueKeys(const YAML::Node& map, const std::string& file, const std::string& path) {
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& kv : map) {
+    const std::string key = keyOf(kv.first, file);
+    const auto [it, fresh] = seen.emplace(key, kv.first.Mark());
+    if (!fresh) {
+      throw UserError(where(file, kv.first.Mark()) + ": " + (path.empty() ? "" : path + ".") + key +
+                      ": repeated key (first at line " + std::to_string(it->second.line + 1) +
+                      "); give each key once");
+    }
+  }
+}
+
 void flatten(const YAML::Node& node, const std::string& path, const std::string& file,
              FlatConfig& flat) {
   switch (node.Type()) {
     case YAML::NodeType::Map:
+      requireUniqueKeys(node, file, path);
       for (const auto& kv : node) {
-        const std::string key = kv.first.as<std::string>();
+        const std::string key = keyOf(kv.first, file);
         flatten(kv.second, path + "." + key, file, flat);
       }
       break;
@@ -67,9 +95,21 @@ void flatten(const YAML::Node& node, const std::string& path, const std::string&
 
 Loaded loadFile(const std::string& path, int depth) {
   if (depth > 8) throw UserError(path + ": include nesting deeper than 8 (a cycle?)");
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw UserError(path + ": is a folder; expected an experiment file (YAML)");
+  }
+  if (fs::exists(path, ec) && fs::file_size(path, ec) > 10'000'000) {
+    throw UserError(path + ": larger than 10 MB; an experiment file is a few lines");
+  }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
+    const std::vector<YAML::Node> documents = YAML::LoadAllFromFile(path);
+    if (documents.size() > 1) {
+      throw UserError(path + ": holds " + std::to_string(documents.size()) +
+                      " YAML documents (separated by ---); expected one");
+    }
+    if (!documents.empty()) root = documents.front();
   } catch (const YAML::BadFile&) {
     throw UserError(path + ": cannot open the experiment file");
   } catch (const YAML::ParserException& e) {
@@ -80,6 +120,7 @@ Loaded loadFile(const std::string& path, int depth) {
                     ":1:1: expected a map of sections (name, env, agent, train, seeds, "
                     "sweep)");
   }
+  requireUniqueKeys(root, path, "");
   Loaded out;
   // include first, so that this file's values override the base's.
   if (const YAML::Node inc = root["include"]) {
@@ -88,7 +129,7 @@ Loaded loadFile(const std::string& path, int depth) {
     out = loadFile(base.string(), depth + 1);
   }
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = keyOf(kv.first, path);
     const std::string at = where(path, kv.first.Mark());
     if (std::find(kTopLevel.begin(), kTopLevel.end(), key) == kTopLevel.end()) {
       std::string list;
@@ -144,7 +185,7 @@ std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node, cons
       }
     }
   } else if (node.IsMap() && node.size() == 1) {
-    const std::string kind = node.begin()->first.as<std::string>();
+    const std::string kind = keyOf(node.begin()->first, file);
     const YAML::Node args = node.begin()->second;
     if (std::find(kShorthands.begin(), kShorthands.end(), kind) == kShorthands.end()) {
       throw UserError(at + ": sweep " + path + ": unknown shorthand '" + kind + "'" +
@@ -232,17 +273,19 @@ std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::st
     throw UserError(where(file, sweep.node.Mark()) +
                     ": sweep: expected a map with grid and/or zip");
   }
+  requireUniqueKeys(sweep.node, file, "sweep");
   for (const auto& kv : sweep.node) {
-    const std::string kind = kv.first.as<std::string>();
+    const std::string kind = keyOf(kv.first, file);
     const std::string at = where(file, kv.first.Mark());
     if (kind != "grid" && kind != "zip") {
       throw UserError(at + ": unknown sweep kind '" + kind + "'" +
                       didYouMean(kind, {"grid", "zip"}) + "; expected grid or zip");
     }
     if (!kv.second.IsMap()) throw UserError(at + ": sweep." + kind + ": expected a map of paths");
+    requireUniqueKeys(kv.second, file, "sweep." + kind);
     if (kind == "grid") {
       for (const auto& entry : kv.second) {
-        const std::string path = entry.first.as<std::string>();
+        const std::string path = keyOf(entry.first, file);
         checkSweepPath(path, where(file, entry.first.Mark()));
         if (std::find(paths.begin(), paths.end(), path) != paths.end()) {
           throw UserError(where(file, entry.first.Mark()) + ": sweep path '" + path +
@@ -259,7 +302,7 @@ std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::st
       std::size_t length = 0;
       bool first = true;
       for (const auto& entry : kv.second) {
-        const std::string path = entry.first.as<std::string>();
+        const std::string path = keyOf(entry.first, file);
         checkSweepPath(path, where(file, entry.first.Mark()));
         if (std::find(paths.begin(), paths.end(), path) != paths.end()) {
           throw UserError(where(file, entry.first.Mark()) + ": sweep path '" + path +
@@ -367,6 +410,13 @@ void resolveSection(FlatConfig& config, const std::string& section, const ParamT
     }
   }
   for (const auto& p : table) config.emplace(lead + p.name, Entry{p.default_value, "default"});
+  // Numbers in one canonical form (0.50 and 0.5 are one value, one run id).
+  for (const auto& p : table) {
+    if (p.kind != Param::Kind::kNumber && p.kind != Param::Kind::kInteger) continue;
+    Entry& e = config.at(lead + p.name);
+    double v = 0;
+    if (parseNumber(e.text, v)) e.text = formatNumber(v);
+  }
 }
 
 /// Resolves the env, agent (with its nested units) and train settings of one configuration
@@ -522,7 +572,7 @@ RunSpec loadRunConfig(const std::string& path) {
   FlatConfig flat;
   std::uint64_t seed = 0;
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = keyOf(kv.first, path);
     if (key == "seed") {
       double v = 0;
       if (!kv.second.IsScalar() || !parseNumber(kv.second.Scalar(), v) || v < 0) {
@@ -557,7 +607,11 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
     const std::string key = kv.substr(0, eq);
     const std::string section = key.substr(0, key.find('.'));
     if (key == "seeds") {
-      loaded.seeds = Located{YAML::Load(kv.substr(eq + 1)), "--set seeds"};
+      try {
+        loaded.seeds = Located{YAML::Load(kv.substr(eq + 1)), "--set seeds"};
+      } catch (const YAML::Exception& e) {
+        throw UserError("--set '" + kv + "': not a seed count or list (" + e.msg + ")");
+      }
       continue;
     }
     if (std::find(kTopLevel.begin(), kTopLevel.end(), section) == kTopLevel.end() ||

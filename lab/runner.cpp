@@ -76,6 +76,8 @@ std::string executeRun(const Results& results, const RunSpec& run,
   } catch (const std::exception& e) {
     record.status = "failed";
     record.error = e.what();
+    // The episodes up to the failure stay readable (the run is failed, so never trusted).
+    if (!csv.empty()) results.writeEpisodes(run.run_id, csv);
   }
   record.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   record.end = utcNow();

@@ -36,9 +36,11 @@ bool Session::stepOnce() {
   last_ = {action, r.reward, r.terminated, r.truncated};
   agent_->observe(r.obs, r.reward, r.terminated, r.truncated);
   obs_.assign(r.obs.begin(), r.obs.end());
-  if (!r.terminated && !r.truncated) return false;
-  row_.truncated = r.truncated;
-  row_.truncation_reason = r.info->truncation_reason;
+  const std::string fault = agent_->numericalFault();
+  if (!r.terminated && !r.truncated && fault.empty()) return false;
+  row_.truncated = r.truncated || !fault.empty();
+  row_.truncation_reason =
+      fault.empty() ? r.info->truncation_reason : "numerical fault in the agent: " + fault;
   row_.metrics = r.info->values;
   for (auto& d : agent_->diagnostics()) row_.metrics.push_back(std::move(d));
   in_episode_ = false;

@@ -1,5 +1,6 @@
 #include "lab/training.hpp"
 
+#include "core/error.hpp"
 #include "lab/session.hpp"
 
 namespace spikegym::lab {
@@ -12,6 +13,10 @@ void runTraining(const TrainSpec& spec, const std::function<void(const EpisodeRo
     while (!session.stepOnce()) {
     }
     on_episode(session.lastEpisode());
+    const std::string& reason = session.lastEpisode().truncation_reason;
+    if (reason.rfind("numerical fault", 0) == 0) {
+      throw UserError("episode " + std::to_string(number) + ": " + reason);
+    }
   };
   for (long e = 0; e < spec.episodes; ++e) {
     episode(e, false);

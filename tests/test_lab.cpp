@@ -931,3 +931,62 @@ sweep:
   CHECK(st.exit_code == 0);
   CHECK_THAT(st.out, Catch::Contains("all") && Catch::Contains("8"));
 }
+
+TEST_CASE("hostile corpus: every file is refused with one clear line and exit 2",
+          "[lab][hostile]") {
+  // tests/hostile/: one hostile input per file. Line 1 "# expect: <text>" is what the error
+  // must say; "# args: ..." lines add command-line arguments. Each must answer quickly.
+  const fs::path corpus = fs::path(SPIKEGYM_SOURCE_DIR) / "tests" / "hostile";
+  const auto scratch = testing::scratchDir("hostile");
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(corpus)) {
+    std::ifstream in(entry.path());
+    std::string line, expect, args;
+    while (std::getline(in, line)) {
+      if (line.rfind("# expect: ", 0) == 0) expect = line.substr(10);
+      if (line.rfind("# args: ", 0) == 0)
+        args += " '" + line.substr(8, line.find(' ', 8) - 8) + "' '" +
+                line.substr(line.find(' ', 8) + 1) + "'";
+    }
+    REQUIRE_FALSE(expect.empty());
+    DYNAMIC_SECTION(entry.path().filename().string()) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto r =
+          testing::runShell(std::string(SPIKEGYM_BIN) + " run '" + entry.path().string() +
+                            "' --dry-run --out '" + scratch.string() + "'" + args);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      INFO(r.err);
+      CHECK(r.exit_code == 2);
+      CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+      CHECK_THAT(r.err, Catch::StartsWith("spikegym: error: "));
+      CHECK_THAT(r.err, Catch::Contains(expect));
+      CHECK(seconds < 2.0);
+    }
+    ++files;
+  }
+  CHECK(files >= 60);
+  CHECK_FALSE(fs::exists(scratch / "h"));  // nothing written for any of them
+}
+
+TEST_CASE("a numerical fault ends the episode and fails the run with its reason",
+          "[lab][hostile]") {
+  // critic_lr 10 makes the TD critic diverge within a few episodes: the run must not go on
+  // training on NaN. The episodes up to the fault stay in episodes.csv; run.json says why.
+  const auto dir = testing::scratchDir("nan");
+  const std::string file = write(dir, "nan.yaml", R"(name: nan
+env: {id: CartPole-v1}
+agent: {type: snn, critic_lr: 10}
+train: {episodes: 60}
+)");
+  const auto r = testing::runSpikegym("run " + file + " --out " + (dir / "r").string());
+  CHECK(r.exit_code == 1);
+  const Experiment exp = loadExperiment(file, {});
+  const fs::path run = dir / "r" / "nan" / exp.runs[0].run_id;
+  const std::string json = testing::readFile(run / "run.json");
+  CHECK_THAT(json, Catch::Contains("\"status\": \"failed\""));
+  CHECK_THAT(json, Catch::Contains("numerical fault in the agent: non-finite critic value"));
+  const std::string csv = testing::readFile(run / "episodes.csv");
+  CHECK(std::count(csv.begin(), csv.end(), '\n') > 2);
+  CHECK_THAT(csv, !Catch::Contains("nan"));  // nothing after the fault was trained or logged
+}
