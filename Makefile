@@ -9,7 +9,7 @@ DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev
                 nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config \
                 xvfb xauth fonts-dejavu-core slurmctld slurmd slurm-client munge iproute2
 
-.PHONY: run test deps build clean
+.PHONY: run test sanitize deps build clean
 
 deps:
 	@bash .ci/install-deps $(DEB_PACKAGES)
@@ -24,5 +24,15 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (its own build
+# folder). System libraries' caches are suppressed (tests/lsan.supp); Mesa's GL driver leaks a
+# little at exit, so the viewer tests run without leak checks.
+sanitize: deps
+	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPIKEGYM_SANITIZE=ON
+	cmake --build build-sanitize -j $(JOBS)
+	cd build-sanitize && ASAN_OPTIONS=abort_on_error=1:detect_stack_use_after_return=0 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-sanitize

@@ -1,5 +1,8 @@
 // `spikegym train`: one agent, one env, one seed; CSV on stdout, one row per episode:
 // episode,return,length,truncated, then env metrics and agent diagnostics.
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -7,12 +10,14 @@
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "lab/stats.hpp"
 #include "lab/training.hpp"
 
 namespace spikegym::app {
 namespace {
 
 struct TrainOptions {
+  TrainOptions() { spec.seed = 1; }  // as sweeps: seeds start at 1
   lab::TrainSpec spec;
   std::vector<std::string> sets;
 };
@@ -31,7 +36,15 @@ void train(TrainOptions& o) {
     }
   }
   bool header = false;
-  lab::runTraining(o.spec, [&header](const lab::EpisodeRow& row) {
+  const bool terminal = isatty(STDERR_FILENO);
+  std::vector<double> returns;
+  lab::runTraining(o.spec, [&](const lab::EpisodeRow& row) {
+    if (!row.eval) returns.push_back(row.episode_return);
+    if (terminal) {
+      // Progress on the terminal only (stderr), never in the CSV.
+      std::fprintf(stderr, "\r%ld/%ld episodes, last return %.1f   ", row.episode + 1,
+                   o.spec.episodes, row.episode_return);
+    }
     std::string line;
     if (!header) {
       line = "episode,return,length,truncated";
@@ -44,13 +57,17 @@ void train(TrainOptions& o) {
                   row.truncated ? 1 : 0);
     line += buf;
     for (const auto& [name, value] : row.metrics) {
-      std::snprintf(buf, sizeof buf, ",%.6g", value);
+      std::snprintf(buf, sizeof buf, ",%.10g", value);  // as run's episodes.csv
       line += buf;
     }
     line += "\n";
     std::fputs(line.c_str(), stdout);
     std::fflush(stdout);
   });
+  // The same score as `run` prints (lab/stats), on stderr so that stdout stays pure CSV.
+  std::fprintf(stderr, "%strained %zu episodes (seed %llu): score %.1f (mean return of the last %zu)\n",
+               terminal ? "\n" : "", returns.size(), static_cast<unsigned long long>(o.spec.seed),
+               lab::runScore(returns), std::min(returns.size(), lab::kScoreEpisodes));
 }
 
 }  // namespace
