@@ -18,11 +18,12 @@ seed() {  # seed corpus per target, built from the project's own files
   local dir=build-fuzz/corpus/$1
   rm -rf "$dir"; mkdir -p "$dir"
   case $1 in
-    experiment) cp experiments/*.yaml tests/bad_experiments/*.yaml tests/hostile/*.yaml "$dir"/ ;;
+    experiment) for f in experiments/*.yaml tests/bad_experiments/*.yaml tests/hostile/*.yaml; do
+                  cp "$f" "$dir/$(echo "$f" | tr / _)"; done ;;
     numbers) printf '%s' 0 1.5 -2e-3 nan inf 1e400 0x10 "" " 1" 12a > "$dir/n1"
              for v in 0 1.5 -2e-3 nan inf 1e400 0x10 12a; do printf '%s' "$v" > "$dir/$v"; done ;;
     checkpoint|results)
-      local work=build-fuzz/seedwork
+      local work=build-fuzz/seedwork_$1
       rm -rf "$work"; mkdir -p "$work"
       printf 'name: s\nenv: {id: CartPole-v1}\nagent: {type: snn, output_size: 4}\ntrain: {episodes: 3}\n' > "$work/s.yaml"
       build-fuzz/spikegym run "$work/s.yaml" -j 1 --out "$work/r" > /dev/null 2>&1

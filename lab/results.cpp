@@ -216,7 +216,7 @@ void Results::rebuildManifest(const Experiment& exp,
 
 std::string episodesHeader(const EpisodeRow& first, bool has_eval) {
   std::string csv = "run_id,seed,episode,return,length,wall_s,truncated";
-  if (has_eval) csv += ",eval";
+  if (has_eval) csv += ",eval,eval_episode";
   for (const auto& [name, value] : first.metrics) {
     csv += ',';
     csv += csvField(name);
@@ -230,7 +230,9 @@ std::string episodesRow(const RunSpec& run, const EpisodeRow& row, double wall_s
                 static_cast<unsigned long long>(run.seed), row.episode, row.episode_return,
                 row.length, wall_s, row.truncated ? 1 : 0);
   std::string csv = buf;
-  if (has_eval) csv += row.eval ? ",1" : ",0";
+  // (episode, eval, eval_episode) is a unique key: evaluation rows carry the number of
+  // training episodes done before their block and their index in it.
+  if (has_eval) csv += row.eval ? ",1," + std::to_string(row.eval_index) : std::string(",0,");
   for (const auto& [name, value] : row.metrics) {
     std::snprintf(buf, sizeof buf, ",%.10g", value);
     csv += buf;

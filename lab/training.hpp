@@ -38,6 +38,7 @@ struct EpisodeRow {
   long length = 0;
   bool truncated = false;         ///< ended by the time limit (or a numerical fault)
   bool eval = false;              ///< an evaluation episode (learning off)
+  long eval_index = -1;           ///< its index within the evaluation block (0 ..), else -1
   std::string truncation_reason;  ///< non-empty for a numerical fault
   std::vector<std::pair<std::string, double>> metrics;  ///< env info, then agent diagnostics
 };
