@@ -35,6 +35,38 @@ void checkSubcommands(CLI::App& app, int argc, char** argv) {
   }
 }
 
+/// CLI11's message in spikegym's words, with a did-you-mean for a mistyped option.
+std::string explainParseError(CLI::App& app, const CLI::ParseError& e) {
+  std::string what = e.what();
+  if (what.find("At Most 1 required but received") != std::string::npos) {
+    return "give one subcommand at a time (see --help)";
+  }
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr) return what;
+  // The deepest subcommand that was parsed holds the options the user meant.
+  CLI::App* current = &app;
+  for (bool deeper = true; deeper;) {
+    deeper = false;
+    for (CLI::App* sub : current->get_subcommands()) {
+      current = sub;
+      deeper = true;
+      break;
+    }
+  }
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : current->get_options()) {
+    for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
+  }
+  std::string out = what;
+  for (const std::string& extra : current->remaining()) {
+    if (extra.rfind("--", 0) != 0) continue;
+    const std::string word = extra.substr(0, extra.find('='));
+    const std::string hint = spikegym::didYouMean(word, names);
+    if (!hint.empty()) out = "unknown option '" + word + "'" + hint;
+    break;
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,7 +98,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "spikegym: error: " << e.what() << " (run with --help for usage)\n";
+    std::cerr << "spikegym: error: " << explainParseError(app, e)
+              << " (run with --help for usage)\n";
     return spikegym::kUserErrorExit;
   } catch (const spikegym::UserError& e) {
     std::cerr << "spikegym: error: " << e.what() << "\n";

@@ -260,3 +260,12 @@ TEST_CASE("bench env prints steps_per_s as its last line", "[cli]") {
   CHECK_THAT(rows.back(), Catch::StartsWith("steps_per_s: "));
   CHECK(std::stod(rows.back().substr(13)) > 0);
 }
+
+TEST_CASE("a mistyped option gets a did-you-mean", "[cli]") {
+  requireOneLineError(runSpikegym("train --sed 3"),
+                      "unknown option '--sed' (did you mean '--seed'?)");
+  requireOneLineError(runSpikegym("compare x --metrc y"), "did you mean '--metric'?");
+  requireOneLineError(runSpikegym("bench snn --sim-s nan"), "--sim-s: expected a whole number");
+  requireOneLineError(runSpikegym("rollout --env CartPole-v1 --seed -1 --policy random"),
+                      "expected a whole number from 0");
+}
