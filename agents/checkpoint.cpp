@@ -1,5 +1,7 @@
 #include "agents/checkpoint.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -63,15 +65,26 @@ Checkpoint Checkpoint::read(const std::string& path) {
     }
   }
   if (line != "data") throw fail("no 'data' line (file cut short?)");
+  std::error_code ec;
+  const std::uint64_t file_bytes = std::filesystem::file_size(path, ec);
   while (std::getline(in, line) && line != "end") {
     std::uint64_t n = 0;
-    if (!in.read(reinterpret_cast<char*>(&n), sizeof n) || n > (1ULL << 32)) {
+    if (!in.read(reinterpret_cast<char*>(&n), sizeof n)) {
       throw fail("section '" + line + "' is cut short");
+    }
+    // Never allocate more than the rest of the file can hold.
+    const auto at = static_cast<std::uint64_t>(std::max<std::streamoff>(0, in.tellg()));
+    if (ec || n > (file_bytes - std::min(file_bytes, at)) / sizeof(double)) {
+      throw fail("section '" + line + "' claims " + std::to_string(n) +
+                 " values, more than the file holds");
     }
     std::vector<double> values(n);
     if (!in.read(reinterpret_cast<char*>(values.data()),
                  static_cast<std::streamsize>(n * sizeof(double)))) {
       throw fail("section '" + line + "' is cut short");
+    }
+    for (double v : values) {
+      if (!std::isfinite(v)) throw fail("section '" + line + "' holds a non-finite value");
     }
     ck.sections[line] = std::move(values);
   }

@@ -13,6 +13,7 @@
 #include "agents/agent.hpp"
 #include "agents/config.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/rng.hpp"
 #include "envs/registry.hpp"
 
@@ -101,6 +102,32 @@ Loaded loadFile(const std::string& path, int depth) {
   }
   if (fs::exists(path, ec) && fs::file_size(path, ec) > 10'000'000) {
     throw UserError(path + ": larger than 10 MB; an experiment file is a few lines");
+  }
+  // Text first: yaml-cpp 0.7 can loop for minutes on some byte sequences that are not UTF-8
+  // (found by fuzz_experiment), and an experiment file is plain text anyway.
+  {
+    const std::string text = readFileOrEmpty(path);
+    int line = 1;
+    for (std::size_t i = 0; i < text.size();) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      std::size_t len = c < 0x80           ? 1
+                        : (c >> 5) == 0x6  ? 2
+                        : (c >> 4) == 0xE  ? 3
+                        : (c >> 3) == 0x1E ? 4
+                                           : 0;
+      bool ok = len > 0 && i + len <= text.size();
+      for (std::size_t k = 1; ok && k < len; ++k) {
+        ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+      }
+      if (ok && len == 1 && c < 0x20 && c != '\n' && c != '\t' && c != '\r') ok = false;
+      if (!ok) {
+        throw UserError(path + ":" + std::to_string(line) +
+                        ": not plain UTF-8 text (a control or invalid byte); an experiment file "
+                        "is YAML text");
+      }
+      line += c == '\n';
+      i += len;
+    }
   }
   YAML::Node root;
   try {

@@ -990,3 +990,21 @@ train: {episodes: 60}
   CHECK(std::count(csv.begin(), csv.end(), '\n') > 2);
   CHECK_THAT(csv, !Catch::Contains("nan"));  // nothing after the fault was trained or logged
 }
+
+TEST_CASE("fuzz findings stay fixed", "[lab][hostile][fuzz]") {
+  // tests/fuzz_regressions/: inputs the libFuzzer targets found (fuzz/run.sh).
+  const fs::path dir = fs::path(SPIKEGYM_SOURCE_DIR) / "tests" / "fuzz_regressions";
+  const auto scratch = testing::scratchDir("fuzz_regressions");
+  // yaml-cpp 0.7 looped for minutes on this non-UTF-8 file: refused before parsing now.
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto yaml = testing::runSpikegym("run " + (dir / "experiment-timeout-1.yaml").string() +
+                                         " --dry-run --out " + scratch.string());
+  CHECK(yaml.exit_code == 2);
+  CHECK_THAT(yaml.err, Catch::Contains("not plain UTF-8 text"));
+  CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 2.0);
+  // A checkpoint section that claimed 1.4e9 values made the reader allocate 11 GB.
+  const auto ckpt = testing::runSpikegym("train --agent reinforce --episodes 1 --load " +
+                                         (dir / "checkpoint-oom-1.ckpt").string());
+  CHECK(ckpt.exit_code == 2);
+  CHECK_THAT(ckpt.err, Catch::Contains("more than the file holds"));
+}
