@@ -69,8 +69,17 @@ void requireUniqueKeys(const YAML::Node& map, const std::string& file, const std
   }
 }
 
+/// Nodes flatten() may visit for one file: YAML aliases share nodes, so a few lines can name
+/// billions of them ("billion laughs"); a real experiment file has a few hundred.
+constexpr std::size_t kMaxNodes = 100000;
+thread_local std::size_t g_nodes_visited = 0;
+
 void flatten(const YAML::Node& node, const std::string& path, const std::string& file,
              FlatConfig& flat) {
+  if (++g_nodes_visited > kMaxNodes) {
+    throw UserError(file + ": more than " + std::to_string(kMaxNodes) +
+                    " settings after expanding aliases (an alias bomb?)");
+  }
   switch (node.Type()) {
     case YAML::NodeType::Map:
       requireUniqueKeys(node, file, path);
@@ -148,6 +157,7 @@ Loaded loadFile(const std::string& path, int depth) {
                     "sweep)");
   }
   requireUniqueKeys(root, path, "");
+  g_nodes_visited = 0;
   Loaded out;
   // include first, so that this file's values override the base's.
   if (const YAML::Node inc = root["include"]) {
