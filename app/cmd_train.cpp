@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,14 @@ void train(TrainOptions& o) {
       o.spec.agent_params[key] = kv.substr(eq + 1);
     }
   }
+  if (!o.spec.save_checkpoint.empty()) {
+    // Find out now, not after hours of training, that the checkpoint cannot be written.
+    const std::string probe = o.spec.save_checkpoint + ".probe";
+    if (!std::ofstream(probe)) {
+      throw UserError("--save " + o.spec.save_checkpoint + ": cannot write there");
+    }
+    std::remove(probe.c_str());
+  }
   bool header = false;
   const bool terminal = isatty(STDERR_FILENO);
   std::vector<double> returns;
@@ -65,7 +74,8 @@ void train(TrainOptions& o) {
     std::fflush(stdout);
   });
   // The same score as `run` prints (lab/stats), on stderr so that stdout stays pure CSV.
-  std::fprintf(stderr, "%strained %zu episodes (seed %llu): score %.1f (mean return of the last %zu)\n",
+  std::fprintf(stderr,
+               "%strained %zu episodes (seed %llu): score %.1f (mean return of the last %zu)\n",
                terminal ? "\n" : "", returns.size(), static_cast<unsigned long long>(o.spec.seed),
                lab::runScore(returns), std::min(returns.size(), lab::kScoreEpisodes));
 }

@@ -269,3 +269,8 @@ TEST_CASE("a mistyped option gets a did-you-mean", "[cli]") {
   requireOneLineError(runSpikegym("rollout --env CartPole-v1 --seed -1 --policy random"),
                       "expected a whole number from 0");
 }
+
+TEST_CASE("train --save to a place that cannot be written fails before training", "[cli]") {
+  requireOneLineError(runSpikegym("train --episodes 100000 --save /nonexistent/dir/x.ckpt"),
+                      "--save /nonexistent/dir/x.ckpt: cannot write there");
+}
