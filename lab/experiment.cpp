@@ -137,6 +137,47 @@ Loaded loadFile(const std::string& path, int depth) {
       line += c == '\n';
       i += len;
     }
+    // yaml-cpp 0.7 loops forever when a document's next token is a ',' outside any [ ] or { }
+    // (",a" at the top, or after "{a: 1}", "\"x\"" or "...": found by fuzz_experiment). Such a
+    // line is never meaningful in an experiment file: refuse it before parsing.
+    int depth = 0;
+    bool single = false, dbl = false, line_start = true;
+    line = 1;
+    char prev = '\n';
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char ch = text[i];
+      if (ch == '\n') {
+        ++line;
+        line_start = true;
+        prev = ch;
+        continue;
+      }
+      if (line_start && (ch == ' ' || ch == '\t')) continue;
+      const bool at_line_start = line_start;
+      line_start = false;
+      if (dbl) {
+        if (ch == '\\')
+          ++i;
+        else if (ch == '"')
+          dbl = false;
+      } else if (single) {
+        if (ch == '\'') single = false;
+      } else if (ch == '#' && (at_line_start || prev == ' ' || prev == '\t')) {
+        while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      } else if (ch == ',' && at_line_start && depth == 0) {
+        throw UserError(path + ":" + std::to_string(line) +
+                        ": a line starts with ',' outside [ ] or { }; expected a key or a value");
+      } else if (ch == '"' || ch == '\'') {
+        const bool opens = at_line_start || prev == ' ' || prev == ':' || prev == '[' ||
+                           prev == '{' || prev == ',' || prev == '-';
+        if (opens) (ch == '"' ? dbl : single) = true;
+      } else if (ch == '[' || ch == '{') {
+        ++depth;
+      } else if ((ch == ']' || ch == '}') && depth > 0) {
+        --depth;
+      }
+      prev = ch;
+    }
   }
   YAML::Node root;
   try {

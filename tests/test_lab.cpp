@@ -1002,6 +1002,11 @@ TEST_CASE("fuzz findings stay fixed", "[lab][hostile][fuzz]") {
   CHECK(yaml.exit_code == 2);
   CHECK_THAT(yaml.err, Catch::Contains("not plain UTF-8 text"));
   CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 2.0);
+  // ... and forever on a ',' where a document's next token should start.
+  const auto comma = testing::runSpikegym("run " + (dir / "experiment-timeout-2.yaml").string() +
+                                          " --dry-run --out " + scratch.string());
+  CHECK(comma.exit_code == 2);
+  CHECK_THAT(comma.err, Catch::Contains(":2: a line starts with ','"));
   // A checkpoint section that claimed 1.4e9 values made the reader allocate 11 GB.
   const auto ckpt = testing::runSpikegym("train --agent reinforce --episodes 1 --load " +
                                          (dir / "checkpoint-oom-1.ckpt").string());
