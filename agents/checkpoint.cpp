@@ -75,7 +75,7 @@ Checkpoint Checkpoint::read(const std::string& path) {
     // Never allocate more than the rest of the file can hold.
     const auto at = static_cast<std::uint64_t>(std::max<std::streamoff>(0, in.tellg()));
     if (ec || n > (file_bytes - std::min(file_bytes, at)) / sizeof(double)) {
-      throw fail("section '" + line + "' claims " + std::to_string(n) +
+      throw fail("section '" + line + "' is cut short: it claims " + std::to_string(n) +
                  " values, more than the file holds");
     }
     std::vector<double> values(n);
