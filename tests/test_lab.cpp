@@ -503,7 +503,7 @@ TEST_CASE("results never lie: repeated runs and --set on a swept path are refuse
           head +
               "seeds: 1000\nsweep:\n  grid:\n    agent.gamma: {linspace: [0, 1, 1000]}\n    "
               "agent.critic_lr: {linspace: [0, 1, 1000]}\n",
-          "at most 1e6");
+          "at most 100000");
   refused("name.yaml", "name: ../x\nenv: {id: CartPole-v1}\nagent: {type: snn}\n",
           "expected 1 to 100 letters");
 }
