@@ -80,6 +80,11 @@ void flatten(const YAML::Node& node, const std::string& path, const std::string&
     throw UserError(file + ": more than " + std::to_string(kMaxNodes) +
                     " settings after expanding aliases (an alias bomb?)");
   }
+  // An alias inside its own anchor makes a cycle: bound the depth (dotted paths are short).
+  if (std::count(path.begin(), path.end(), '.') > 32) {
+    throw UserError(where(file, node.Mark()) + ": " + path.substr(0, 80) +
+                    "...: nested more than 32 levels (an alias inside its own anchor?)");
+  }
   switch (node.Type()) {
     case YAML::NodeType::Map:
       requireUniqueKeys(node, file, path);
