@@ -151,11 +151,17 @@ Loaded loadFile(const std::string& path, int depth) {
     char prev = '\n';
     for (std::size_t i = 0; i < text.size(); ++i) {
       const char ch = text[i];
-      if (ch == '\n') {
-        ++line;
+      if (ch == '\n' || ch == '\r') {  // YAML breaks lines at \n, \r\n and \r
+        line += ch == '\n';
         line_start = true;
         prev = ch;
         continue;
+      }
+      if (line_start && prev != ' ' && prev != '\t' && ch == '%') {
+        // A directive (%YAML, %TAG): never needed here, and yaml-cpp 0.7 loops on some that
+        // follow content (found by fuzz_experiment).
+        throw UserError(path + ":" + std::to_string(line) +
+                        ": a line starts with '%' (a YAML directive); experiment files have none");
       }
       if (line_start && (ch == ' ' || ch == '\t')) continue;
       const bool at_line_start = line_start;

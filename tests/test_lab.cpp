@@ -1007,6 +1007,12 @@ TEST_CASE("fuzz findings stay fixed", "[lab][hostile][fuzz]") {
                                           " --dry-run --out " + scratch.string());
   CHECK(comma.exit_code == 2);
   CHECK_THAT(comma.err, Catch::Contains(":2: a line starts with ','"));
+  // ... and on a ',' hidden behind a directive line and a lone \r.
+  const auto directive =
+      testing::runSpikegym("run " + (dir / "experiment-timeout-3.yaml").string() +
+                           " --dry-run --out " + scratch.string());
+  CHECK(directive.exit_code == 2);
+  CHECK_THAT(directive.err, Catch::Contains("a YAML directive"));
   // A checkpoint section that claimed 1.4e9 values made the reader allocate 11 GB.
   const auto ckpt = testing::runSpikegym("train --agent reinforce --episodes 1 --load " +
                                          (dir / "checkpoint-oom-1.ckpt").string());
