@@ -11,10 +11,10 @@
 #include "envs/registry.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const auto path = std::filesystem::temp_directory_path() /
-                           ("spikegym_fuzz_ckpt_" + std::to_string(::getpid()));
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data),
-                                               static_cast<std::streamsize>(size));
+  static const auto path =
+      std::filesystem::temp_directory_path() / ("spikegym_fuzz_ckpt_" + std::to_string(::getpid()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   static auto env = spikegym::envs::make("CartPole-v1", 0);
   try {
     spikegym::agents::Checkpoint::read(path.string());

@@ -26,8 +26,8 @@ const std::filesystem::path& dir() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto path = dir() / "exp.yaml";
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data),
-                                               static_cast<std::streamsize>(size));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   try {
     spikegym::lab::loadExperiment(path.string(), {});
   } catch (const spikegym::UserError&) {

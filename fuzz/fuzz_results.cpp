@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fs::create_directories(dir);
   std::ofstream(dir / "episodes.csv", std::ios::binary) << input.substr(0, a);
   std::ofstream(dir / "run.json", std::ios::binary)
-      << (a == std::string::npos ? "" : input.substr(a + 1, b == std::string::npos ? b : b - a - 1));
+      << (a == std::string::npos ? ""
+                                 : input.substr(a + 1, b == std::string::npos ? b : b - a - 1));
   std::ofstream(dir / "config.yaml", std::ios::binary)
       << (b == std::string::npos ? "" : input.substr(b + 1));
   std::ofstream(root / "out" / "e" / "manifest.csv") << "run_id,status,seed\n";

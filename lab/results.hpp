@@ -4,7 +4,8 @@
 //   results/<name>/manifest.csv           run_id,status,seed,<one column per swept path>;
 //                                         rebuilt from the run folders, never the only record
 //   results/<name>/<run_id>/config.yaml   the fully resolved configuration
-//   results/<name>/<run_id>/episodes.csv run_id,seed,episode,return,length,wall_s,truncated[,eval,eval_episode],
+//   results/<name>/<run_id>/episodes.csv
+//   run_id,seed,episode,return,length,wall_s,truncated[,eval,eval_episode],
 //                                         then env metrics and agent diagnostics
 //   results/<name>/<run_id>/run.json      status, seed, start/end (UTC), wall_s, episodes,
 //                                         env_dynamics_version, spikegym_version, git_commit, error
