@@ -50,11 +50,8 @@ const ParamTable& CartPoleModel::params() {
 }
 
 CartPoleModel CartPoleModel::fromParams(const ParamText& resolved) {
-  auto get = [&resolved](const char* name) {
-    double v = 0;
-    parseNumber(resolved.at(name), v);
-    return v;
-  };
+  const auto n = numbersOf(resolved);
+  auto get = [&n](const char* name) { return n.at(name); };
   CartPoleModel m;
   m.gravity_mps2 = get("gravity_mps2");
   m.mass_cart_kg = get("mass_cart_kg");

@@ -107,11 +107,8 @@ const ParamTable& ForagingModel::params() {
 }
 
 ForagingModel ForagingModel::fromParams(const ParamText& p) {
-  auto num = [&p](const char* name) {
-    double v = 0;
-    parseNumber(p.at(name), v);
-    return v;
-  };
+  const auto numbers = numbersOf(p);
+  auto num = [&numbers](const char* name) { return numbers.at(name); };
   ForagingModel m;
   m.arena_size_m = num("arena_size_m");
   m.food_count = static_cast<int>(num("food_count"));

@@ -53,19 +53,6 @@ ScoreRule parseScore(const std::string& text) {
   return r;
 }
 
-/// Flattens a config.yaml into dotted paths.
-void flatten(const YAML::Node& node, const std::string& path,
-             std::map<std::string, std::string>& out) {
-  if (node.IsMap()) {
-    for (const auto& kv : node) {
-      const std::string key = kv.first.as<std::string>();
-      flatten(kv.second, path.empty() ? key : path + "." + key, out);
-    }
-  } else if (node.IsScalar()) {
-    out[path] = node.Scalar();
-  }
-}
-
 /// The swept paths named by a manifest's header (columns after run_id,status,seed).
 std::vector<std::string> sweptPaths(const fs::path& manifest) {
   std::vector<std::string> out;
@@ -78,59 +65,6 @@ std::vector<std::string> sweptPaths(const fs::path& manifest) {
     if (i++ >= 3) out.push_back(col);
   }
   return out;
-}
-
-/// Training and evaluation values of `metric`, and the training returns, from episodes.csv.
-struct Series {
-  std::vector<double> train, eval, returns;
-};
-
-Series readSeries(const fs::path& csv, const std::string& metric) {
-  Series s;
-  try {
-    if (metric == "return") {
-      io::CSVReader<2> in(csv.string());
-      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return");
-      if (!in.has_column("return")) throw UserError(csv.string() + ":1: no column 'return'");
-      int eval = 0;
-      double v = 0;
-      while (in.read_row(eval, v)) {
-        (eval ? s.eval : s.train).push_back(v);
-        if (!eval) s.returns.push_back(v);
-      }
-    } else {
-      io::CSVReader<3> in(csv.string());
-      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return", metric);
-      if (!in.has_column(metric)) {
-        // Name the columns there are, with a did-you-mean.
-        const std::string text = readFileOrEmpty(csv.string());
-        std::vector<std::string> columns;
-        std::stringstream ss(text.substr(0, text.find('\n')));
-        std::string c;
-        while (std::getline(ss, c, ',')) columns.push_back(c);
-        throw UserError(csv.string() + ":1: --metric: no column '" + metric + "'" +
-                        didYouMean(metric, columns) + "; numeric columns are those after 'seed'");
-      }
-      int eval = 0;
-      double r = 0, v = 0;
-      while (in.read_row(eval, r, v)) {
-        (eval ? s.eval : s.train).push_back(v);
-        if (!eval) s.returns.push_back(r);
-      }
-    }
-  } catch (const io::error::base& e) {
-    std::string what = e.what();
-    std::replace(what.begin(), what.end(), '\n', ' ');
-    throw UserError(csv.string() + ": damaged episodes.csv: " + what);
-  }
-  return s;
-}
-
-double trailingMean(const std::vector<double>& v, std::size_t end, std::size_t window) {
-  const std::size_t begin = end > window ? end - window : 0;
-  double s = 0;
-  for (std::size_t i = begin; i < end; ++i) s += v[i];
-  return s / static_cast<double>(end - begin);
 }
 
 std::string fmt(double v, int decimals = 3) {
@@ -188,14 +122,7 @@ CompareResult compare(const CompareOptions& options) {
       run.run_id = id;
       run.git_commit = record->git_commit;
       run.dynamics_version = record->env_dynamics_version;
-      std::map<std::string, std::string> config;
-      const fs::path config_path = dir / id / "config.yaml";
-      try {
-        flatten(YAML::LoadFile(config_path.string()), "", config);
-      } catch (const YAML::Exception& e) {
-        throw UserError(config_path.string() + ":" + std::to_string(e.mark.line + 1) +
-                        ": damaged config.yaml: " + e.msg);
-      }
+      const std::map<std::string, std::string> config = results.readConfig(id);
       run.env_id = config.count("env.id") ? config.at("env.id") : "";
       for (const auto& p : result.by) {
         const auto it = config.find(p);
@@ -205,7 +132,7 @@ CompareResult compare(const CompareOptions& options) {
         run.group += (run.group.empty() ? "" : " ") + value;
       }
       if (run.group.empty()) run.group = "(all runs)";
-      const Series s = readSeries(dir / id / "episodes.csv", options.metric);
+      const EpisodeSeries s = results.readEpisodes(id, options.metric);
       if (s.train.empty()) {
         throw UserError((dir / id / "episodes.csv").string() + ": no training episodes");
       }
@@ -260,11 +187,9 @@ CompareResult compare(const CompareOptions& options) {
   for (const auto& p : result.by) {
     if (!by_known.count(p) && !result.runs.empty()) {
       std::vector<std::string> paths;
-      std::map<std::string, std::string> config;
-      flatten(YAML::LoadFile(
-                  (fs::path(result.runs[0].dir) / result.runs[0].run_id / "config.yaml").string()),
-              "", config);
-      for (const auto& [k, v] : config) paths.push_back(k);
+      const fs::path first(result.runs[0].dir);
+      const Results results(first.parent_path().string(), first.filename().string());
+      for (const auto& [k, v] : results.readConfig(result.runs[0].run_id)) paths.push_back(k);
       throw UserError("--by '" + p + "': no run's config.yaml has this path" +
                       didYouMean(p, paths) + " (see any results/<name>/<run_id>/config.yaml)");
     }

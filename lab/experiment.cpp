@@ -328,7 +328,9 @@ struct Dimension {
   std::vector<Assignment> options;
 };
 
-void checkSweepPath(const std::string& path, const std::string& at) {
+/// Checks a sweep path (a dotted path into env, agent or train, swept once) and adds it to
+/// `paths`.
+void addSweepPath(const std::string& path, const std::string& at, std::vector<std::string>& paths) {
   const std::string section = path.substr(0, path.find('.'));
   if (path.find('.') == std::string::npos ||
       (section != "env" && section != "agent" && section != "train")) {
@@ -336,6 +338,11 @@ void checkSweepPath(const std::string& path, const std::string& at) {
                     "': expected a dotted path into env, agent or train (e.g. "
                     "agent.learning_rule)");
   }
+  if (std::find(paths.begin(), paths.end(), path) != paths.end()) {
+    throw UserError(at + ": sweep path '" + path +
+                    "' is swept twice (in grid and zip, or twice in one); sweep it once");
+  }
+  paths.push_back(path);
 }
 
 /// A dimension whose options repeat would run every run of the repeated option twice.
@@ -375,12 +382,7 @@ std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::st
     if (kind == "grid") {
       for (const auto& entry : kv.second) {
         const std::string path = keyOf(entry.first, file);
-        checkSweepPath(path, where(file, entry.first.Mark()));
-        if (std::find(paths.begin(), paths.end(), path) != paths.end()) {
-          throw UserError(where(file, entry.first.Mark()) + ": sweep path '" + path +
-                          "' is swept twice (in grid and zip, or twice in one); sweep it once");
-        }
-        paths.push_back(path);
+        addSweepPath(path, where(file, entry.first.Mark()), paths);
         Dimension d;
         for (auto& v : sweepValues(entry.second, file, path)) d.options.push_back({{path, v}});
         checkDistinct(d, where(file, entry.second.Mark()), "grid." + path);
@@ -392,12 +394,7 @@ std::vector<Dimension> sweepDimensions(const Located& sweep, std::vector<std::st
       bool first = true;
       for (const auto& entry : kv.second) {
         const std::string path = keyOf(entry.first, file);
-        checkSweepPath(path, where(file, entry.first.Mark()));
-        if (std::find(paths.begin(), paths.end(), path) != paths.end()) {
-          throw UserError(where(file, entry.first.Mark()) + ": sweep path '" + path +
-                          "' is swept twice (in grid and zip, or twice in one); sweep it once");
-        }
-        paths.push_back(path);
+        addSweepPath(path, where(file, entry.first.Mark()), paths);
         const auto values = sweepValues(entry.second, file, path);
         if (first) {
           length = values.size();
@@ -640,7 +637,7 @@ std::string runId(const FlatConfig& config, std::uint64_t seed) {
   canonical += "seed=" + std::to_string(seed) + "\n";
   // Other dynamics, other runs: a fix to an env's step gives every run on it a new id.
   const int dynamics = envs::envSpec(config.at("env.id").text).dynamics_version;
-  if (dynamics != 1) canonical += "env.dynamics_version=" + std::to_string(dynamics) + "\n";
+  canonical += "env.dynamics_version=" + std::to_string(dynamics) + "\n";
   std::uint64_t h = hashName(canonical);
   h = splitMix64(h);  // FNV-1a alone changes little for a change in the last characters
   char buf[17];

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
+#include "core/error.hpp"
 #include "core/files.hpp"
 #include "envs/registry.hpp"
 #include "lab/stats.hpp"
@@ -84,16 +86,75 @@ void Results::writeEpisodes(const std::string& run_id, const std::string& csv) c
   writeFileAtomic((runDir(run_id) / "episodes.csv").string(), csv);
 }
 
-std::vector<double> Results::trainingReturns(const std::string& run_id) const {
-  io::CSVReader<2> in((runDir(run_id) / "episodes.csv").string());
-  in.read_header(io::ignore_extra_column | io::ignore_missing_column, "return", "eval");
-  double episode_return = 0.0;
-  int eval = 0;  // stays 0 when the file has no eval column
-  std::vector<double> returns;
-  while (in.read_row(episode_return, eval)) {
-    if (eval == 0) returns.push_back(episode_return);
+EpisodeSeries Results::readEpisodes(const std::string& run_id, const std::string& metric) const {
+  const fs::path csv = runDir(run_id) / "episodes.csv";
+  EpisodeSeries s;
+  try {
+    if (metric == "return") {
+      io::CSVReader<2> in(csv.string());
+      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return");
+      if (!in.has_column("return")) throw UserError(csv.string() + ":1: no column 'return'");
+      int eval = 0;  // stays 0 when the file has no eval column
+      double v = 0;
+      while (in.read_row(eval, v)) {
+        (eval ? s.eval : s.train).push_back(v);
+        if (!eval) s.returns.push_back(v);
+      }
+    } else {
+      io::CSVReader<3> in(csv.string());
+      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return", metric);
+      if (!in.has_column(metric)) {
+        // Name the columns there are, with a did-you-mean.
+        const std::string text = readFileOrEmpty(csv.string());
+        std::vector<std::string> columns;
+        std::stringstream ss(text.substr(0, text.find('\n')));
+        std::string c;
+        while (std::getline(ss, c, ',')) columns.push_back(c);
+        throw UserError(csv.string() + ":1: --metric: no column '" + metric + "'" +
+                        didYouMean(metric, columns) + "; numeric columns are those after 'seed'");
+      }
+      int eval = 0;
+      double r = 0, v = 0;
+      while (in.read_row(eval, r, v)) {
+        (eval ? s.eval : s.train).push_back(v);
+        if (!eval) s.returns.push_back(r);
+      }
+    }
+  } catch (const io::error::base& e) {
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    throw UserError(csv.string() + ": damaged episodes.csv: " + what);
   }
-  return returns;
+  return s;
+}
+
+namespace {
+
+void flattenConfig(const YAML::Node& node, const std::string& path,
+                   std::map<std::string, std::string>& out) {
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) continue;  // not something spikegym wrote
+      const std::string key = kv.first.Scalar();
+      flattenConfig(kv.second, path.empty() ? key : path + "." + key, out);
+    }
+  } else if (node.IsScalar()) {
+    out[path] = node.Scalar();
+  }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> Results::readConfig(const std::string& run_id) const {
+  const fs::path path = runDir(run_id) / "config.yaml";
+  std::map<std::string, std::string> out;
+  try {
+    flattenConfig(YAML::LoadFile(path.string()), "", out);
+  } catch (const YAML::Exception& e) {
+    throw UserError(path.string() + ":" + std::to_string(e.mark.line + 1) +
+                    ": damaged config.yaml: " + e.msg);
+  }
+  return out;
 }
 
 bool Results::isComplete(const RunSpec& run, double& score, std::string* damage) const {
@@ -124,31 +185,12 @@ bool Results::isComplete(const RunSpec& run, double& score, std::string* damage)
     return damaged("config.yaml is missing or differs from the resolved configuration");
   }
   try {
-    score = runScore(trainingReturns(run.run_id));
+    score = runScore(readEpisodes(run.run_id).train);
   } catch (const std::exception& e) {
     return damaged(std::string("episodes.csv does not read back: ") + e.what());
   }
   return true;
 }
-
-namespace {
-
-/// The value at a dotted path of a config.yaml, "" when absent.
-std::string configValue(const YAML::Node& root, const std::string& path) {
-  YAML::Node node = YAML::Clone(root);
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? dot : dot - start);
-    if (!node.IsMap() || !node[key]) return "";
-    node = node[key];
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return node.IsScalar() ? node.Scalar() : "";
-}
-
-}  // namespace
 
 void Results::rebuildManifest(const Experiment& exp,
                               const std::map<std::string, std::string>& known) const {
@@ -198,15 +240,16 @@ void Results::rebuildManifest(const Experiment& exp,
     out += record.status;
     out += ',';
     out += std::to_string(record.seed);
-    YAML::Node config;
+    std::map<std::string, std::string> config;
     try {
-      config = YAML::LoadFile((runDir(id) / "config.yaml").string());
-    } catch (const std::exception&) {
-      config = YAML::Node();
+      config = readConfig(id);
+    } catch (const UserError&) {
+      // A damaged config.yaml leaves the swept columns of that row empty.
     }
     for (const auto& path : exp.swept_paths) {
+      const auto it = config.find(path);
       out += ',';
-      out += csvField(configValue(config, path));
+      out += csvField(it == config.end() ? "" : it->second);
     }
     out += "\n";
   }

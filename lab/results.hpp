@@ -40,6 +40,12 @@ struct RunRecord {
   std::vector<std::string> sets;  ///< the --set path=value overrides of the command
 };
 
+/// Values of one episodes.csv column.
+struct EpisodeSeries {
+  std::vector<double> train, eval;  ///< the metric per training / evaluation episode
+  std::vector<double> returns;      ///< the return per training episode
+};
+
 class Results {
  public:
   Results(const std::string& out_dir, const std::string& experiment_name);
@@ -54,8 +60,12 @@ class Results {
   /// run.json of a run, or nullopt when it is missing or not a run record.
   std::optional<RunRecord> readRecord(const std::string& run_id) const;
   void writeEpisodes(const std::string& run_id, const std::string& csv) const;
-  /// The training returns of a run's episodes.csv. Throws if the file is damaged.
-  std::vector<double> trainingReturns(const std::string& run_id) const;
+  /// A run's episodes.csv read with libfccp: `metric` per training and per evaluation episode,
+  /// and the training returns. A missing column (with a did-you-mean) or a damaged file throws
+  /// UserError naming the file.
+  EpisodeSeries readEpisodes(const std::string& run_id, const std::string& metric = "return") const;
+  /// A run's config.yaml as dotted paths -> values (scalars). Not YAML: UserError naming it.
+  std::map<std::string, std::string> readConfig(const std::string& run_id) const;
 
   /// True when the run finished earlier and its files are complete and consistent: run.json
   /// says complete with the env's current dynamics, episodes.csv has the expected header and

@@ -40,8 +40,6 @@ struct SweepResult {
   std::vector<std::string> summary;
 };
 
-class Results;
-
 /// Which runs of an experiment still need running (resume), with the others' statuses.
 struct Selection {
   std::vector<std::size_t> todo;      ///< indices into exp.runs, in order

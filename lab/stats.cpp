@@ -9,13 +9,16 @@
 
 namespace spikegym::lab {
 
-double runScore(std::span<const double> training_returns) {
-  const std::size_t n = std::min(kScoreEpisodes, training_returns.size());
+double trailingMean(std::span<const double> v, std::size_t end, std::size_t window) {
+  const std::size_t begin = end > window ? end - window : 0;
   double s = 0;
-  for (std::size_t i = training_returns.size() - n; i < training_returns.size(); ++i) {
-    s += training_returns[i];
-  }
-  return n ? s / static_cast<double>(n) : 0.0;
+  for (std::size_t i = begin; i < end; ++i) s += v[i];
+  return s / static_cast<double>(end - begin);
+}
+
+double runScore(std::span<const double> training_returns) {
+  if (training_returns.empty()) return 0.0;
+  return trailingMean(training_returns, training_returns.size(), kScoreEpisodes);
 }
 
 CellStats summarize(std::span<const double> scores) {

@@ -12,6 +12,10 @@ namespace spikegym::lab {
 /// Episodes at the end of training that a run's score averages.
 inline constexpr std::size_t kScoreEpisodes = 100;
 
+/// The mean of the `window` values of `v` that end before index `end` (fewer at the start).
+/// Needs end >= 1.
+double trailingMean(std::span<const double> v, std::size_t end, std::size_t window);
+
 /// A run's score: the mean return of its last kScoreEpisodes training episodes (all of them if
 /// fewer; 0 for none). Evaluation episodes are not training episodes.
 double runScore(std::span<const double> training_returns);

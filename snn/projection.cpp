@@ -356,19 +356,21 @@ void Projection::step(std::uint32_t k, double m) {
   }
 }
 
+std::optional<Projection> Projection::upToDateCopy(std::uint32_t k) const {
+  if (spec_.rule.kind == RuleKind::kNone || static_cast<std::int64_t>(k) < base_) return {};
+  std::optional<Projection> copy(*this);  // shares nothing mutable; sweep() delivers nothing
+  copy->sweep(k);
+  return copy;
+}
+
 std::vector<float> Projection::currentWeights(std::uint32_t k) const {
-  if (spec_.rule.kind == RuleKind::kNone || static_cast<std::int64_t>(k) < base_) return w_;
-  Projection copy(
-      *this);  // the copy shares nothing mutable with this one; sweep() delivers nothing
-  copy.sweep(k);
-  return std::move(copy.w_);
+  auto copy = upToDateCopy(k);
+  return copy ? std::move(copy->w_) : w_;
 }
 
 std::vector<float> Projection::currentEligibility(std::uint32_t k) const {
-  if (spec_.rule.kind == RuleKind::kNone || static_cast<std::int64_t>(k) < base_) return c_;
-  Projection copy(*this);
-  copy.sweep(k);
-  return std::move(copy.c_);
+  auto copy = upToDateCopy(k);
+  return copy ? std::move(copy->c_) : c_;
 }
 
 void Projection::flush(std::uint32_t k) {

@@ -108,6 +108,8 @@ class Projection {
   template <bool kDense>
   void updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_spike, double m);
   void sweep(std::int64_t to_step);
+  /// A copy brought up to date through step k, or none when this one already is.
+  std::optional<Projection> upToDateCopy(std::uint32_t k) const;
   double postTraceBefore(std::uint32_t p, std::int64_t k) const;
 
   ProjectionSpec spec_;

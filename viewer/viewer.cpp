@@ -350,7 +350,7 @@ class Viewer {
     const auto projections = view_->projectionNames();
     if (projections.empty()) return;
     projection_ %= projections.size();
-    const WeightGridView grid = heatmap(projections.size());
+    const WeightGridView grid = heatmap();
     label(t, font_, kHeatmap.left, kHeatmap.top - 20,
           "Weights of '" + projections[projection_] + "' (rows: pre, columns: post; " +
               fmt("%.2f", grid.lo) + " .. " + fmt("%.2f", grid.hi) + " mV; P: next)",
@@ -366,7 +366,7 @@ class Viewer {
     double lo = 0, hi = 0;
   };
 
-  WeightGridView heatmap(std::size_t) {
+  WeightGridView heatmap() {
     const agents::WeightGrid g = view_->weights(projection_);
     double lo = INFINITY, hi = -INFINITY;
     for (float w : g.values) {
