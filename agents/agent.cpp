@@ -1,5 +1,7 @@
 #include "agents/agent.hpp"
 
+#include <algorithm>
+
 #include "core/registry.hpp"
 
 namespace spikegym::agents {
@@ -23,6 +25,19 @@ const AgentInfo& agentInfo(const std::string& name) {
   return table().get(name);
 }
 
+void checkNotReplaced(const AgentInfo& info, const ConfigValues& own,
+                      const std::function<bool(const std::string&)>& given) {
+  for (const auto& [key, value] : own) {
+    const std::string head = key.substr(0, key.find('.'));
+    const auto& replaced = info.replaced_by_network;
+    if (std::find(replaced.begin(), replaced.end(), head) != replaced.end() && given(key)) {
+      throw UserError("agent '" + info.name + "': parameter '" + key +
+                      "' is replaced by the network definition (agent.network); remove it and "
+                      "set the network's own value instead (see `spikegym show network`)");
+    }
+  }
+}
+
 ConfigValues resolveAgent(const std::string& type, const ConfigValues& given) {
   const AgentInfo& info = agentInfo(type);
   return resolveAgentParams(info.params, info.children, given, "agent '" + type + "'");
@@ -31,7 +46,21 @@ ConfigValues resolveAgent(const std::string& type, const ConfigValues& given) {
 std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& observation_space,
                                  const envs::Space& action_space, const ConfigValues& params,
                                  std::uint64_t seed) {
-  return agentInfo(type).factory(observation_space, action_space, resolveAgent(type, params), seed);
+  const AgentInfo& info = agentInfo(type);
+  ConfigValues own, network;
+  for (const auto& [key, value] : params) {
+    (key.rfind("network.", 0) == 0 ? network : own)[key] = value;
+  }
+  if (!network.empty()) {
+    if (!info.takes_network) {
+      throw UserError("agent '" + type + "': unknown parameter '" + network.begin()->first +
+                      "'; only agents built from a network definition (snn) take network.*");
+    }
+    checkNotReplaced(info, own, [](const std::string&) { return true; });
+  }
+  ConfigValues resolved = resolveAgent(type, own);
+  resolved.insert(network.begin(), network.end());
+  return info.factory(observation_space, action_space, resolved, seed);
 }
 
 }  // namespace spikegym::agents

@@ -67,6 +67,11 @@ struct AgentInfo {
   ParamTable params;
   /// Units nested in the agent, by the agent's own resolved values (snn: rule, neuron).
   ChildrenFn children = nullptr;
+  /// Takes a network definition under "network." keys (snn: agents/network.hpp), resolved by
+  /// the agent against the env's spaces; `replaced_by_network` names the own parameters (and
+  /// child prefixes) that such a definition replaces: giving both is an error.
+  bool takes_network = false;
+  std::vector<std::string> replaced_by_network;
   /// Builds the agent from resolved parameters (every declared key present).
   std::function<std::unique_ptr<Agent>(const envs::Space& observation_space,
                                        const envs::Space& action_space, const ConfigValues& params,
@@ -82,6 +87,10 @@ std::vector<const AgentInfo*> registeredAgents();
 const AgentInfo& agentInfo(const std::string& name);
 /// Every parameter of agent `type` resolved from `given` (defaults filled in, children too).
 ConfigValues resolveAgent(const std::string& type, const ConfigValues& given);
+/// Throws UserError when `own` holds a parameter that `info`'s network definition replaces and
+/// `given(key)` says the user gave it (rather than a default filled in).
+void checkNotReplaced(const AgentInfo& info, const ConfigValues& own,
+                      const std::function<bool(const std::string&)>& given);
 /// Builds agent `type` for the given spaces with checked parameters.
 std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& observation_space,
                                  const envs::Space& action_space, const ConfigValues& params,

@@ -16,42 +16,22 @@ using Kind = Param::Kind;
 
 const std::string kType = "snn";
 
-/// Snapshot of an Rng as 8 exact doubles (32-bit halves) and back.
-
-/// The agent's defaults for its learning rule's parameters (rule.<name> settings override them).
-/// Chosen on CartPole-v1 (BENCHMARKS.md has the runs behind them):
-/// - a_minus = 0: the inputs are Poisson and barely correlated with the output spikes, so a
-///   depression term would make the eligibility of every active synapse negative on average and
-///   invert the sign of learning; with a_minus = 0 the eligibility is a Hebbian pre x post
-///   correlation, and the TD error's sign decides.
-/// - tau_c = 200 ms (10 env steps of 20 ms): long enough to reach the actions that led to a
-///   delayed TD error, short enough not to blame the whole episode (100: 63-101; 400: 130-217;
-///   1000: 191-244 at 500 episodes).
-/// - eta = 0.15 /s (rstdp; mstdpet keeps 0.2) and w_max = 8 mV: with dopamine tau 10 ms a TD
-///   error of 1 moves a fully eligible weight by ~0.0015 mV per step; eta 0.03 never learns,
-///   0.5 is unstable. Retuned after the CartPole dynamics fix (issue 8), seeds 1-10: eta 0.1
-///   median 303.9, 0.125 306.6, 0.15 318.5 (min 298.8), 0.2 310.0 (one seed collapsed to 96).
-snn::ParamValues agentRuleDefaults(const std::string& rule) {
-  switch (snn::ruleInfo(rule).kind) {
-    case snn::RuleKind::kEligibility:
-      // mstdpet keeps Florian's 25 ms eligibility: it is what distinguishes it from rstdp.
-      if (rule == "mstdpet") {
-        return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"eta", 0.2}, {"w_min", 0.0}, {"w_max", 8.0}};
-      }
-      return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"tau_c_ms", 200.0},
-              {"eta", 0.15},   {"w_min", 0.0},   {"w_max", 8.0}};
-    case snn::RuleKind::kMstdp:
-      return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"eta", 0.001}, {"w_min", 0.0}, {"w_max", 8.0}};
-    case snn::RuleKind::kStdp:
-    case snn::RuleKind::kHebbian:
-      return {{"w_min", 0.0}, {"w_max", 8.0}};
-    case snn::RuleKind::kNone:
-      break;
-  }
-  return {};
-}
-
 }  // namespace
+
+// The agent's defaults for its learning rule's parameters (rule.<name> settings override them;
+// snnRuleDefaults() in agents/network.cpp holds the values, shared with network projections).
+// Chosen on CartPole-v1 (BENCHMARKS.md has the runs behind them):
+// - a_minus = 0: the inputs are Poisson and barely correlated with the output spikes, so a
+//   depression term would make the eligibility of every active synapse negative on average and
+//   invert the sign of learning; with a_minus = 0 the eligibility is a Hebbian pre x post
+//   correlation, and the TD error's sign decides.
+// - tau_c = 200 ms (10 env steps of 20 ms): long enough to reach the actions that led to a
+//   delayed TD error, short enough not to blame the whole episode (100: 63-101; 400: 130-217;
+//   1000: 191-244 at 500 episodes).
+// - eta = 0.15 /s (rstdp; mstdpet keeps 0.2) and w_max = 8 mV: with dopamine tau 10 ms a TD
+//   error of 1 moves a fully eligible weight by ~0.0015 mV per step; eta 0.03 never learns,
+//   0.5 is unstable. Retuned after the CartPole dynamics fix (issue 8), seeds 1-10: eta 0.1
+//   median 303.9, 0.125 306.6, 0.15 318.5 (min 298.8), 0.2 310.0 (one seed collapsed to 96).
 
 // Defaults: tuned for CartPole-v1 (BENCHMARKS.md has the runs behind each choice). The ones
 // that are not obvious:
@@ -174,14 +154,8 @@ const ParamTable& SnnAgent::params() {
 std::vector<ChildTable> SnnAgent::children(const ConfigValues& own) {
   std::vector<ChildTable> out;
   const std::string& rule = own.at("learning_rule");
-  ChildTable r{"rule", "learning rule '" + rule + "'", {}, snn::ruleInfo(rule).params};
-  r.table = r.base;
-  for (const auto& [name, value] : agentRuleDefaults(rule)) {
-    for (Param& p : r.table) {
-      if (p.name == name) p.default_value = formatNumber(value);
-    }
-  }
-  out.push_back(std::move(r));
+  out.push_back(
+      {"rule", "learning rule '" + rule + "'", snnRuleTable(rule), snn::ruleInfo(rule).params});
   const std::string& neuron = own.at("neuron_model");
   ChildTable n{"neuron", "neuron model '" + neuron + "'", snn::neuronModelTable(neuron), {}};
   n.base = n.table;
@@ -193,152 +167,238 @@ const std::string& SnnAgent::type() const {
   return kType;
 }
 
+namespace {
+/// The values without the "network." keys (those are resolved by resolveNetwork).
+ConfigValues withoutNetwork(const ConfigValues& values) {
+  ConfigValues out;
+  for (const auto& [key, value] : values) {
+    if (key.rfind("network.", 0) != 0) out.emplace(key, value);
+  }
+  return out;
+}
+}  // namespace
+
 SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& action_space,
                    const ConfigValues& values, std::uint64_t seed)
-    : config_(resolveAgentParams(params(), children, values, "agent 'snn'"), "agent 'snn'"),
+    : config_(resolveAgentParams(params(), children, withoutNetwork(values), "agent 'snn'"),
+              "agent 'snn'"),
+      from_flat_(!hasNetwork(values)),
       n_actions_(0),
-      output_size_(static_cast<int>(config_.integer("output_size"))),
+      obs_dims_(static_cast<int>(observation_space.size())),
+      group_size_(0),
       steps_per_action_(static_cast<int>(config_.integer("steps_per_action"))),
-      encoder_kind_(config_.text("encoder")),
-      dopamine_mode_(config_.text("dopamine")),
-      homeostasis_(config_.text("homeostasis")),
-      max_rate_hz_(config_.number("max_rate_hz")),
-      input_current_(config_.number("input_current")),
-      explore_current_(config_.number("explore_current")),
-      epsilon_start_(config_.number("epsilon_start")),
-      epsilon_end_(config_.number("epsilon_end")),
-      epsilon_episodes_(config_.number("epsilon_episodes")),
       shaping_penalty_(config_.number("shaping_terminal_penalty")),
-      encoder_(observation_space, config_),
-      critic_(encoder_.size(), config_.number("gamma"), config_.number("critic_lr"),
-              config_.number("critic_lambda")),
+      observation_space_(observation_space),
       rng_(rngStream(seed, "agent:snn")) {
   if (action_space.kind() != envs::Space::Kind::kDiscrete) {
     throw UserError("agent 'snn': needs a Discrete action space, got " + action_space.describe());
   }
   n_actions_ = static_cast<int>(action_space.n());
-  if (config_.number("w_init_min") > config_.number("w_init_max")) {
+  if (from_flat_ && config_.number("w_init_min") > config_.number("w_init_max")) {
     throw UserError("agent 'snn': parameter 'w_init_min' = " + config_.text("w_init_min") +
                     " is above 'w_init_max' = " + config_.text("w_init_max") +
                     "; expected w_init_min <= w_init_max");
   }
-  decoder_ = std::make_unique<Decoder>(config_.text("decoder"), n_actions_, output_size_,
-                                       config_.number("temperature"));
+  const ConfigValues keys = from_flat_ ? defaultNetwork(config_, action_space) : values;
+  try {
+    def_ = resolveNetwork(keys, observation_space, action_space, config_.number("dt_ms"));
+  } catch (const NetworkError& e) {
+    if (!from_flat_) throw;
+    // The flat parameters made a network that fails a check: say so in their terms.
+    throw UserError("agent 'snn': " + e.message() + " (in the network the flat parameters make: " +
+                    e.key() + "; see `spikegym show network`)");
+  }
+  const PopulationDef& out = def_.population(def_.readout.population);
+  group_size_ = out.group_size;
+  decoder_ = std::make_unique<Decoder>(def_.readout.decode, n_actions_, group_size_,
+                                       def_.readout.temperature);
   buildNetwork(rngStream(seed, "agent:snn:network").next());
-  features_.assign(encoder_.size(), 0.0f);
-  next_features_.assign(encoder_.size(), 0.0f);
-  auto w = plastic_->weightMatrix();
-  row_sum_target_.resize(w.rows());
-  for (Eigen::Index j = 0; j < w.rows(); ++j) row_sum_target_[j] = w.row(j).sum();
 }
 
-// Builds the network; `network_seed` keys its wiring, initial weights and noise streams.
+// Builds the network of def_; `network_seed` keys its wiring, initial weights and noise streams
+// (each object's stream is keyed by its name, so adding or removing one leaves the others'
+// draws unchanged).
 void SnnAgent::buildNetwork(std::uint64_t network_seed) {
   const double dt_ms = config_.number("dt_ms");
-
   snn::NeuromodulatorModel da;
-  da.tau_ms = config_.number("dopamine_tau_ms");
-  da.gain = config_.number("dopamine_gain");
-  da.baseline = dopamine_mode_ == "reward_baseline"
-                    ? snn::NeuromodulatorModel::Baseline::kRunningAverage
-                    : (dopamine_mode_ == "critic" ? snn::NeuromodulatorModel::Baseline::kCritic
-                                                  : snn::NeuromodulatorModel::Baseline::kNone);
-  da.baseline_window = config_.number("baseline_window");
+  if (def_.modulator) {
+    da.tau_ms = def_.modulator->tau_ms;
+    da.gain = def_.modulator->gain;
+    const std::string& signal = def_.modulator->signal;
+    da.baseline = signal == "reward_minus_baseline"
+                      ? snn::NeuromodulatorModel::Baseline::kRunningAverage
+                      : (signal == "td_error" ? snn::NeuromodulatorModel::Baseline::kCritic
+                                              : snn::NeuromodulatorModel::Baseline::kNone);
+    da.baseline_window = def_.modulator->baseline_window;
+  }
   network_seed_ = network_seed;
   net_ = std::make_unique<snn::Network>(dt_ms, network_seed, da);
 
-  // Input layer.
-  const int dims = encoder_.dims();
-  if (encoder_kind_ == "current") {
-    input_ = &net_->addPopulation("lif", "input", static_cast<std::uint32_t>(encoder_.size()),
-                                  {{"tau_syn_ms", 0.0}});
-  } else {
-    const int n = encoder_kind_ == "rate" ? 2 * dims : encoder_.size();
-    input_ =
-        &net_->addPopulation("poisson", "input", static_cast<std::uint32_t>(n), {{"rate_hz", 0.0}});
-  }
-  // Output layer: one group of output_size neurons per action.
-  output_ = &net_->addPopulation(config_.text("neuron_model"), "output",
-                                 static_cast<std::uint32_t>(n_actions_ * output_size_),
-                                 config_.numbersUnder("neuron."));
-  snn::Population* into_output = input_;
-  if (const long hidden = config_.integer("hidden"); hidden > 0) {
-    snn::Population& h = net_->addPopulation("lif", "hidden", static_cast<std::uint32_t>(hidden));
-    snn::ProjectionSpec spec;
-    spec.name = "input_hidden";
-    spec.connectivity = snn::ConnectivitySpec::fixedProbability(config_.number("hidden_p"));
-    spec.w_init_min = 0.0;
-    spec.w_init_max = config_.number("hidden_w");
-    net_->connect(*input_, h, spec);
-    into_output = &h;
-  }
-  snn::ProjectionSpec plastic;
-  plastic.name = into_output->name() + "_output";
-  plastic.connectivity = snn::ConnectivitySpec::allToAll();
-  plastic.w_init_min = config_.number("w_init_min");
-  plastic.w_init_max = config_.number("w_init_max");
-  plastic.rule = snn::makeRule(config_.text("learning_rule"), config_.numbersUnder("rule."));
-  plastic_ = &net_->connect(*into_output, *output_, plastic);
-
-  if (const double inhibition = config_.number("wta_inhibition"); inhibition > 0) {
-    snn::Csr lateral;
-    lateral.offsets = {0};
-    for (int i = 0; i < n_actions_ * output_size_; ++i) {
-      for (int j = 0; j < n_actions_ * output_size_; ++j) {
-        if (j / output_size_ != i / output_size_) lateral.post.push_back(j);
-      }
-      lateral.offsets.push_back(static_cast<std::uint32_t>(lateral.post.size()));
+  encoders_.clear();
+  encoder_neurons_ = 0;
+  for (const PopulationDef& p : def_.populations) {
+    if (!p.encoder) {
+      snn::Population& pop = net_->addPopulation(p.neuron_model, p.name, p.size, p.neuron_params);
+      if (p.name == def_.readout.population) output_ = &pop;
+      continue;
     }
+    snn::Population& pop = p.drive == "current"
+                               ? net_->addPopulation("lif", p.name, p.size, p.neuron_params)
+                               : net_->addPopulation("poisson", p.name, p.size, {{"rate_hz", 0.0}});
+    GaussianEncoder enc(observation_space_, std::max(2, p.cells_per_dim), p.rf_width, p.obs_range);
+    const std::size_t n =
+        p.encoder_model == "gaussian_rf" ? static_cast<std::size_t>(enc.size()) : 0;
+    encoders_.push_back({&pop, &p, std::move(enc), std::vector<float>(n, 0.0f)});
+    encoder_neurons_ += p.size;
+  }
+  critic_.reset();
+  critic_encoder_.reset();
+  critic_shares_ = -1;
+  if (def_.critic) {
+    const CriticDef& c = *def_.critic;
+    // The critic reads the same receptive fields as an encoder population when their parameters
+    // agree (the default network): encode once per observation.
+    for (std::size_t i = 0; i < encoders_.size(); ++i) {
+      const PopulationDef& p = *encoders_[i].def;
+      if (p.encoder_model == "gaussian_rf" && p.cells_per_dim == c.cells_per_dim &&
+          p.rf_width == c.rf_width && p.obs_range == c.obs_range) {
+        critic_shares_ = static_cast<int>(i);
+        break;
+      }
+    }
+    critic_encoder_.emplace(observation_space_, c.cells_per_dim, c.rf_width, c.obs_range);
+    critic_.emplace(critic_encoder_->size(), c.gamma, c.lr, c.lambda);
+    critic_features_.assign(critic_encoder_->size(), 0.0f);
+    next_features_.assign(critic_encoder_->size(), 0.0f);
+  }
+
+  primary_ = nullptr;
+  snn::Projection* first_plastic = nullptr;
+  snn::Projection* first_into_output = nullptr;
+  normalized_.clear();
+  for (const ProjectionDef& d : def_.projections) {
     snn::ProjectionSpec spec;
-    spec.name = "lateral_inhibition";
-    spec.explicit_synapses = lateral;
-    spec.w_init_min = spec.w_init_max = -inhibition;
-    net_->connect(*output_, *output_, spec);
+    spec.name = d.name;
+    if (d.connectivity == "all_to_all") {
+      spec.connectivity = snn::ConnectivitySpec::allToAll();
+    } else if (d.connectivity == "one_to_one") {
+      spec.connectivity = snn::ConnectivitySpec::oneToOne();
+    } else if (d.connectivity == "pairwise_bernoulli") {
+      spec.connectivity = snn::ConnectivitySpec::fixedProbability(d.p);
+    } else if (d.connectivity == "fixed_indegree") {
+      spec.connectivity = snn::ConnectivitySpec::fixedInDegree(d.degree);
+    } else if (d.connectivity == "fixed_outdegree") {
+      spec.connectivity = snn::ConnectivitySpec::fixedOutDegree(d.degree);
+    } else {  // between_groups: i -> j iff they are in different groups (lateral inhibition)
+      const auto n = def_.population(d.source).size;
+      const auto g = static_cast<std::uint32_t>(def_.population(d.source).group_size);
+      snn::Csr csr;
+      csr.offsets = {0};
+      for (std::uint32_t i = 0; i < n; ++i) {
+        for (std::uint32_t j = 0; j < n; ++j) {
+          if (j / g != i / g) csr.post.push_back(j);
+        }
+        csr.offsets.push_back(static_cast<std::uint32_t>(csr.post.size()));
+      }
+      spec.explicit_synapses = std::move(csr);
+    }
+    if (d.connectivity != "one_to_one" && d.connectivity != "between_groups") {
+      spec.connectivity.allow_autapses = d.allow_autapses;
+    }
+    spec.w_init_min = d.inhibitory ? -d.w_high : d.w_low;
+    spec.w_init_max = d.inhibitory ? -d.w_low : d.w_high;
+    spec.delay_min_steps = d.delay_low;
+    spec.delay_max_steps = d.delay_high;
+    spec.rule = snn::makeRule(d.rule, d.rule_params);
+    snn::Projection& proj =
+        net_->connect(net_->population(d.source), net_->population(d.target), spec);
+    if (proj.size() == 0) {
+      throw NetworkError("network.projections." + d.name,
+                         "creates no synapses with this seed (connectivity " + d.connectivity +
+                             "); raise its probability or degree");
+    }
+    const bool into_output = d.target == def_.readout.population;
+    if (d.rule != "none" && into_output && !primary_) primary_ = &proj;
+    if (d.rule != "none" && !first_plastic) first_plastic = &proj;
+    if (into_output && !first_into_output) first_into_output = &proj;
+    if (d.normalize) normalized_.push_back({&proj, {}});
+  }
+  if (!primary_) primary_ = first_plastic ? first_plastic : first_into_output;
+  // Normalization targets: each post neuron's summed input weight as built.
+  for (Normalized& nz : normalized_) {
+    snn::Projection& proj = *nz.projection;
+    if (proj.dense()) {
+      auto w = proj.weightMatrix();
+      nz.target.resize(w.rows());
+      for (Eigen::Index j = 0; j < w.rows(); ++j) nz.target[j] = w.row(j).sum();
+    } else {
+      nz.target.assign(proj.post().size(), 0.0f);
+      for (std::uint32_t i = 0; i < proj.pre().size(); ++i) {
+        for (std::uint32_t s = proj.rowBegin(i); s < proj.rowBegin(i + 1); ++s) {
+          nz.target[proj.postOf(s, i)] += proj.weights()[s];
+        }
+      }
+    }
   }
 }
 
 std::string SnnAgent::architecture() const {
   std::ostringstream os;
-  os << "snn input=" << input_->size() << " output=" << n_actions_ << "x" << output_size_
-     << " hidden=" << config_.integer("hidden") << " encoder=" << encoder_kind_
-     << " rule=" << plastic_->rule().name << " critic=" << critic_.weights().size();
+  if (from_flat_) {
+    // The description checkpoints have always carried for the flat parameters.
+    os << "snn input=" << encoders_.front().population->size() << " output=" << n_actions_ << "x"
+       << group_size_ << " hidden=" << config_.integer("hidden")
+       << " encoder=" << config_.text("encoder") << " rule=" << config_.text("learning_rule")
+       << " critic=" << obs_dims_ * config_.integer("cells_per_dim");
+    return os.str();
+  }
+  os << "snn network";
+  for (const auto& p : net_->populations()) os << " " << p->name() << "=" << p->size();
+  for (const auto& p : net_->projections()) os << " " << p->name() << ":" << p->size();
+  os << " critic=" << (critic_ ? critic_->weights().size() : 0);
   return os.str();
 }
 
 void SnnAgent::driveInput(std::span<const double> obs) {
-  if (encoder_kind_ == "current") {
-    auto& bias = input_->bias();
-    for (std::size_t i = 0; i < bias.size(); ++i) {
-      bias[i] = static_cast<float>(input_current_) * features_[i];
+  for (EncoderPop& e : encoders_) {
+    const PopulationDef& p = *e.def;
+    if (p.drive == "current") {
+      auto& bias = e.population->bias();
+      for (std::size_t i = 0; i < bias.size(); ++i) {
+        bias[i] = static_cast<float>(p.current_mv) * e.features[i];
+      }
+      continue;
     }
-    return;
-  }
-  auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
-  if (encoder_kind_ == "population") {
-    for (std::size_t i = 0; i < rates.size(); ++i) {
-      rates[i] = static_cast<float>(max_rate_hz_) * features_[i];
+    auto& rates = static_cast<snn::PoissonSource*>(e.population)->rates();
+    if (p.encoder_model == "gaussian_rf") {
+      for (std::size_t i = 0; i < rates.size(); ++i) {
+        rates[i] = static_cast<float>(p.max_rate_hz) * e.features[i];
+      }
+      continue;
     }
-    return;
-  }
-  // "rate": an on/off pair per dimension, rates proportional to the value within its range.
-  for (int d = 0; d < encoder_.dims(); ++d) {
-    const double x = std::clamp(obs[d] / encoder_.high()[d], -1.0, 1.0);
-    rates[2 * d] = static_cast<float>(max_rate_hz_ * std::max(0.0, x));
-    rates[2 * d + 1] = static_cast<float>(max_rate_hz_ * std::max(0.0, -x));
+    // "rate": an on/off pair per dimension, rates proportional to the value within its range.
+    for (int d = 0; d < e.encoder.dims(); ++d) {
+      const double x = std::clamp(obs[d] / e.encoder.high()[d], -1.0, 1.0);
+      rates[2 * d] = static_cast<float>(p.max_rate_hz * std::max(0.0, x));
+      rates[2 * d + 1] = static_cast<float>(p.max_rate_hz * std::max(0.0, -x));
+    }
   }
 }
 
 void SnnAgent::silenceInput() {
-  if (encoder_kind_ == "current") {
-    std::fill(input_->bias().begin(), input_->bias().end(), 0.0f);
-  } else {
-    auto& rates = static_cast<snn::PoissonSource*>(input_)->rates();
-    std::fill(rates.begin(), rates.end(), 0.0f);
+  for (EncoderPop& e : encoders_) {
+    if (e.def->drive == "current") {
+      std::fill(e.population->bias().begin(), e.population->bias().end(), 0.0f);
+    } else {
+      auto& rates = static_cast<snn::PoissonSource*>(e.population)->rates();
+      std::fill(rates.begin(), rates.end(), 0.0f);
+    }
   }
 }
 
 std::string SnnAgent::numericalFault() const {
-  if (!std::isfinite(critic_.lastValue())) return "non-finite critic value (critic_lr too large?)";
+  if (critic_ && !std::isfinite(critic_->lastValue()))
+    return "non-finite critic value (critic_lr too large?)";
   if (!std::isfinite(net_->modulator().level())) return "non-finite dopamine level";
   return "";
 }
@@ -407,7 +467,8 @@ WeightGrid SnnAgent::weights(std::size_t index) const {
 }
 
 double SnnAgent::meanEligibility() const {
-  const std::vector<float> c = net_->currentEligibility(*plastic_);
+  if (!primary_) return 0.0;
+  const std::vector<float> c = net_->currentEligibility(*primary_);
   if (c.empty()) return 0.0;
   double sum = 0;
   for (float x : c) sum += std::abs(x);
@@ -419,41 +480,52 @@ double SnnAgent::dopamine() const {
 }
 
 double SnnAgent::epsilon() const {
-  const double progress = static_cast<double>(episodes_done_) / epsilon_episodes_;
-  return epsilon_end_ + (epsilon_start_ - epsilon_end_) * std::max(0.0, 1.0 - progress);
+  const ReadoutDef& r = def_.readout;
+  const double progress = static_cast<double>(episodes_done_) / r.epsilon_episodes;
+  return r.epsilon_end + (r.epsilon_start - r.epsilon_end) * std::max(0.0, 1.0 - progress);
 }
 
 void SnnAgent::onEpisodeStart() {
   net_->resetState();
-  critic_.startEpisode();
+  if (critic_) critic_->startEpisode();
   stats_ = {};
 }
 
 envs::Action SnnAgent::act(std::span<const double> obs) {
-  encoder_.encode(obs, features_);
+  for (EncoderPop& e : encoders_) {
+    if (!e.features.empty()) e.encoder.encode(obs, e.features);
+  }
+  if (critic_) {
+    if (critic_shares_ >= 0) {
+      const auto& f = encoders_[critic_shares_].features;
+      std::copy(f.begin(), f.end(), critic_features_.begin());
+    } else {
+      critic_encoder_->encode(obs, critic_features_);
+    }
+  }
   driveInput(obs);
   const int explore = learning_ ? decoder_->explore(rng_, epsilon()) : -1;
+  const auto drive = static_cast<float>(def_.readout.drive_mv);
   if (explore >= 0) {
-    for (int j = 0; j < output_size_; ++j) {
-      output_->bias()[explore * output_size_ + j] += static_cast<float>(explore_current_);
-    }
+    for (int j = 0; j < group_size_; ++j) output_->bias()[explore * group_size_ + j] += drive;
   }
   decoder_->beginWindow();
   if (recording_) {
     for (auto& s : window_spikes_) s.clear();
     window_potential_.clear();
   }
-  const std::uint64_t in_before = input_->spikeCount();
+  std::uint64_t in_before = 0;
+  for (const EncoderPop& e : encoders_) in_before += e.population->spikeCount();
   for (int t = 0; t < steps_per_action_; ++t) {
     net_->step();
     if (recording_) recordStep();
     decoder_->countSpikes(output_->spikes(), rng_);
   }
-  stats_.input_spikes += static_cast<double>(input_->spikeCount() - in_before);
+  std::uint64_t in_after = 0;
+  for (const EncoderPop& e : encoders_) in_after += e.population->spikeCount();
+  stats_.input_spikes += static_cast<double>(in_after - in_before);
   if (explore >= 0) {
-    for (int j = 0; j < output_size_; ++j) {
-      output_->bias()[explore * output_size_ + j] -= static_cast<float>(explore_current_);
-    }
+    for (int j = 0; j < group_size_; ++j) output_->bias()[explore * group_size_ + j] -= drive;
   }
   stats_.output_spikes += decoder_->total();
   stats_.steps += 1;
@@ -469,17 +541,21 @@ void SnnAgent::observe(std::span<const double> next_obs, double reward, bool ter
       r += shaping_penalty_;
       stats_.shaping += shaping_penalty_;
     }
-    if (dopamine_mode_ == "critic") {
+    const std::string signal = def_.modulator ? def_.modulator->signal : "";
+    double delta = 0;
+    if (critic_) {
       std::span<const float> next;  // empty: terminal, V(s') = 0
       if (!terminated) {
-        encoder_.encode(next_obs, next_features_);
+        critic_encoder_->encode(next_obs, next_features_);
         next = next_features_;
       }
-      const double delta = critic_.update(features_, next, r);
+      delta = critic_->update(critic_features_, next, r);
+      stats_.value += critic_->lastValue();
+    }
+    if (signal == "td_error") {
       net_->modulator().deliverPredictionError(delta);
       stats_.dopamine += delta;
-      stats_.value += critic_.lastValue();
-    } else {
+    } else if (!signal.empty()) {
       const double before = net_->modulator().level();
       net_->modulator().deliverReward(r);
       stats_.dopamine += net_->modulator().level() - before;
@@ -495,15 +571,33 @@ void SnnAgent::endEpisode() {
     for (int t = 0; t < steps_per_action_; ++t) net_->step();
     net_->flush();
     double elig = 0;
-    for (float c : plastic_->eligibility()) elig += std::abs(c);
-    stats_.elig_abs = plastic_->eligibility().empty()
-                          ? 0.0
-                          : elig / static_cast<double>(plastic_->eligibility().size());
-    if (homeostasis_ == "scaling") {
-      auto w = plastic_->weightMatrix();
-      for (Eigen::Index j = 0; j < w.rows(); ++j) {
-        const float sum = w.row(j).sum();
-        if (sum > 1e-6f) w.row(j) *= row_sum_target_[j] / sum;
+    const std::vector<float> none;
+    const std::vector<float>& c = primary_ ? primary_->eligibility() : none;
+    for (float x : c) elig += std::abs(x);
+    stats_.elig_abs = c.empty() ? 0.0 : elig / static_cast<double>(c.size());
+    // Synaptic scaling (normalize: keep_initial_row_sum).
+    for (Normalized& nz : normalized_) {
+      snn::Projection& proj = *nz.projection;
+      if (proj.dense()) {
+        auto w = proj.weightMatrix();
+        for (Eigen::Index j = 0; j < w.rows(); ++j) {
+          const float sum = w.row(j).sum();
+          if (sum > 1e-6f) w.row(j) *= nz.target[j] / sum;
+        }
+        continue;
+      }
+      std::vector<float> sums(proj.post().size(), 0.0f);
+      auto& w = proj.weights();
+      for (std::uint32_t i = 0; i < proj.pre().size(); ++i) {
+        for (std::uint32_t s = proj.rowBegin(i); s < proj.rowBegin(i + 1); ++s) {
+          sums[proj.postOf(s, i)] += w[s];
+        }
+      }
+      for (std::uint32_t i = 0; i < proj.pre().size(); ++i) {
+        for (std::uint32_t s = proj.rowBegin(i); s < proj.rowBegin(i + 1); ++s) {
+          const std::uint32_t j = proj.postOf(s, i);
+          if (sums[j] > 1e-6f) w[s] *= nz.target[j] / sums[j];
+        }
       }
     }
     ++episodes_done_;
@@ -514,18 +608,18 @@ void SnnAgent::endEpisode() {
 Diagnostics SnnAgent::diagnostics() const {
   // Read-only: after an episode the network was flushed, and mid-episode a flush would move
   // the sweep schedule (and so the rounding of everything after it).
-  const std::vector<float> w = net_->currentWeights(*plastic_);
+  const std::vector<float> w = primary_ ? net_->currentWeights(*primary_) : std::vector<float>{};
   double mean = 0, sq = 0;
   for (float x : w) mean += x;
-  mean /= static_cast<double>(w.size());
+  mean /= std::max<double>(1.0, static_cast<double>(w.size()));
   for (float x : w) sq += (x - mean) * (x - mean);
   const double steps = std::max(1.0, last_stats_.steps);
   const double window_s = steps * steps_per_action_ * net_->dtMs() * 1e-3;
   return {
-      {"rate_hz_input", last_stats_.input_spikes / window_s / input_->size()},
+      {"rate_hz_input", last_stats_.input_spikes / window_s / std::max(1u, encoder_neurons_)},
       {"rate_hz_output", last_stats_.output_spikes / window_s / output_->size()},
       {"w_mean", mean},
-      {"w_std", std::sqrt(sq / static_cast<double>(w.size()))},
+      {"w_std", std::sqrt(sq / std::max<double>(1.0, static_cast<double>(w.size())))},
       {"elig_abs_mean", last_stats_.elig_abs},
       {"dopamine_mean", last_stats_.dopamine / steps},
       {"value_mean", last_stats_.value / steps},
@@ -541,18 +635,21 @@ void SnnAgent::save(const std::string& path) const {
   ck.agent_type = kType;
   ck.architecture = architecture();
   ck.config = config_.values();
+  for (const auto& [key, value] : def_.values) ck.config[key] = value;
   for (const auto& proj : net_->projections()) {
     ck.sections["weights:" + proj->name()] =
         std::vector<double>(proj->weights().begin(), proj->weights().end());
   }
-  ck.sections["critic"] = critic_.weights();
+  if (critic_) ck.sections["critic"] = critic_->weights();
   ck.sections["rng"] = rngToSection(rng_);
   ck.sections["counters"] = {static_cast<double>(episodes_done_),
                              static_cast<double>(net_->stepCount()), net_->modulator().baseline(),
                              static_cast<double>(network_seed_ >> 32),
                              static_cast<double>(network_seed_ & 0xFFFFFFFFULL)};
-  ck.sections["row_sum_target"] =
-      std::vector<double>(row_sum_target_.begin(), row_sum_target_.end());
+  std::vector<double> targets;
+  for (const Normalized& nz : normalized_)
+    targets.insert(targets.end(), nz.target.begin(), nz.target.end());
+  if (!targets.empty()) ck.sections["row_sum_target"] = targets;
   ck.write(path);
 }
 
@@ -569,13 +666,20 @@ void SnnAgent::load(const std::string& path) {
     const auto& w = ck.section(path, "weights:" + proj->name(), proj->size());
     std::copy(w.begin(), w.end(), proj->weights().begin());
   }
-  critic_.weights() = ck.section(path, "critic", critic_.weights().size());
+  if (critic_) critic_->weights() = ck.section(path, "critic", critic_->weights().size());
   rngFromSection(rng_, ck.section(path, "rng", 8));
   episodes_done_ = static_cast<long>(counters[0]);
   net_->setStepCount(static_cast<std::uint32_t>(counters[1]));
   net_->modulator().setBaseline(counters[2]);
-  const auto& targets = ck.section(path, "row_sum_target", row_sum_target_.size());
-  std::copy(targets.begin(), targets.end(), row_sum_target_.begin());
+  std::size_t n_targets = 0;
+  for (const Normalized& nz : normalized_) n_targets += nz.target.size();
+  if (n_targets > 0) {
+    const auto& targets = ck.section(path, "row_sum_target", n_targets);
+    std::size_t at = 0;
+    for (Normalized& nz : normalized_) {
+      for (float& t : nz.target) t = static_cast<float>(targets[at++]);
+    }
+  }
   for (auto& p : net_->populations()) p->resetState();
 }
 
@@ -586,6 +690,8 @@ static const bool kRegistered = registerAgent({
                "reward-modulated plasticity (default rstdp) with dopamine from a TD critic",
     .params = SnnAgent::params(),
     .children = SnnAgent::children,
+    .takes_network = true,
+    .replaced_by_network = replacedByNetwork(),
     .factory = [](const envs::Space& obs, const envs::Space& act, const ConfigValues& p,
                   std::uint64_t seed) -> std::unique_ptr<Agent> {
       return std::make_unique<SnnAgent>(obs, act, p, seed);

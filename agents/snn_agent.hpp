@@ -21,11 +21,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "agents/agent.hpp"
 #include "agents/critic.hpp"
 #include "agents/decoder.hpp"
 #include "agents/encoder.hpp"
+#include "agents/network.hpp"
 #include "snn/network.hpp"
 
 namespace spikegym::agents {
@@ -58,7 +60,7 @@ class SnnAgent final : public Agent, public AgentView {
   WeightGrid weights(std::size_t index) const override;
   double meanEligibility() const override;
   double dopamine() const override;
-  double value() const override { return critic_.lastValue(); }
+  double value() const override { return critic_ ? critic_->lastValue() : 0.0; }
   double epsilon() const override;
   void save(const std::string& path) const override;
   void load(const std::string& path) override;
@@ -68,44 +70,63 @@ class SnnAgent final : public Agent, public AgentView {
   /// The rule and output-neuron tables that `own` (resolved own values) selects.
   static std::vector<ChildTable> children(const ConfigValues& own);
   snn::Network& network() { return *net_; }
-  /// The plastic projection into the output layer.
-  snn::Projection& plastic() { return *plastic_; }
+  /// The projection diagnostics and the viewer's eligibility describe: the first plastic
+  /// projection into the readout (by name), else the first plastic one, else the first into
+  /// the readout (the default network: the plastic projection into the output layer).
+  snn::Projection& plastic() { return *primary_; }
+  /// The resolved network this agent built.
+  const NetworkDef& definition() const { return def_; }
 
  private:
+  /// An encoder population and how the observation drives it.
+  struct EncoderPop {
+    snn::Population* population;
+    const PopulationDef* def;
+    GaussianEncoder encoder;
+    std::vector<float> features;  // activities of the last observation
+  };
+  /// A projection whose post neurons keep their summed input weight (normalize).
+  struct Normalized {
+    snn::Projection* projection;
+    std::vector<float> target;  // per post neuron
+  };
+
   void buildNetwork(std::uint64_t network_seed);
-  /// Sets the input layer from `obs` (features_ must already hold its encoding).
+  /// Sets the encoder populations from `obs` (their features must already hold its encoding).
   void driveInput(std::span<const double> obs);
-  /// Silences the input layer (the window after an episode's last reward).
+  /// Silences the encoder populations (the window after an episode's last reward).
   void silenceInput();
   void endEpisode();
   std::string architecture() const;
 
   Config config_;
+  NetworkDef def_;
+  bool from_flat_ = true;  // no network block: built from the flat parameters
   int n_actions_;
-  int output_size_;
+  int obs_dims_;
+  int group_size_;
   int steps_per_action_;
-  std::string encoder_kind_, dopamine_mode_, homeostasis_;
-  double max_rate_hz_, input_current_, explore_current_;
-  double epsilon_start_, epsilon_end_, epsilon_episodes_;
   double shaping_penalty_;
-  GaussianEncoder encoder_;
-  TdLambdaCritic critic_;
+  const envs::Space observation_space_;
+  std::optional<GaussianEncoder> critic_encoder_;  // when the critic has features of its own
+  std::optional<TdLambdaCritic> critic_;
+  int critic_shares_ = -1;  // index into encoders_ whose features the critic reads, or -1
   std::unique_ptr<Decoder> decoder_;
   std::uint64_t network_seed_ = 0;
   std::unique_ptr<snn::Network> net_;
-  snn::Population* input_ = nullptr;
+  std::vector<EncoderPop> encoders_;
+  std::uint32_t encoder_neurons_ = 0;
   snn::Population* output_ = nullptr;
-  snn::Projection* plastic_ = nullptr;
+  snn::Projection* primary_ = nullptr;
+  std::vector<Normalized> normalized_;
   Rng rng_;
-  std::vector<float> features_, next_features_;  // encoder activities of s and s'
-  std::vector<float> row_sum_target_;            // homeostasis: each output neuron's weight sum
+  std::vector<float> critic_features_, next_features_;  // critic features of s and s'
   long episodes_done_ = 0;
   // Per-episode accumulators for diagnostics.
   struct EpisodeStats {
     double steps = 0, input_spikes = 0, output_spikes = 0, dopamine = 0, value = 0, explored = 0,
            shaping = 0, elig_abs = 0;
   } stats_, last_stats_;
-  bool explored_this_step_ = false;
   // Recording for viewers (AgentView); nothing is recorded while recording_ is false.
   bool recording_ = false;
   std::size_t probe_population_ = 0;

@@ -12,6 +12,7 @@
 
 #include "agents/agent.hpp"
 #include "agents/config.hpp"
+#include "agents/network.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/rng.hpp"
@@ -505,6 +506,50 @@ void resolveSection(FlatConfig& config, const std::string& section, const ParamT
   }
 }
 
+/// The place of a network error: the key it names, else the first given key under it, else
+/// `fallback`.
+std::string networkErrorWhere(const FlatConfig& config, const agents::NetworkError& e,
+                              const std::string& fallback) {
+  const std::string key = "agent." + e.key();
+  if (auto it = config.find(key); it != config.end() && it->second.where != "default") {
+    return it->second.where;
+  }
+  for (const auto& [k, entry] : config) {
+    if (k.rfind(key + ".", 0) == 0 && entry.where != "default") return entry.where;
+  }
+  return fallback;
+}
+
+/// Resolves agent.network.* against the env's spaces (agents/network.hpp): every value checked
+/// at its file:line:col, defaults and derived sizes added.
+void resolveNetworkSection(FlatConfig& config, const std::string& env_id, int /*dynamics*/) {
+  ParamText env_params;
+  agents::ConfigValues given;
+  for (const auto& [key, entry] : config) {
+    if (key.rfind("env.", 0) == 0 && key != "env.id") env_params[key.substr(4)] = entry.text;
+    if (key.rfind("agent.network.", 0) == 0) given[key.substr(6)] = entry.text;
+  }
+  auto env = envs::make(env_id, 0, env_params);
+  double dt_ms = 1;
+  parseNumber(config.at("agent.dt_ms").text, dt_ms);
+  agents::NetworkDef def;
+  try {
+    def = agents::resolveNetwork(given, env->observationSpace(), env->actionSpace(), dt_ms);
+  } catch (const agents::NetworkError& e) {
+    throw UserError(networkErrorWhere(config, e, config.at("agent.type").where) + ": agent." +
+                    e.key() + ": " + e.message());
+  }
+  FlatConfig out;
+  for (auto& [key, entry] : config) {
+    if (key.rfind("agent.network.", 0) != 0) out.emplace(key, entry);
+  }
+  for (const auto& [key, value] : def.values) {
+    auto it = config.find("agent." + key);
+    out["agent." + key] = {value, it != config.end() ? it->second.where : "default"};
+  }
+  config = std::move(out);
+}
+
 /// Resolves the env, agent (with its nested units) and train settings of one configuration
 /// against their declarations: every value checked at its file:line:col, every default added,
 /// so that config.yaml and the run id hold every parameter the run uses.
@@ -528,8 +573,39 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
   }
   const std::string agent_label = "agent '" + type.text + "'";
   resolveSection(config, "agent", info->params, agent_label, {"type"}, true);
+  // A network definition replaces the flat architecture parameters (and their children).
+  bool network = false;
+  for (const auto& [key, entry] : config) network = network || key.rfind("agent.network.", 0) == 0;
+  if (network && !info->takes_network) {
+    const auto& [key, entry] = *config.lower_bound("agent.network.");
+    throw UserError(entry.where + ": " + key + ": " + agent_label +
+                    " takes no network definition (only snn does)");
+  }
+  if (network) {
+    for (auto it = config.begin(); it != config.end();) {
+      const std::string& key = it->first;
+      if (key.rfind("agent.", 0) != 0 || key.rfind("agent.network.", 0) == 0) {
+        ++it;
+        continue;
+      }
+      const std::string rest = key.substr(6);
+      const std::string head = rest.substr(0, rest.find('.'));
+      const auto& replaced = info->replaced_by_network;
+      if (std::find(replaced.begin(), replaced.end(), head) == replaced.end()) {
+        ++it;
+        continue;
+      }
+      if (it->second.where != "default") {
+        throw UserError(it->second.where + ": " + key +
+                        ": replaced by agent.network (the network block defines the "
+                        "architecture); remove it and set the network's value instead (see "
+                        "`spikegym show network`)");
+      }
+      it = config.erase(it);
+    }
+  }
   std::vector<agents::ChildTable> children;
-  if (info->children) {
+  if (info->children && !network) {
     agents::ConfigValues own;
     for (const auto& p : info->params) own[p.name] = config.at("agent." + p.name).text;
     try {
@@ -553,6 +629,7 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
     const auto dot = rest.find('.');
     if (dot == std::string::npos) continue;
     const std::string prefix = rest.substr(0, dot);
+    if (network && prefix == "network") continue;
     if (std::find(prefixes.begin(), prefixes.end(), prefix) == prefixes.end()) {
       std::vector<std::string> names;
       for (const auto& p : info->params) names.push_back(p.name);
@@ -570,6 +647,7 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
     resolveSection(config, "agent." + child.prefix, child.table, child.label + " of " + agent_label,
                    {}, false);
   }
+  if (network) resolveNetworkSection(config, env_id.text, env_spec->dynamics_version);
   resolveSection(config, "train", trainTable(), "train", {}, false);
   for (const auto& [key, entry] : config) {
     if (key.rfind("env.", 0) == 0 && key != "env.id")
@@ -600,6 +678,9 @@ void checkBuilds(const RunSpec& run) {
   try {
     agents::makeAgent(run.train.agent_type, env->observationSpace(), env->actionSpace(),
                       run.train.agent_params, 0);
+  } catch (const agents::NetworkError& e) {
+    throw UserError(networkErrorWhere(run.config, e, run.config.at("agent.type").where) +
+                    ": agent." + e.key() + ": " + e.message());
   } catch (const UserError& e) {
     const std::string message = e.what();
     // Longest keys first, so that rule.tau_c_ms is found before a shorter key it contains.

@@ -1,0 +1,867 @@
+#include "agents/network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "agents/encoder.hpp"
+#include "snn/plasticity.hpp"
+#include "snn/population.hpp"
+
+namespace spikegym::agents {
+namespace {
+
+using Kind = Param::Kind;
+
+bool startsWith(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+[[noreturn]] void fail(const std::string& key, const std::string& message) {
+  throw NetworkError(key, message);
+}
+
+/// Walks the given "network.*" keys: each key must be claimed by exactly one table.
+class Resolver {
+ public:
+  explicit Resolver(const ConfigValues& given) {
+    for (const auto& [key, value] : given) {
+      if (startsWith(key, "network.")) given_[key] = value;
+    }
+  }
+
+  std::optional<std::string> get(const std::string& key) const {
+    auto it = given_.find(key);
+    if (it == given_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  /// Any given key at `prefix` or under it.
+  bool has(const std::string& prefix) const {
+    for (const auto& [key, value] : given_) {
+      if (key == prefix || startsWith(key, prefix + ".")) return true;
+    }
+    return false;
+  }
+
+  /// `prefix` must be a map (a scalar there is an error).
+  void requireMap(const std::string& prefix, const std::string& what) const {
+    if (given_.count(prefix)) {
+      fail(prefix, "'" + given_.at(prefix) + "': expected " + what);
+    }
+  }
+
+  /// The entry names of the map at `prefix`, sorted.
+  std::vector<std::string> names(const std::string& prefix) const {
+    std::set<std::string> out;
+    const std::string lead = prefix + ".";
+    for (const auto& [key, value] : given_) {
+      if (!startsWith(key, lead)) continue;
+      const std::string rest = key.substr(lead.size());
+      out.insert(rest.substr(0, rest.find('.')));
+    }
+    return {out.begin(), out.end()};
+  }
+
+  /// Resolves the keys directly under `prefix` against `table` (sub-blocks named in `nested`
+  /// are left to the caller); fills in defaults; values in canonical form.
+  ParamText block(const std::string& prefix, const ParamTable& table,
+                  const std::vector<std::string>& nested = {}) {
+    const std::string lead = prefix + ".";
+    std::vector<std::string> known;
+    for (const auto& p : table) known.push_back(p.name);
+    known.insert(known.end(), nested.begin(), nested.end());
+    requireMap(prefix, "a map of settings (" + join(known) + ")");
+    ParamText mine;
+    for (const auto& [key, value] : given_) {
+      if (!startsWith(key, lead)) continue;
+      const std::string rest = key.substr(lead.size());
+      const std::string head = rest.substr(0, rest.find('.'));
+      if (std::find(nested.begin(), nested.end(), head) != nested.end()) continue;
+      if (head == "<<") {
+        fail(key, "YAML merge keys (<<) are not supported; write each setting out");
+      }
+      if (rest.find('.') != std::string::npos || !findParam(table, rest)) {
+        fail(lead + head, "unknown setting '" + head + "'" + didYouMean(head, known) +
+                              "; expected one of: " + join(known));
+      }
+      mine[rest] = value;
+      claimed_.insert(key);
+    }
+    ParamText resolved;
+    for (const Param& p : table) {
+      auto it = mine.find(p.name);
+      std::string v = it != mine.end() ? it->second : p.default_value;
+      if (it != mine.end()) {
+        if (const std::string expected = p.check(v); !expected.empty()) {
+          fail(lead + p.name, "'" + v + "': expected " + expected);
+        }
+      }
+      double x = 0;
+      if ((p.kind == Kind::kNumber || p.kind == Kind::kInteger) && parseNumber(v, x)) {
+        v = formatNumber(x);
+      }
+      resolved[p.name] = v;
+      out_[lead + p.name] = v;
+    }
+    return resolved;
+  }
+
+  /// A scalar that may stand at `key` itself (weight: 2); claims it.
+  void claim(const std::string& key) { claimed_.insert(key); }
+  void put(const std::string& key, const std::string& value) { out_[key] = value; }
+
+  /// Every given key was resolved by some table.
+  void requireAllClaimed() const {
+    for (const auto& [key, value] : given_) {
+      if (!claimed_.count(key)) fail(key, "unknown setting");
+    }
+  }
+
+  const ConfigValues& out() const { return out_; }
+
+ private:
+  ConfigValues given_, out_;
+  std::set<std::string> claimed_;
+};
+
+Param choice(std::string name, std::string def, std::vector<std::string> choices, std::string doc) {
+  return {std::move(name), std::move(def), Kind::kChoice, 0, 0, std::move(choices), std::move(doc)};
+}
+Param text(std::string name, std::string def, std::string doc) {
+  return {std::move(name), std::move(def), Kind::kText, 0, 0, {}, std::move(doc)};
+}
+Param flag(std::string name, std::string def, std::string doc) {
+  return {std::move(name), std::move(def), Kind::kBool, 0, 0, {}, std::move(doc)};
+}
+
+/// Reads a selector at `key` (default `def`) and checks it is one of `choices`.
+std::string selector(const Resolver& r, const std::string& key, const std::string& def,
+                     const std::vector<std::string>& choices) {
+  const std::string v = r.get(key).value_or(def);
+  if (std::find(choices.begin(), choices.end(), v) == choices.end()) {
+    fail(key, "'" + v + "': expected one of " + join(choices) + didYouMean(v, choices));
+  }
+  return v;
+}
+
+bool validName(const std::string& name) {
+  if (name.empty() || name.size() > 64 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+double number(const ParamText& values, const std::string& name) {
+  double v = 0;
+  parseNumber(values.at(name), v);
+  return v;
+}
+
+/// Neuron models a population of neurons may use (the spike sources are encoders' business).
+std::vector<std::string> neuronModelNames() {
+  std::vector<std::string> out;
+  for (const auto* m : snn::neuronModels()) {
+    if (m->name != "poisson" && m->name != "regular") out.push_back(m->name);
+  }
+  return out;
+}
+
+const std::vector<std::string>& connectivityRules() {
+  static const std::vector<std::string> rules = {"all_to_all",         "one_to_one",
+                                                 "pairwise_bernoulli", "fixed_indegree",
+                                                 "fixed_outdegree",    "between_groups"};
+  return rules;
+}
+
+ParamTable connectivityTable(const std::string& rule) {
+  ParamTable t = {
+      choice("rule", "all_to_all", connectivityRules(), "connection rule (NEST names)")};
+  if (rule == "pairwise_bernoulli") {
+    t.push_back({"p", 0.1, 1e-12, 1, "[1] probability of each pair"});
+  } else if (rule == "fixed_indegree") {
+    t.push_back({"indegree", "10", Kind::kInteger, 1, 1e7, {}, "synapses into each target"});
+  } else if (rule == "fixed_outdegree") {
+    t.push_back({"outdegree", "10", Kind::kInteger, 1, 1e7, {}, "synapses out of each source"});
+  }
+  if (rule != "one_to_one" && rule != "between_groups") {
+    t.push_back(flag("allow_autapses", "false", "source == target: may a neuron reach itself"));
+  }
+  return t;
+}
+
+std::vector<std::string> ruleNames() {
+  std::vector<std::string> out;
+  for (const auto& r : snn::plasticityRules()) out.push_back(r.name);
+  return out;
+}
+
+}  // namespace
+
+snn::ParamValues snnRuleDefaults(const std::string& rule) {
+  switch (snn::ruleInfo(rule).kind) {
+    case snn::RuleKind::kEligibility:
+      // mstdpet keeps Florian's 25 ms eligibility: it is what distinguishes it from rstdp.
+      if (rule == "mstdpet") {
+        return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"eta", 0.2}, {"w_min", 0.0}, {"w_max", 8.0}};
+      }
+      return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"tau_c_ms", 200.0},
+              {"eta", 0.15},   {"w_min", 0.0},   {"w_max", 8.0}};
+    case snn::RuleKind::kMstdp:
+      return {{"a_plus", 0.1}, {"a_minus", 0.0}, {"eta", 0.001}, {"w_min", 0.0}, {"w_max", 8.0}};
+    case snn::RuleKind::kStdp:
+    case snn::RuleKind::kHebbian:
+      return {{"w_min", 0.0}, {"w_max", 8.0}};
+    case snn::RuleKind::kNone:
+      break;
+  }
+  return {};
+}
+
+ParamTable snnRuleTable(const std::string& rule) {
+  ParamTable t = snn::ruleInfo(rule).params;
+  for (const auto& [name, value] : snnRuleDefaults(rule)) {
+    for (Param& p : t) {
+      if (p.name == name) p.default_value = formatNumber(value);
+    }
+  }
+  return t;
+}
+
+const PopulationDef& NetworkDef::population(const std::string& name) const {
+  for (const auto& p : populations) {
+    if (p.name == name) return p;
+  }
+  throw UsageError("NetworkDef::population: no population '" + name + "'");
+}
+
+bool hasNetwork(const ConfigValues& values) {
+  for (const auto& [key, value] : values) {
+    if (startsWith(key, "network.")) return true;
+  }
+  return false;
+}
+
+const std::vector<std::string>& replacedByNetwork() {
+  static const std::vector<std::string> keys = {
+      "encoder",         "cells_per_dim", "rf_width",      "obs_range",       "max_rate_hz",
+      "input_current",   "hidden",        "hidden_p",      "hidden_w",        "output_size",
+      "neuron_model",    "learning_rule", "w_init_min",    "w_init_max",      "wta_inhibition",
+      "decoder",         "temperature",   "epsilon_start", "epsilon_end",     "epsilon_episodes",
+      "explore_current", "dopamine",      "dopamine_gain", "dopamine_tau_ms", "baseline_window",
+      "gamma",           "critic_lr",     "critic_lambda", "homeostasis",     "rule",
+      "neuron"};
+  return keys;
+}
+
+NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observation_space,
+                          const envs::Space& action_space, double dt_ms) {
+  Resolver r(given);
+  NetworkDef def;
+  const std::vector<std::string> sections = {"populations", "projections", "modulators", "critic",
+                                             "readout"};
+  r.requireMap("network", "a map with " + join(sections));
+  for (const auto& name : r.names("network")) {
+    if (std::find(sections.begin(), sections.end(), name) == sections.end()) {
+      fail("network." + name, "unknown section '" + name + "'" + didYouMean(name, sections) +
+                                  "; expected one of: " + join(sections));
+    }
+  }
+  if (action_space.kind() != envs::Space::Kind::kDiscrete) {
+    fail("network.readout", "needs a Discrete action space, got " + action_space.describe());
+  }
+  if (observation_space.kind() != envs::Space::Kind::kBox) {
+    fail("network.populations",
+         "encoders need a Box observation space, got " + observation_space.describe());
+  }
+  const int n_actions = static_cast<int>(action_space.n());
+  const int dims = static_cast<int>(observation_space.size());
+
+  // Names: one namespace for populations, projections and modulators.
+  std::map<std::string, std::string> kind_of;  // name -> "population" | ...
+  for (const std::string section : {"populations", "projections", "modulators"}) {
+    const std::string prefix = "network." + section;
+    r.requireMap(prefix, "a map of " + section + " by name");
+    for (const auto& name : r.names(prefix)) {
+      if (name == "<<") fail(prefix + ".<<", "YAML merge keys (<<) are not supported");
+      if (!validName(name)) {
+        fail(prefix + "." + name, "name '" + name +
+                                      "': expected a lowercase letter, then letters, digits or "
+                                      "'_' (at most 64)");
+      }
+      const std::string kind = section.substr(0, section.size() - 1);
+      const auto [it, fresh] = kind_of.emplace(name, kind);
+      if (!fresh) {
+        fail(prefix + "." + name, "name '" + name + "' is already a " + it->second +
+                                      "; populations, projections and modulators share one "
+                                      "namespace");
+      }
+    }
+  }
+  auto namesOf = [&](const std::string& kind) {
+    std::vector<std::string> out;
+    for (const auto& [n, k] : kind_of) {
+      if (k == kind) out.push_back(n);
+    }
+    return out;
+  };
+  std::set<std::string> disabled;
+
+  // Populations.
+  std::map<std::string, PopulationDef> pops;
+  const ParamTable pop_table = {
+      flag("enabled", "true", "false removes the population (for structural ablations)"),
+      text("size", "auto", "neurons: a whole number >= 1, or auto (encoders, grouped populations)"),
+  };
+  for (const auto& name : namesOf("population")) {
+    const std::string prefix = "network.populations." + name;
+    const ParamText own = r.block(prefix, pop_table, {"neuron", "encoder", "groups"});
+    if (own.at("enabled") == "false") disabled.insert(name);
+    PopulationDef p;
+    p.name = name;
+    const bool is_encoder = r.has(prefix + ".encoder");
+    if (is_encoder && r.has(prefix + ".neuron")) {
+      fail(prefix + ".neuron",
+           "a population is either an encoder (spike sources driven by the observation) or "
+           "neurons; remove 'neuron' or 'encoder'");
+    }
+    std::int64_t derived = 0;
+    std::string derivation;
+    if (is_encoder) {
+      if (r.has(prefix + ".groups")) {
+        fail(prefix + ".groups", "encoder populations have no action groups");
+      }
+      p.encoder = true;
+      const std::string ekey = prefix + ".encoder";
+      const std::string model =
+          selector(r, ekey + ".model", "gaussian_rf", {"gaussian_rf", "rate"});
+      ParamTable t = {choice("model", "gaussian_rf", {"gaussian_rf", "rate"},
+                             "gaussian_rf: receptive fields per dim; rate: on/off pair per dim")};
+      if (model == "gaussian_rf") {
+        for (const auto& q : GaussianEncoder::params()) t.push_back(q);
+        t.push_back(choice("drive", "poisson", {"poisson", "current"},
+                           "Poisson rates, or currents into LIF input neurons"));
+        t.push_back({"max_rate_hz", 250, 0, 1000, "[Hz] rate at full activity (drive poisson)"});
+        t.push_back({"current_mv", 30, 0, 1000, "[mV] current at full activity (drive current)"});
+      } else {
+        t.push_back(GaussianEncoder::params()[2]);  // obs_range: the value's scale per dim
+        t.push_back({"max_rate_hz", 250, 0, 1000, "[Hz] rate at |value| = range"});
+      }
+      const ParamText e = r.block(ekey, t);
+      p.encoder_model = model;
+      p.drive = model == "gaussian_rf" ? e.at("drive") : "poisson";
+      p.cells_per_dim = model == "gaussian_rf" ? static_cast<int>(number(e, "cells_per_dim")) : 2;
+      p.rf_width = model == "gaussian_rf" ? number(e, "rf_width") : 1.0;
+      p.obs_range = e.at("obs_range");
+      p.max_rate_hz = number(e, "max_rate_hz");
+      p.current_mv = model == "gaussian_rf" ? number(e, "current_mv") : 0.0;
+      try {  // the ranges parse against the observation space
+        GaussianEncoder check(observation_space, std::max(2, p.cells_per_dim), p.rf_width,
+                              p.obs_range);
+      } catch (const UserError& err) {
+        fail(ekey + ".obs_range", err.what());
+      }
+      derived = model == "gaussian_rf" ? static_cast<std::int64_t>(dims) * p.cells_per_dim
+                                       : 2 * static_cast<std::int64_t>(dims);
+      derivation = model == "gaussian_rf" ? std::to_string(dims) + " observation dims x " +
+                                                std::to_string(p.cells_per_dim) + " cells_per_dim"
+                                          : "2 x " + std::to_string(dims) + " observation dims";
+      if (p.drive == "current") {
+        p.neuron_model = "lif";
+        p.neuron_params = {{"tau_syn_ms", 0.0}};
+      }
+    } else {
+      const std::string nkey = prefix + ".neuron";
+      const std::vector<std::string> models = neuronModelNames();
+      const std::string model = selector(r, nkey + ".model", "lif", models);
+      const snn::NeuronModelInfo& info = snn::neuronModel(model);
+      std::vector<std::string> preset_names;
+      for (const auto& [pn, values] : info.presets) preset_names.push_back(pn);
+      const std::optional<std::string> preset = r.get(nkey + ".preset");
+      if (preset && preset_names.empty()) {
+        fail(nkey + ".preset", "neuron model '" + model + "' has no presets");
+      }
+      if (preset &&
+          std::find(preset_names.begin(), preset_names.end(), *preset) == preset_names.end()) {
+        fail(nkey + ".preset", "'" + *preset + "': expected one of " + join(preset_names) +
+                                   didYouMean(*preset, preset_names));
+      }
+      const std::string full = preset ? model + ":" + *preset : model;
+      ParamTable t = {choice("model", "lif", models, "neuron model (see list neurons)")};
+      if (preset) t.push_back(choice("preset", *preset, preset_names, "named parameter set"));
+      for (const auto& q : snn::neuronModelTable(full)) t.push_back(q);
+      const ParamText n = r.block(nkey, t);
+      p.neuron_model = full;
+      for (const auto& [k, v] : numbersOf(n)) p.neuron_params[k] = v;
+      if (r.has(prefix + ".groups")) {
+        const std::string gkey = prefix + ".groups";
+        const ParamText g = r.block(
+            gkey, {text("count", "auto", "action groups: a whole number, or auto (one per action)"),
+                   {"size", "16", Kind::kInteger, 1, 100000, {}, "neurons per group"}});
+        std::int64_t count = n_actions;
+        if (g.at("count") != "auto") {
+          if (!parseInteger(g.at("count"), count) || count < 1 || count > 100000) {
+            fail(gkey + ".count", "'" + g.at("count") + "': expected auto or a whole number >= 1");
+          }
+        }
+        r.put(gkey + ".count", std::to_string(count));
+        p.group_count = static_cast<int>(count);
+        p.group_size = static_cast<int>(number(g, "size"));
+        derived = count * p.group_size;
+        derivation = std::to_string(count) + " groups x " + std::to_string(p.group_size);
+      }
+    }
+    std::int64_t size = derived;
+    if (own.at("size") == "auto") {
+      if (derived == 0) {
+        fail(prefix + ".size",
+             "auto is only for encoders and grouped populations; give a whole "
+             "number of neurons");
+      }
+    } else if (!parseInteger(own.at("size"), size) || size < 1 || size > 10'000'000) {
+      fail(prefix + ".size",
+           "'" + own.at("size") + "': expected auto or a whole number in [1, 1e7]");
+    } else if (derived != 0 && size != derived) {
+      fail(prefix + ".size", "'" + own.at("size") + "' contradicts its derivation: " + derivation +
+                                 " = " + std::to_string(derived) + "; write auto or " +
+                                 std::to_string(derived));
+    }
+    p.size = static_cast<std::uint32_t>(size);
+    r.put(prefix + ".size", std::to_string(size));
+    pops[name] = p;
+  }
+
+  // Modulators.
+  std::map<std::string, ModulatorDef> mods;
+  const std::vector<std::string> signals = {"reward", "reward_minus_baseline", "td_error"};
+  for (const auto& name : namesOf("modulator")) {
+    const std::string prefix = "network.modulators." + name;
+    const std::string signal = selector(r, prefix + ".signal", "td_error", signals);
+    ParamTable t = {flag("enabled", "true", "false removes the modulator"),
+                    choice("signal", "td_error", signals,
+                           "what it carries: the reward, reward minus its running average, or the "
+                           "critic's TD error"),
+                    {"gain", 1, 0, 1e6, "[1] level per unit of signal"},
+                    {"tau_ms", 10, 0, 1e5, "[ms] decay of the level"}};
+    if (signal == "reward_minus_baseline") {
+      t.push_back({"baseline_window", 100, 1, 1e9, "[steps] reward average window"});
+    }
+    const ParamText m = r.block(prefix, t);
+    if (m.at("enabled") == "false") disabled.insert(name);
+    ModulatorDef d;
+    d.name = name;
+    d.signal = signal;
+    d.gain = number(m, "gain");
+    d.tau_ms = number(m, "tau_ms");
+    if (signal == "reward_minus_baseline") d.baseline_window = number(m, "baseline_window");
+    mods[name] = d;
+  }
+
+  // Critic.
+  bool critic_on = false;
+  if (r.has("network.critic")) {
+    ParamTable t = {flag("enabled", "true", "false removes the critic"),
+                    choice("model", "linear_td", {"linear_td"},
+                           "linear TD(lambda) on features of the observation (not spiking)"),
+                    choice("features", "gaussian_rf", {"gaussian_rf"},
+                           "feature map of the observation: Gaussian receptive fields per dim")};
+    for (const auto& q : GaussianEncoder::params()) t.push_back(q);
+    t.push_back({"gamma", 0.99, 0, 1, "[1] discount"});
+    t.push_back({"lr", 0.01, 0, 10, "[1] learning rate"});
+    t.push_back({"lambda", 0.9, 0, 1, "[1] eligibility trace decay"});
+    const ParamText c = r.block("network.critic", t);
+    critic_on = c.at("enabled") == "true";
+    CriticDef d;
+    d.features = c.at("features");
+    d.cells_per_dim = static_cast<int>(number(c, "cells_per_dim"));
+    d.rf_width = number(c, "rf_width");
+    d.obs_range = c.at("obs_range");
+    d.gamma = number(c, "gamma");
+    d.lr = number(c, "lr");
+    d.lambda = number(c, "lambda");
+    try {
+      GaussianEncoder check(observation_space, d.cells_per_dim, d.rf_width, d.obs_range);
+    } catch (const UserError& err) {
+      fail("network.critic.obs_range", err.what());
+    }
+    if (critic_on) def.critic = d;
+  }
+
+  // References: resolve a name to an object of `kind`; disabled targets fail when `active`.
+  auto resolveRef = [&](const std::string& key, const std::string& name, const std::string& kind,
+                        bool active) {
+    if (name.empty()) fail(key, "missing: expected the name of a " + kind);
+    auto it = kind_of.find(name);
+    if (it == kind_of.end()) {
+      const auto candidates = namesOf(kind);
+      fail(key, "'" + name + "': no " + kind + " of that name" + didYouMean(name, candidates) +
+                    (candidates.empty() ? "" : "; " + kind + "s: " + join(candidates)));
+    }
+    if (it->second != kind) {
+      fail(key, "'" + name + "' is a " + it->second + "; expected a " + kind);
+    }
+    if (active && disabled.count(name)) {
+      fail(key, "'" + name + "' is disabled (enabled: false); disable this too or enable it");
+    }
+  };
+
+  // Projections.
+  const ParamTable proj_table = {
+      flag("enabled", "true", "false removes the projection (for structural ablations)"),
+      text("source", "", "presynaptic population"),
+      text("target", "", "postsynaptic population"),
+      choice("receptor_type", "excitatory", {"excitatory", "inhibitory"},
+             "sign of the weights (weights are magnitudes)"),
+  };
+  for (const auto& name : namesOf("projection")) {
+    const std::string prefix = "network.projections." + name;
+    const ParamText own = r.block(
+        prefix, proj_table, {"connectivity", "weight", "delay_ms", "plasticity", "normalize"});
+    const bool active = own.at("enabled") == "true";
+    if (!active) disabled.insert(name);
+    ProjectionDef d;
+    d.name = name;
+    d.source = own.at("source");
+    d.target = own.at("target");
+    resolveRef(prefix + ".source", d.source, "population", active);
+    resolveRef(prefix + ".target", d.target, "population", active);
+    d.inhibitory = own.at("receptor_type") == "inhibitory";
+    const std::string ckey = prefix + ".connectivity";
+    d.connectivity = selector(r, ckey + ".rule", "all_to_all", connectivityRules());
+    const ParamText c = r.block(ckey, connectivityTable(d.connectivity));
+    if (c.count("p")) d.p = number(c, "p");
+    if (c.count("indegree")) d.degree = static_cast<std::uint32_t>(number(c, "indegree"));
+    if (c.count("outdegree")) d.degree = static_cast<std::uint32_t>(number(c, "outdegree"));
+    d.allow_autapses = c.count("allow_autapses") && c.at("allow_autapses") == "true";
+
+    // A constant or {uniform: {low, high}}, for weight [mV] and delay_ms [ms].
+    auto range = [&](const std::string& key, const std::string& unit, double lo_bound,
+                     const std::optional<std::string>& def_value) -> std::pair<double, double> {
+      const auto scalar = r.get(key);
+      const bool map = r.has(key + ".uniform") || (r.has(key) && !scalar);
+      if (scalar && map) fail(key, "give either a number or {uniform: {low, high}}, not both");
+      if (map) {
+        r.block(key, {}, {"uniform"});
+        const ParamText u =
+            r.block(key + ".uniform",
+                    {{"low", "", Kind::kNumber, lo_bound, 1e6, {}, "[" + unit + "] lower bound"},
+                     {"high", "", Kind::kNumber, lo_bound, 1e6, {}, "[" + unit + "] upper bound"}});
+        if (u.at("low").empty() || u.at("high").empty()) {
+          fail(key + ".uniform", "expected both low and high [" + unit + "]");
+        }
+        const double lo = number(u, "low"), hi = number(u, "high");
+        if (lo > hi) fail(key + ".uniform.low", "is above high; expected low <= high");
+        return {lo, hi};
+      }
+      std::string v;
+      if (scalar) {
+        v = *scalar;
+        r.claim(key);
+      } else if (def_value) {
+        v = *def_value;
+      } else {
+        fail(prefix, "missing '" + key.substr(prefix.size() + 1) + "': expected a number [" + unit +
+                         "] or {uniform: {low, high}}");
+      }
+      double x = 0;
+      if (!parseNumber(v, x) || x < lo_bound || x > 1e6) {
+        fail(key, "'" + v + "': expected a number in [" + formatNumber(lo_bound) + ", 1e6] [" +
+                      unit + "] or {uniform: {low, high}}");
+      }
+      r.put(key, formatNumber(x));
+      return {x, x};
+    };
+    std::tie(d.w_low, d.w_high) = range(prefix + ".weight", "mV", 0.0, std::nullopt);
+    const auto [delay_lo, delay_hi] = range(prefix + ".delay_ms", "ms", 0.0, formatNumber(dt_ms));
+    auto steps = [&](double ms, const std::string& key) {
+      const double s = ms / dt_ms;
+      const double rounded = std::round(s);
+      if (std::abs(s - rounded) > 1e-9 * std::max(1.0, s)) {
+        fail(key, formatNumber(ms) +
+                      " ms is not a multiple of the step dt_ms = " + formatNumber(dt_ms) +
+                      "; nearest: " + formatNumber(std::max(1.0, std::floor(s)) * dt_ms) + " or " +
+                      formatNumber((std::floor(s) + 1) * dt_ms));
+      }
+      if (rounded < 1 || rounded > 255) {
+        fail(key, formatNumber(ms) + " ms is " + formatNumber(rounded) +
+                      " steps; expected 1 to 255 steps of dt_ms = " + formatNumber(dt_ms));
+      }
+      return static_cast<int>(rounded);
+    };
+    const bool delay_map = r.has(prefix + ".delay_ms.uniform");
+    d.delay_low = steps(delay_lo, prefix + (delay_map ? ".delay_ms.uniform.low" : ".delay_ms"));
+    d.delay_high = steps(delay_hi, prefix + (delay_map ? ".delay_ms.uniform.high" : ".delay_ms"));
+
+    const std::string pkey = prefix + ".plasticity";
+    d.rule = selector(r, pkey + ".rule", "none", ruleNames());
+    ParamTable pt = {choice("rule", "none", ruleNames(), "plasticity rule (see list rules)"),
+                     text("modulator", "", "the modulator of a modulated rule (by name)")};
+    for (const auto& q : snnRuleTable(d.rule)) pt.push_back(q);
+    const ParamText pl = r.block(pkey, pt);
+    d.modulator = pl.at("modulator");
+    for (const auto& [k, v] : numbersOf(pl)) d.rule_params[k] = v;
+    bool modulated = false;
+    try {
+      modulated = snn::makeRule(d.rule, d.rule_params).modulated();
+    } catch (const UserError& err) {
+      fail(pkey, err.what());
+    }
+    if (modulated && d.modulator.empty()) {
+      fail(pkey + ".rule",
+           "'" + d.rule + "' is modulated: name its modulator (plasticity.modulator)");
+    }
+    if (!modulated && !d.modulator.empty()) {
+      fail(pkey + ".modulator", "'" + d.rule + "' is not modulated; remove the modulator");
+    }
+    if (!d.modulator.empty()) resolveRef(pkey + ".modulator", d.modulator, "modulator", active);
+    if (d.rule != "none") {
+      if (d.inhibitory) {
+        fail(pkey + ".rule",
+             "plastic inhibitory projections are not supported; make it "
+             "excitatory or use rule none");
+      }
+      const double w_min = d.rule_params.at("w_min"), w_max = d.rule_params.at("w_max");
+      if (d.w_low < w_min || d.w_high > w_max) {
+        const bool map = r.has(prefix + ".weight.uniform");
+        fail(prefix + (map ? (d.w_low < w_min ? ".weight.uniform.low" : ".weight.uniform.high")
+                           : ".weight"),
+             "initial weights [" + formatNumber(d.w_low) + ", " + formatNumber(d.w_high) +
+                 "] mV lie outside the rule's bounds [w_min, w_max] = [" + formatNumber(w_min) +
+                 ", " + formatNumber(w_max) + "]");
+      }
+    }
+    const ParamText nz = r.block(
+        prefix + ".normalize",
+        {choice("mode", "none", {"none", "keep_initial_row_sum"},
+                "after each learning episode, scale each target neuron's summed input weight back "
+                "to its initial value (synaptic scaling)")});
+    d.normalize = nz.at("mode") == "keep_initial_row_sum";
+    if (active) def.projections.push_back(d);
+  }
+
+  // Readout.
+  if (!r.has("network.readout")) {
+    fail("network", "missing 'readout': expected {population: <grouped population>, decode}");
+  }
+  const std::vector<std::string> decodes = {"argmax", "softmax", "first_to_spike"};
+  const std::string decode = selector(r, "network.readout.decode", "argmax", decodes);
+  ParamTable rt = {text("population", "", "the grouped population whose groups are the actions"),
+                   choice("decode", "argmax", decodes, "spike counts per group -> action")};
+  if (decode == "softmax") {
+    rt.push_back({"temperature", 1, 1e-6, 1e6, "[spikes] softmax temperature"});
+  }
+  const ParamText ro = r.block("network.readout", rt, {"exploration"});
+  const ParamText ex =
+      r.block("network.readout.exploration",
+              {{"epsilon_start", 0.05, 0, 1, "[1] exploration probability at first"},
+               {"epsilon_end", 0, 0, 1, "[1] exploration probability at the end"},
+               {"epsilon_episodes", 300, 1, 1e9, "[episodes] linear decay length"},
+               {"drive_mv", 40, 0, 1000, "[mV] drive into the explored action's group"}});
+  def.readout.population = ro.at("population");
+  def.readout.decode = decode;
+  if (decode == "softmax") def.readout.temperature = number(ro, "temperature");
+  def.readout.epsilon_start = number(ex, "epsilon_start");
+  def.readout.epsilon_end = number(ex, "epsilon_end");
+  def.readout.epsilon_episodes = number(ex, "epsilon_episodes");
+  def.readout.drive_mv = number(ex, "drive_mv");
+  resolveRef("network.readout.population", def.readout.population, "population", true);
+  r.requireAllClaimed();
+
+  // Modulators and critic.
+  std::vector<std::string> active_mods;
+  for (const auto& [name, m] : mods) {
+    if (disabled.count(name)) continue;
+    if (m.signal == "td_error" && !def.critic) {
+      fail("network.modulators." + name + ".signal",
+           "td_error needs a critic (network.critic, enabled)");
+    }
+    active_mods.push_back(name);
+    def.modulator = m;
+  }
+  if (active_mods.size() > 1) {
+    fail("network.modulators." + active_mods[1],
+         "one modulator channel is supported; enabled: " + join(active_mods));
+  }
+
+  // Graph checks (enabled objects only).
+  for (const auto& [name, p] : pops) {
+    if (!disabled.count(name)) def.populations.push_back(p);
+  }
+  std::map<std::string, int> incoming;
+  for (const auto& d : def.projections) {
+    const std::string prefix = "network.projections." + d.name;
+    const PopulationDef& src = pops.at(d.source);
+    const PopulationDef& tgt = pops.at(d.target);
+    if (tgt.encoder) {
+      fail(prefix + ".target", "'" + d.target +
+                                   "' is an encoder population: its activity comes from the "
+                                   "observation, so it takes no projections");
+    }
+    ++incoming[d.target];
+    const std::string ckey = prefix + ".connectivity";
+    const bool same = d.source == d.target;
+    if (d.connectivity == "one_to_one" && src.size != tgt.size) {
+      fail(ckey + ".rule", "one_to_one needs equal sizes; '" + d.source + "' has " +
+                               std::to_string(src.size) + ", '" + d.target + "' " +
+                               std::to_string(tgt.size));
+    }
+    const std::uint32_t self = same && !d.allow_autapses ? 1 : 0;
+    if (d.connectivity == "fixed_indegree" && d.degree > src.size - self) {
+      fail(ckey + ".indegree", std::to_string(d.degree) + " exceeds the " +
+                                   std::to_string(src.size - self) + " possible sources");
+    }
+    if (d.connectivity == "fixed_outdegree" && d.degree > tgt.size - self) {
+      fail(ckey + ".outdegree", std::to_string(d.degree) + " exceeds the " +
+                                    std::to_string(tgt.size - self) + " possible targets");
+    }
+    if (d.connectivity == "between_groups" && (!same || src.group_count < 2)) {
+      fail(ckey + ".rule",
+           "between_groups connects the groups of one grouped population (source "
+           "== target, at least 2 groups)");
+    }
+    if (same && !d.allow_autapses && src.size == 1 &&
+        (d.connectivity == "all_to_all" || d.connectivity == "pairwise_bernoulli")) {
+      fail(ckey + ".rule", "creates no synapses: one neuron and no autapses");
+    }
+  }
+  for (const auto& p : def.populations) {
+    if (!p.encoder && !incoming.count(p.name)) {
+      fail("network.populations." + p.name,
+           "no enabled projection reaches it; connect it or disable it (enabled: false)");
+    }
+  }
+  const PopulationDef& out = pops.at(def.readout.population);
+  if (out.encoder || out.group_count == 0) {
+    fail("network.readout.population", "'" + out.name +
+                                           "' has no action groups; give it groups: {count: auto, "
+                                           "size: N}");
+  }
+  if (out.group_count != n_actions) {
+    fail("network.populations." + out.name + ".groups.count",
+         std::to_string(out.group_count) + " groups, but the env has " + std::to_string(n_actions) +
+             " actions");
+  }
+  // Reachable from an encoder along enabled projections.
+  std::set<std::string> reached;
+  for (const auto& p : def.populations) {
+    if (p.encoder) reached.insert(p.name);
+  }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& d : def.projections) {
+      if (reached.count(d.source) && reached.insert(d.target).second) grew = true;
+    }
+  }
+  if (!reached.count(out.name)) {
+    fail("network.readout.population",
+         "'" + out.name +
+             "' is not reachable from any encoder population along enabled "
+             "projections, so the observation cannot change the action");
+  }
+  def.values = r.out();
+  return def;
+}
+
+ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space) {
+  ConfigValues n;
+  const std::string enc = flat.text("encoder");
+  const std::string in = "network.populations.input.";
+  n[in + "encoder.model"] = enc == "rate" ? "rate" : "gaussian_rf";
+  if (enc != "rate") {
+    n[in + "encoder.cells_per_dim"] = flat.text("cells_per_dim");
+    n[in + "encoder.rf_width"] = flat.text("rf_width");
+    n[in + "encoder.drive"] = enc == "current" ? "current" : "poisson";
+    n[in + "encoder.current_mv"] = flat.text("input_current");
+  }
+  n[in + "encoder.obs_range"] = flat.text("obs_range");
+  n[in + "encoder.max_rate_hz"] = flat.text("max_rate_hz");
+
+  const std::string out = "network.populations.output.";
+  const std::string model = flat.text("neuron_model");
+  const auto colon = model.find(':');
+  n[out + "neuron.model"] = model.substr(0, colon);
+  if (colon != std::string::npos) n[out + "neuron.preset"] = model.substr(colon + 1);
+  for (const auto& [key, value] : flat.values()) {
+    if (startsWith(key, "neuron.")) n[out + key] = value;
+  }
+  n[out + "groups.count"] =
+      std::to_string(action_space.kind() == envs::Space::Kind::kDiscrete ? action_space.n() : 0);
+  n[out + "groups.size"] = flat.text("output_size");
+
+  std::string into = "input";
+  if (flat.integer("hidden") > 0) {
+    n["network.populations.hidden.size"] = flat.text("hidden");
+    n["network.populations.hidden.neuron.model"] = "lif";
+    const std::string ih = "network.projections.input_hidden.";
+    n[ih + "source"] = "input";
+    n[ih + "target"] = "hidden";
+    n[ih + "connectivity.rule"] = "pairwise_bernoulli";
+    n[ih + "connectivity.p"] = flat.text("hidden_p");
+    n[ih + "weight.uniform.low"] = "0";
+    n[ih + "weight.uniform.high"] = flat.text("hidden_w");
+    into = "hidden";
+  }
+  const std::string pl = "network.projections." + into + "_output.";
+  n[pl + "source"] = into;
+  n[pl + "target"] = "output";
+  n[pl + "connectivity.rule"] = "all_to_all";
+  n[pl + "weight.uniform.low"] = flat.text("w_init_min");
+  n[pl + "weight.uniform.high"] = flat.text("w_init_max");
+  const std::string rule = flat.text("learning_rule");
+  n[pl + "plasticity.rule"] = rule;
+  for (const auto& [key, value] : flat.values()) {
+    if (startsWith(key, "rule.")) n[pl + "plasticity." + key.substr(5)] = value;
+  }
+  if (snn::ruleInfo(rule).kind == snn::RuleKind::kEligibility ||
+      snn::ruleInfo(rule).kind == snn::RuleKind::kMstdp) {
+    n[pl + "plasticity.modulator"] = "dopamine";
+  }
+  n[pl + "normalize.mode"] =
+      flat.text("homeostasis") == "scaling" ? "keep_initial_row_sum" : "none";
+  if (flat.number("wta_inhibition") > 0) {
+    const std::string li = "network.projections.lateral_inhibition.";
+    n[li + "source"] = "output";
+    n[li + "target"] = "output";
+    n[li + "receptor_type"] = "inhibitory";
+    n[li + "connectivity.rule"] = "between_groups";
+    n[li + "weight"] = flat.text("wta_inhibition");
+  }
+
+  const std::string dopamine = flat.text("dopamine");
+  const std::string da = "network.modulators.dopamine.";
+  n[da + "signal"] = dopamine == "critic"   ? "td_error"
+                     : dopamine == "reward" ? "reward"
+                                            : "reward_minus_baseline";
+  n[da + "gain"] = flat.text("dopamine_gain");
+  n[da + "tau_ms"] = flat.text("dopamine_tau_ms");
+  if (dopamine == "reward_baseline") n[da + "baseline_window"] = flat.text("baseline_window");
+  if (dopamine == "critic") {
+    n["network.critic.model"] = "linear_td";
+    n["network.critic.features"] = "gaussian_rf";
+    n["network.critic.cells_per_dim"] = flat.text("cells_per_dim");
+    n["network.critic.rf_width"] = flat.text("rf_width");
+    n["network.critic.obs_range"] = flat.text("obs_range");
+    n["network.critic.gamma"] = flat.text("gamma");
+    n["network.critic.lr"] = flat.text("critic_lr");
+    n["network.critic.lambda"] = flat.text("critic_lambda");
+  }
+  n["network.readout.population"] = "output";
+  n["network.readout.decode"] = flat.text("decoder");
+  if (flat.text("decoder") == "softmax")
+    n["network.readout.temperature"] = flat.text("temperature");
+  const std::string ex = "network.readout.exploration.";
+  n[ex + "epsilon_start"] = flat.text("epsilon_start");
+  n[ex + "epsilon_end"] = flat.text("epsilon_end");
+  n[ex + "epsilon_episodes"] = flat.text("epsilon_episodes");
+  n[ex + "drive_mv"] = flat.text("explore_current");
+  return n;
+}
+
+}  // namespace spikegym::agents
