@@ -199,20 +199,28 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
                     " is above 'w_init_max' = " + config_.text("w_init_max") +
                     "; expected w_init_min <= w_init_max");
   }
-  const ConfigValues keys = from_flat_ ? defaultNetwork(config_, action_space) : values;
-  try {
-    def_ = resolveNetwork(keys, observation_space, action_space, config_.number("dt_ms"));
-  } catch (const NetworkError& e) {
-    if (!from_flat_) throw;
-    // The flat parameters made a network that fails a check: say so in their terms.
-    throw UserError("agent 'snn': " + e.message() + " (in the network the flat parameters make: " +
-                    e.key() + "; see `spikegym show network`)");
-  }
+  def_ = definitionOf(values, observation_space, action_space);
   const PopulationDef& out = def_.population(def_.readout.population);
   group_size_ = out.group_size;
   decoder_ = std::make_unique<Decoder>(def_.readout.decode, n_actions_, group_size_,
                                        def_.readout.temperature);
   buildNetwork(rngStream(seed, "agent:snn:network").next());
+}
+
+NetworkDef SnnAgent::definitionOf(const ConfigValues& values, const envs::Space& observation_space,
+                                  const envs::Space& action_space) {
+  const Config flat(resolveAgentParams(params(), children, withoutNetwork(values), "agent 'snn'"),
+                    "agent 'snn'");
+  const bool from_flat = !hasNetwork(values);
+  const ConfigValues keys = from_flat ? defaultNetwork(flat, action_space) : values;
+  try {
+    return resolveNetwork(keys, observation_space, action_space, flat.number("dt_ms"));
+  } catch (const NetworkError& e) {
+    if (!from_flat) throw;
+    // The flat parameters made a network that fails a check: say so in their terms.
+    throw UserError("agent 'snn': " + e.message() + " (in the network the flat parameters make: " +
+                    e.key() + "; see `spikegym show network`)");
+  }
 }
 
 // Builds the network of def_; `network_seed` keys its wiring, initial weights and noise streams

@@ -74,6 +74,10 @@ class SnnAgent final : public Agent, public AgentView {
   /// projection into the readout (by name), else the first plastic one, else the first into
   /// the readout (the default network: the plastic projection into the output layer).
   snn::Projection& plastic() { return *primary_; }
+  /// The network an snn agent with parameters `values` builds for these spaces: the given
+  /// "network.*" definition, else the one its flat parameters make (resolved and checked).
+  static NetworkDef definitionOf(const ConfigValues& values, const envs::Space& observation_space,
+                                 const envs::Space& action_space);
   /// The resolved network this agent built.
   const NetworkDef& definition() const { return def_; }
 

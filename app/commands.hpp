@@ -62,6 +62,8 @@ void addCompareCommand(CLI::App& app);
 void addViewCommand(CLI::App& app);
 /// `spikegym submit FILE.yaml --slurm ...`; sets `exit_code` (1 when sbatch fails).
 void addSubmitCommand(CLI::App& app, int& exit_code);
+/// `spikegym show network FILE.yaml`: the resolved network as YAML.
+void addShowCommand(CLI::App& app);
 /// `spikegym status results/<name>`: counts of run statuses per shard.
 void addStatusCommand(CLI::App& app);
 

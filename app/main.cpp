@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   spikegym::app::addViewCommand(app);
   spikegym::app::addSubmitCommand(app, exit_code);
   spikegym::app::addStatusCommand(app);
+  spikegym::app::addShowCommand(app);
   try {
     checkSubcommands(app, argc, argv);
     app.parse(argc, argv);

@@ -510,12 +510,31 @@ void resolveSection(FlatConfig& config, const std::string& section, const ParamT
 /// `fallback`.
 std::string networkErrorWhere(const FlatConfig& config, const agents::NetworkError& e,
                               const std::string& fallback) {
-  const std::string key = "agent." + e.key();
-  if (auto it = config.find(key); it != config.end() && it->second.where != "default") {
-    return it->second.where;
-  }
-  for (const auto& [k, entry] : config) {
-    if (k.rfind(key + ".", 0) == 0 && entry.where != "default") return entry.where;
+  // The key itself, else the first given key under it, else the same for its parents (a
+  // missing key: the object that lacks it).
+  for (std::string key = "agent." + e.key(); key.find('.') != std::string::npos;
+       key = key.substr(0, key.rfind('.'))) {
+    if (auto it = config.find(key); it != config.end() && it->second.where != "default") {
+      return it->second.where;
+    }
+    // The earliest place in the file among the given keys under it.
+    const Entry* first = nullptr;
+    auto position = [](const std::string& where) {
+      // "file:line:col" -> (line, col); other places (sweep, --set) sort last.
+      const auto c2 = where.rfind(':');
+      const auto c1 = c2 == std::string::npos ? c2 : where.rfind(':', c2 - 1);
+      std::int64_t line = 0, col = 0;
+      if (c1 == std::string::npos || !parseInteger(where.substr(c1 + 1, c2 - c1 - 1), line) ||
+          !parseInteger(where.substr(c2 + 1), col)) {
+        return std::pair<std::int64_t, std::int64_t>{INT64_MAX, 0};
+      }
+      return std::pair<std::int64_t, std::int64_t>{line, col};
+    };
+    for (const auto& [k, entry] : config) {
+      if (k.rfind(key + ".", 0) != 0 || entry.where == "default") continue;
+      if (!first || position(entry.where) < position(first->where)) first = &entry;
+    }
+    if (first) return first->where;
   }
   return fallback;
 }
@@ -926,22 +945,28 @@ void emitTree(YAML::Emitter& out, const Tree& tree) {
 
 }  // namespace
 
-std::string configYaml(const RunSpec& run) {
+std::string nestedYaml(const std::vector<std::pair<std::string, std::string>>& values) {
   Tree root;
-  for (const auto& [key, entry] : run.config) {
+  for (const auto& [key, text] : values) {
     Tree* node = &root;
     std::size_t start = 0, dot;
     while ((dot = key.find('.', start)) != std::string::npos) {
       node = &node->children[key.substr(start, dot - start)];
       start = dot + 1;
     }
-    node->children[key.substr(start)].value = entry.text;
+    node->children[key.substr(start)].value = text;
   }
-  root.children["seed"].value = std::to_string(run.seed);
-  root.children["run_id"].value = run.run_id;
   YAML::Emitter out;
   emitTree(out, root);
   return std::string(out.c_str()) + "\n";
+}
+
+std::string configYaml(const RunSpec& run) {
+  std::vector<std::pair<std::string, std::string>> values;
+  for (const auto& [key, entry] : run.config) values.emplace_back(key, entry.text);
+  values.emplace_back("seed", std::to_string(run.seed));
+  values.emplace_back("run_id", run.run_id);
+  return nestedYaml(values);
 }
 
 }  // namespace spikegym::lab

@@ -71,6 +71,9 @@ RunSpec loadRunConfig(const std::string& path);
 /// name aside) and of the env's dynamics version.
 std::string runId(const FlatConfig& config, std::uint64_t seed);
 
+/// Dotted paths and their values as nested YAML text (maps in key order).
+std::string nestedYaml(const std::vector<std::pair<std::string, std::string>>& values);
+
 /// The resolved configuration of a run as nested YAML text (for config.yaml).
 std::string configYaml(const RunSpec& run);
 

@@ -7,6 +7,7 @@
 
 #include "agents/agent.hpp"
 #include "agents/encoder.hpp"
+#include "agents/network.hpp"
 #include "agents/snn_agent.hpp"
 #include "core/error.hpp"
 #include "envs/registry.hpp"
@@ -260,4 +261,169 @@ TEST_CASE(
     if (name == "shaping_total") shaping = value;
   }
   CHECK(shaping == -10.0);
+}
+
+// ---- Networks as data (agents/network) ----
+
+namespace {
+
+/// A network with a hidden Izhikevich population beside the direct pathway.
+ConfigValues twoPathwayNetwork() {
+  return {
+      {"network.populations.obs.encoder.model", "gaussian_rf"},
+      {"network.populations.hid.size", "30"},
+      {"network.populations.hid.neuron.model", "izhikevich"},
+      {"network.populations.hid.neuron.preset", "FS"},
+      {"network.populations.out.groups.size", "8"},
+      {"network.projections.obs_hid.source", "obs"},
+      {"network.projections.obs_hid.target", "hid"},
+      {"network.projections.obs_hid.connectivity.rule", "pairwise_bernoulli"},
+      {"network.projections.obs_hid.connectivity.p", "0.2"},
+      {"network.projections.obs_hid.weight.uniform.low", "0"},
+      {"network.projections.obs_hid.weight.uniform.high", "20"},
+      {"network.projections.hid_out.source", "hid"},
+      {"network.projections.hid_out.target", "out"},
+      {"network.projections.hid_out.weight", "1"},
+      {"network.projections.hid_out.delay_ms.uniform.low", "1"},
+      {"network.projections.hid_out.delay_ms.uniform.high", "3"},
+      {"network.projections.hid_out.plasticity.rule", "rstdp"},
+      {"network.projections.hid_out.plasticity.modulator", "da"},
+      {"network.projections.obs_out.source", "obs"},
+      {"network.projections.obs_out.target", "out"},
+      {"network.projections.obs_out.weight.uniform.low", "1.7"},
+      {"network.projections.obs_out.weight.uniform.high", "3.4"},
+      {"network.projections.obs_out.plasticity.rule", "stdp"},
+      {"network.modulators.da.signal", "reward_minus_baseline"},
+      {"network.readout.population", "out"},
+      {"network.readout.decode", "softmax"},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("a network from data: sizes derived, presets expanded, defaults filled",
+          "[agents][network]") {
+  auto env = envs::make("CartPole-v1", 1);
+  const NetworkDef def =
+      resolveNetwork(twoPathwayNetwork(), env->observationSpace(), env->actionSpace(), 0.5);
+  const ConfigValues& v = def.values;
+  CHECK(v.at("network.populations.obs.size") == "48");  // 4 dims x 12 cells
+  CHECK(v.at("network.populations.out.size") == "16");  // 2 actions x 8
+  CHECK(v.at("network.populations.out.groups.count") == "2");
+  CHECK(v.at("network.populations.out.neuron.model") == "lif");
+  // FS preset: a = 0.1, d = 2 (Izhikevich 2003, Fig. 2).
+  CHECK(v.at("network.populations.hid.neuron.a") == "0.1");
+  CHECK(v.at("network.populations.hid.neuron.d") == "2");
+  // The snn agent's rstdp defaults, a delay of one step by default (dt 0.5 ms).
+  CHECK(v.at("network.projections.hid_out.plasticity.tau_c_ms") == "200");
+  CHECK(v.at("network.projections.hid_out.plasticity.eta") == "0.15");
+  CHECK(v.at("network.projections.obs_out.delay_ms") == "0.5");
+  CHECK(v.at("network.modulators.da.baseline_window") == "100");
+  CHECK(v.at("network.readout.temperature") == "1");
+  REQUIRE(def.projections.size() == 3);  // name order
+  CHECK(def.projections[0].name == "hid_out");
+  CHECK(def.projections[0].delay_low == 2);  // 1 ms / 0.5 ms
+  CHECK(def.projections[0].delay_high == 6);
+  // Resolving the resolved values again changes nothing.
+  CHECK(resolveNetwork(v, env->observationSpace(), env->actionSpace(), 0.5).values == v);
+
+  // The agent builds it, acts and learns; same seed, same actions.
+  ConfigValues params = twoPathwayNetwork();
+  params["dt_ms"] = "0.5";
+  params["steps_per_action"] = "40";
+  auto env2 = envs::make("CartPole-v1", 1);
+  auto a = makeAgent("snn", env->observationSpace(), env->actionSpace(), params, 3);
+  auto b = makeAgent("snn", env->observationSpace(), env->actionSpace(), params, 3);
+  CHECK(play(*a, *env, 4, 1) == play(*b, *env2, 4, 1));
+  auto* view = a->view();
+  REQUIRE(view != nullptr);
+  CHECK(view->populationNames() == std::vector<std::string>{"hid", "obs", "out"});
+  CHECK(view->projectionNames() == std::vector<std::string>{"hid_out", "obs_hid", "obs_out"});
+}
+
+TEST_CASE("the default network is the flat parameters' network, action for action",
+          "[agents][network]") {
+  // For several flat configurations: the agent given its own default network as a network
+  // definition acts exactly as the agent given the flat parameters.
+  const std::vector<ConfigValues> variants = {
+      {},
+      {{"hidden", "20"}, {"encoder", "current"}, {"learning_rule", "mstdpet"}},
+      {{"encoder", "rate"}, {"dopamine", "reward_baseline"}, {"decoder", "softmax"}},
+      {{"neuron_model", "izhikevich:RS"}, {"wta_inhibition", "0"}, {"homeostasis", "none"}},
+  };
+  for (const auto& flat : variants) {
+    auto env = envs::make("CartPole-v1", 2);
+    auto env2 = envs::make("CartPole-v1", 2);
+    const Config resolved(resolveAgent("snn", flat), "test");
+    ConfigValues network = defaultNetwork(resolved, env->actionSpace());
+    network["steps_per_action"] = "20";
+    auto a = makeAgent("snn", env->observationSpace(), env->actionSpace(), flat, 5);
+    auto b = makeAgent("snn", env->observationSpace(), env->actionSpace(), network, 5);
+    CHECK(play(*a, *env, 6, 3) == play(*b, *env2, 6, 3));
+    CHECK(a->diagnostics() == b->diagnostics());
+  }
+}
+
+TEST_CASE("objects draw from streams keyed by their names", "[agents][network]") {
+  // Disabling a projection leaves the other projections' wiring and weights unchanged.
+  auto env = envs::make("CartPole-v1", 1);
+  ConfigValues with = twoPathwayNetwork();
+  ConfigValues without = with;
+  without["network.projections.obs_out.enabled"] = "false";
+  SnnAgent a(env->observationSpace(), env->actionSpace(), with, 9);
+  SnnAgent b(env->observationSpace(), env->actionSpace(), without, 9);
+  CHECK(a.network().projections().size() == 3);
+  CHECK(b.network().projections().size() == 2);
+  for (const char* name : {"obs_hid", "hid_out"}) {
+    CHECK(a.network().projection(name).weights() == b.network().projection(name).weights());
+    CHECK(a.network().projection(name).size() == b.network().projection(name).size());
+  }
+}
+
+TEST_CASE("network checks name the key", "[agents][network]") {
+  auto env = envs::make("CartPole-v1", 1);
+  auto check = [&](ConfigValues given, const std::string& key, const std::string& text) {
+    try {
+      resolveNetwork(given, env->observationSpace(), env->actionSpace(), 1.0);
+      FAIL("accepted; expected an error at " << key);
+    } catch (const NetworkError& e) {
+      CHECK(e.key() == key);
+      CHECK_THAT(e.message(), Catch::Contains(text));
+    }
+  };
+  ConfigValues base = twoPathwayNetwork();
+  auto with = [&](std::initializer_list<std::pair<const std::string, std::string>> changes) {
+    ConfigValues v = base;
+    for (const auto& [k, x] : changes) {
+      if (x.empty()) {
+        v.erase(k);
+      } else {
+        v[k] = x;
+      }
+    }
+    return v;
+  };
+  check(with({{"network.projections.hid_out.delay_ms.uniform.high", "2.5"}}),
+        "network.projections.hid_out.delay_ms.uniform.high", "nearest: 2 or 3");
+  check(with({{"network.projections.obs_hid.connectivity.indegree", "3"}}),
+        "network.projections.obs_hid.connectivity.indegree", "unknown setting 'indegree'");
+  check(with({{"network.populations.out.groups.size", "0"}}), "network.populations.out.groups.size",
+        "expected an integer in [1, 100000]");
+  check(with({{"network.projections.obs_out.enabled", "false"},
+              {"network.projections.hid_out.enabled", "false"}}),
+        "network.populations.out", "no enabled projection reaches it");
+  check(with({{"network.populations.hid.enabled", "false"}}), "network.projections.hid_out.source",
+        "'hid' is disabled");
+  check(with({{"network.readout.population", "hid"}}), "network.readout.population",
+        "has no action groups");
+  check(with({{"network.projections.obs_hid.connectivity.rule", "one_to_one"},
+              {"network.projections.obs_hid.connectivity.p", ""}}),
+        "network.projections.obs_hid.connectivity.rule", "one_to_one needs equal sizes");
+  check(with({{"network.projections.obs_hid.connectivity.rule", "fixed_indegree"},
+              {"network.projections.obs_hid.connectivity.p", ""},
+              {"network.projections.obs_hid.connectivity.indegree", "49"}}),
+        "network.projections.obs_hid.connectivity.indegree", "exceeds the 48 possible sources");
+  check(with({{"network.readout", "out"}}), "network.readout", "expected a map of settings");
+  check(with({{"network.populations.hid.neuron.model", "poisson"}}),
+        "network.populations.hid.neuron.model", "expected one of izhikevich, lif");
 }

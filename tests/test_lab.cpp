@@ -1024,3 +1024,89 @@ TEST_CASE("fuzz findings stay fixed", "[lab][hostile][fuzz]") {
   CHECK(ckpt.exit_code == 2);
   CHECK_THAT(ckpt.err, Catch::Contains("more than the file holds"));
 }
+
+TEST_CASE("the default network written out as YAML gives the same results as the flat parameters",
+          "[lab][network]") {
+  // `show network` on a flat experiment, pasted as the agent block of another: episodes.csv
+  // equal byte for byte (run ids and the wall clock aside).
+  const auto dir = testing::scratchDir("network_cmp");
+  const std::string head = "name: cmp\nenv: {id: CartPole-v1}\ntrain: {episodes: 12}\nseeds: [3]\n";
+  const std::string flat =
+      write(dir, "flat.yaml", head + "agent: {type: snn, hidden: 10, decoder: softmax}\n");
+  const auto shown = testing::runSpikegym("show network '" + flat + "'");
+  REQUIRE(shown.exit_code == 0);
+  CHECK_THAT(shown.out, Catch::Contains("    populations:\n      hidden:"));
+  CHECK_THAT(shown.out, Catch::Contains("        size: 48\n"));  // derived: 4 dims x 12
+  const std::string net = write(dir, "net.yaml", head + shown.out);
+  for (const auto& [file, out] : {std::pair{flat, "a"}, std::pair{net, "b"}}) {
+    const auto r =
+        testing::runSpikegym("run '" + file + "' -j 1 --out '" + (dir / out).string() + "'");
+    REQUIRE(r.exit_code == 0);
+  }
+  auto strip = [](const std::map<std::string, std::string>& runs) {
+    REQUIRE(runs.size() == 1);
+    std::string csv = runs.begin()->second;
+    // Drop the run id column (the first): the configurations are written differently.
+    std::string out;
+    std::istringstream is(csv);
+    for (std::string line; std::getline(is, line);) out += line.substr(line.find(',')) + "\n";
+    return out;
+  };
+  const std::string a = strip(allEpisodes(dir / "a" / "cmp"));
+  CHECK(std::count(a.begin(), a.end(), '\n') == 13);
+  CHECK(a == strip(allEpisodes(dir / "b" / "cmp")));
+  // Only the snn agent has a network.
+  const std::string other = write(dir, "other.yaml", head + "agent: {type: reinforce}\n");
+  const auto r = testing::runSpikegym("show network '" + other + "'");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("only the snn agent has a network"));
+}
+
+TEST_CASE("network values sweep by name, structural ablations included", "[lab][network]") {
+  const auto dir = testing::scratchDir("network_sweep");
+  const std::string file = write(dir, "net.yaml", R"(name: netsweep
+env: {id: CartPole-v1}
+agent:
+  type: snn
+  network:
+    populations:
+      obs: {encoder: {model: gaussian_rf, cells_per_dim: 6}}
+      out: {groups: {size: 4}}
+    projections:
+      obs_out: {source: obs, target: out, weight: 2, plasticity: {rule: rstdp, modulator: da}}
+      inh: {source: out, target: out, receptor_type: inhibitory, weight: 1,
+            connectivity: {rule: between_groups}}
+    modulators: {da: {signal: reward}}
+    readout: {population: out}
+train: {episodes: 2}
+seeds: 1
+sweep:
+  grid:
+    agent.network.populations.obs.encoder.cells_per_dim: [6, 8]
+    agent.network.projections.inh.enabled: [true, false]
+)");
+  const Experiment exp = loadExperiment(file, {});
+  REQUIRE(exp.runs.size() == 4);
+  // Sizes are derived per cell; the disabled projection stays in the config, marked.
+  CHECK(exp.runs[0].config.at("agent.network.populations.obs.size").text == "24");
+  CHECK(exp.runs[2].config.at("agent.network.populations.obs.size").text == "32");
+  CHECK(exp.runs[1].config.at("agent.network.projections.inh.enabled").text == "false");
+  CHECK(exp.runs[0].config.at("agent.network.projections.obs_out.plasticity.tau_c_ms").text ==
+        "200");
+  // The flat architecture keys are gone from the resolved config: the network holds them.
+  CHECK(exp.runs[0].config.count("agent.hidden") == 0);
+  CHECK(exp.runs[0].config.count("agent.dt_ms") == 1);
+  std::set<std::string> ids;
+  for (const auto& r : exp.runs) ids.insert(r.run_id);
+  CHECK(ids.size() == 4);
+  std::atomic<bool> stop{false};
+  SweepOptions o;
+  o.out_dir = (dir / "out").string();
+  o.jobs = 1;
+  runSweep(exp, o, stop);
+  CHECK(allEpisodes(dir / "out" / "netsweep").size() == 4);
+  // A resolved config.yaml loads back to the same run id.
+  const RunSpec back =
+      loadRunConfig((dir / "out" / "netsweep" / exp.runs[3].run_id / "config.yaml").string());
+  CHECK(back.run_id == exp.runs[3].run_id);
+}

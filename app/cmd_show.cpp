@@ -1,0 +1,79 @@
+// `spikegym show network FILE.yaml`: the fully resolved network of an experiment's snn agent
+// (sizes derived, presets expanded, defaults filled) as YAML to copy under `agent:` and edit.
+// With no `network:` block it prints the network the agent's flat parameters make.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agents/snn_agent.hpp"
+#include "app/commands.hpp"
+#include "core/error.hpp"
+#include "envs/registry.hpp"
+#include "lab/experiment.hpp"
+
+namespace spikegym::app {
+namespace {
+
+struct ShowOptions {
+  std::string file;
+  std::vector<std::string> sets;
+  long cell = 1;
+};
+
+void showNetwork(const ShowOptions& o) {
+  const lab::Experiment exp = lab::loadExperiment(o.file, o.sets);
+  // Cells in order: the runs of the first seed.
+  std::vector<const lab::RunSpec*> cells;
+  for (const auto& run : exp.runs) {
+    if (run.seed == exp.runs.front().seed) cells.push_back(&run);
+  }
+  if (o.cell > static_cast<long>(cells.size())) {
+    throw UserError("--cell " + std::to_string(o.cell) + ": " + o.file + " has " +
+                    std::to_string(cells.size()) + " cell(s)");
+  }
+  const lab::RunSpec& run = *cells[o.cell - 1];
+  if (run.train.agent_type != "snn") {
+    throw UserError(o.file + ": agent.type is '" + run.train.agent_type +
+                    "'; only the snn agent has a network");
+  }
+  auto env = envs::make(run.train.env_id, 0, run.train.env_params);
+  const agents::NetworkDef def = agents::SnnAgent::definitionOf(
+      run.train.agent_params, env->observationSpace(), env->actionSpace());
+  // The agent's own settings that stay beside a network (timing, shaping), then the network.
+  std::vector<std::pair<std::string, std::string>> values = {{"agent.type", "snn"}};
+  const auto& replaced = agents::replacedByNetwork();
+  for (const auto& [key, value] : run.train.agent_params) {
+    const std::string head = key.substr(0, key.find('.'));
+    if (head == "network" || std::find(replaced.begin(), replaced.end(), head) != replaced.end()) {
+      continue;
+    }
+    values.emplace_back("agent." + key, value);
+  }
+  for (const auto& [key, value] : def.values) values.emplace_back("agent." + key, value);
+  std::string swept;
+  for (const auto& [key, value] : run.swept) swept += " " + key + "=" + value;
+  std::printf(
+      "# The network of %s, cell %ld of %zu%s, resolved: sizes derived, presets expanded,\n"
+      "# defaults filled. Paste it as the agent block of an experiment file and edit.\n%s",
+      o.file.c_str(), o.cell, cells.size(),
+      swept.empty() ? "" : (" (" + swept.substr(1) + ")").c_str(), lab::nestedYaml(values).c_str());
+}
+
+}  // namespace
+
+void addShowCommand(CLI::App& app) {
+  auto o = std::make_shared<ShowOptions>();
+  CLI::App* show = app.add_subcommand("show", "Print what an experiment resolves to");
+  show->require_subcommand(1);
+  CLI::App* net = show->add_subcommand(
+      "network", "The snn agent's network, fully resolved, as YAML to copy and edit");
+  net->add_option("file", o->file, "An experiment file (YAML)")->required();
+  net->add_option("--set", o->sets, "path=value over the file (as for run)");
+  net->add_option("--cell", o->cell, "Which sweep cell (1 = the first)")
+      ->check(wholeNumber(1, 100000));
+  net->callback([o] { showNetwork(*o); });
+}
+
+}  // namespace spikegym::app
