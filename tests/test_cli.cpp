@@ -43,7 +43,7 @@ TEST_CASE("every subcommand has --help and exits 0", "[cli]") {
        {"--help", "list --help", "list envs --help", "list rules --help", "list neurons --help",
         "rollout --help", "bench --help", "bench env --help", "bench snn --help", "repro --help",
         "repro distal-reward --help", "repro song2000 --help", "train --help",
-        "list agents --help"}) {
+        "list agents --help", "show --help", "show network --help"}) {
     const CommandResult r = runSpikegym(args);
     INFO(args);
     CHECK(r.exit_code == 0);

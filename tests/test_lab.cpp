@@ -1110,3 +1110,20 @@ sweep:
       loadRunConfig((dir / "out" / "netsweep" / exp.runs[3].run_id / "config.yaml").string());
   CHECK(back.run_id == exp.runs[3].run_id);
 }
+
+TEST_CASE("the network example in README.md and experiments/cartpole_network.yaml load",
+          "[lab][docs][network]") {
+  const std::string readme = testing::readFile(fs::path(SPIKEGYM_SOURCE_DIR) / "README.md");
+  const auto start = readme.find("```yaml\nagent:\n  type: snn\n  network:");
+  REQUIRE(start != std::string::npos);
+  const auto body = start + 8;
+  const std::string yaml = "name: readme_net\nenv: {id: CartPole-v1}\n" +
+                           readme.substr(body, readme.find("```", body) - body);
+  const auto dir = testing::scratchDir("readme_net");
+  const Experiment exp = loadExperiment(write(dir, "net.yaml", yaml), {});
+  CHECK(exp.runs.size() == 2);  // the ablation: two cells, one seed
+  CHECK(exp.runs[0].config.at("agent.network.populations.obs.size").text == "48");
+  const Experiment shipped = loadExperiment(
+      (fs::path(SPIKEGYM_SOURCE_DIR) / "experiments" / "cartpole_network.yaml").string(), {});
+  CHECK(shipped.runs.size() == 20);
+}
