@@ -11,6 +11,7 @@
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "lab/experiment.hpp"
 #include "lab/stats.hpp"
 #include "lab/training.hpp"
 
@@ -21,9 +22,27 @@ struct TrainOptions {
   TrainOptions() { spec.seed = 1; }  // as sweeps: seeds start at 1
   lab::TrainSpec spec;
   std::vector<std::string> sets;
+  std::string config;  // an experiment file: env and agent from its first cell
+  bool episodes_given = false;
 };
 
 void train(TrainOptions& o) {
+  if (!o.config.empty()) {
+    // Everything resolved (a network definition included), as `run` would for its first cell.
+    // --set goes into the file before resolution, so that derived values (sizes) follow it.
+    std::vector<std::string> overrides;
+    for (const auto& kv : o.sets) {
+      overrides.push_back(kv.rfind("env.", 0) == 0 ? kv : "agent." + kv);
+    }
+    o.sets.clear();
+    const lab::Experiment exp = lab::loadExperiment(o.config, overrides);
+    const lab::TrainSpec& cell = exp.runs.front().train;
+    o.spec.env_id = cell.env_id;
+    o.spec.env_params = cell.env_params;
+    o.spec.agent_type = cell.agent_type;
+    o.spec.agent_params = cell.agent_params;
+    if (!o.episodes_given) o.spec.episodes = cell.episodes;
+  }
   for (const auto& kv : o.sets) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -88,13 +107,21 @@ void addTrainCommand(CLI::App& app) {
       "train",
       "Train one agent on one env; CSV per episode: episode,return,length,truncated, "
       "env metrics, agent diagnostics");
-  cmd->add_option("--env", o->spec.env_id, "Env id (see `spikegym list envs`)")
-      ->capture_default_str();
-  cmd->add_option("--agent", o->spec.agent_type, "Agent type (see `spikegym list agents`)")
-      ->capture_default_str();
-  cmd->add_option("--episodes", o->spec.episodes, "Episodes to train")
+  auto* env = cmd->add_option("--env", o->spec.env_id, "Env id (see `spikegym list envs`)")
+                  ->capture_default_str();
+  auto* agent =
+      cmd->add_option("--agent", o->spec.agent_type, "Agent type (see `spikegym list agents`)")
+          ->capture_default_str();
+  cmd->add_option("--config", o->config,
+                  "Take env and agent (a network definition included) from this experiment "
+                  "file's first cell; --set still applies on top")
+      ->excludes(env)
+      ->excludes(agent);
+  cmd->add_option("--episodes", o->spec.episodes,
+                  "Episodes to train (with --config: the file's train.episodes unless given)")
       ->check(CLI::Range(1L, 1000000000L))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->each([o](const std::string&) { o->episodes_given = true; });
   cmd->add_option("--seed", o->spec.seed, "Seed of the run")
       ->check(wholeNumber(0, kMaxSeed))
       ->capture_default_str();

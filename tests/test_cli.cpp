@@ -42,8 +42,8 @@ TEST_CASE("every subcommand has --help and exits 0", "[cli]") {
   for (const char* args :
        {"--help", "list --help", "list envs --help", "list rules --help", "list neurons --help",
         "rollout --help", "bench --help", "bench env --help", "bench snn --help", "repro --help",
-        "repro distal-reward --help", "repro song2000 --help", "train --help",
-        "list agents --help", "show --help", "show network --help"}) {
+        "repro distal-reward --help", "repro song2000 --help", "train --help", "list agents --help",
+        "show --help", "show network --help"}) {
     const CommandResult r = runSpikegym(args);
     INFO(args);
     CHECK(r.exit_code == 0);
@@ -273,4 +273,16 @@ TEST_CASE("a mistyped option gets a did-you-mean", "[cli]") {
 TEST_CASE("train --save to a place that cannot be written fails before training", "[cli]") {
   requireOneLineError(runSpikegym("train --episodes 100000 --save /nonexistent/dir/x.ckpt"),
                       "--save /nonexistent/dir/x.ckpt: cannot write there");
+}
+
+TEST_CASE("train --config takes env and agent (a network) from an experiment file", "[cli]") {
+  const std::string file = std::string(SPIKEGYM_SOURCE_DIR) + "/experiments/cartpole_network.yaml";
+  const CommandResult r = runSpikegym("train --config '" + file +
+                                      "' --episodes 2 --set network.populations.hid.size=20");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(lines(r.out).size() == 3);  // header + 2 episodes
+  requireOneLineError(runSpikegym("train --config '" + file + "' --set hidden=5"),
+                      "replaced by agent.network");
+  requireOneLineError(runSpikegym("train --config '" + file + "' --env CartPole-v1"), "excludes");
 }
