@@ -1,8 +1,45 @@
 #include "agents/critic.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace spikegym::agents {
+
+CriticFeatures::CriticFeatures(const envs::Space& observation_space, const std::string& kind,
+                               int cells_per_dim, double rf_width, const std::string& obs_range,
+                               int joint_cells)
+    : per_dim_(observation_space, cells_per_dim, rf_width, obs_range),
+      joint_(kind == "joint_rf"),
+      joint_cells_(joint_cells),
+      width_(rf_width),
+      size_(static_cast<std::size_t>(per_dim_.size())) {
+  if (joint_) {
+    size_ += static_cast<std::size_t>(per_dim_.dims() / 2) * joint_cells * joint_cells;
+  }
+}
+
+void CriticFeatures::encode(std::span<const double> obs, std::span<float> out) const {
+  per_dim_.encode(obs, out);
+  if (!joint_) return;
+  std::size_t at = static_cast<std::size_t>(per_dim_.size());
+  const int n = joint_cells_;
+  double g0[64], g1[64];  // 1-D factors of the 2-D Gaussian (joint_cells <= 64)
+  for (int d = 0; d + 1 < per_dim_.dims(); d += 2) {
+    for (int k = 0; k < 2; ++k) {
+      const double lo = per_dim_.low()[d + k], hi = per_dim_.high()[d + k];
+      const double spacing = (hi - lo) / (n - 1);
+      const double x = std::clamp(obs[d + k], lo, hi);
+      double* g = k == 0 ? g0 : g1;
+      for (int c = 0; c < n; ++c) {
+        const double z = (x - (lo + c * spacing)) / (width_ * spacing);
+        g[c] = std::exp(-0.5 * z * z);
+      }
+    }
+    for (int a = 0; a < n; ++a) {
+      for (int b = 0; b < n; ++b) out[at++] = static_cast<float>(g0[a] * g1[b]);
+    }
+  }
+}
 
 TdLambdaCritic::TdLambdaCritic(std::size_t features, double gamma, double learning_rate,
                                double lambda)

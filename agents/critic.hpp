@@ -5,9 +5,33 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
+#include "agents/encoder.hpp"
+
 namespace spikegym::agents {
+
+/// The critic's features of an observation. "gaussian_rf": Gaussian receptive fields per
+/// dimension (GaussianEncoder). "joint_rf": those, plus 2-D Gaussian receptive fields on a
+/// joint_cells x joint_cells grid over each pair of consecutive dimensions (d0, d1), (d2, d3), ...
+/// (CartPole: (x, x_dot) and (theta, theta_dot)), activity exp(-(z0^2 + z1^2) / 2) with z in cell
+/// spacings / rf_width per dimension, so that a linear value can depend on position and velocity
+/// jointly (a cart drifting to the edge is worth less than one at rest there).
+class CriticFeatures {
+ public:
+  CriticFeatures(const envs::Space& observation_space, const std::string& kind, int cells_per_dim,
+                 double rf_width, const std::string& obs_range, int joint_cells);
+  std::size_t size() const { return size_; }
+  void encode(std::span<const double> obs, std::span<float> out) const;
+
+ private:
+  GaussianEncoder per_dim_;
+  bool joint_;
+  int joint_cells_;
+  double width_;
+  std::size_t size_;
+};
 
 class TdLambdaCritic {
  public:

@@ -39,11 +39,11 @@ int Decoder::total() const {
   return total;
 }
 
-int Decoder::decide(int explored, Rng& rng) {
+int Decoder::decide(int explored, Rng& rng, bool greedy) {
   if (explored >= 0) return explored;
   if (total() == 0) return static_cast<int>(rng.below(static_cast<std::uint64_t>(n_actions_)));
   const int top = *std::max_element(counts_.begin(), counts_.end());
-  switch (kind_) {
+  switch (greedy ? DecoderKind::kArgmax : kind_) {
     case DecoderKind::kSoftmax: {
       double z = 0;
       for (int a = 0; a < n_actions_; ++a) z += p_[a] = std::exp((counts_[a] - top) / temperature_);

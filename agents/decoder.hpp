@@ -29,8 +29,9 @@ class Decoder {
   void beginWindow();
   /// The output population's spikes of one SNN step (neuron i belongs to group i / group_size).
   void countSpikes(std::span<const std::uint32_t> fired, Rng& rng);
-  /// The action after the window (`explored` from explore(), or -1).
-  int decide(int explored, Rng& rng);
+  /// The action after the window (`explored` from explore(), or -1). `greedy`: argmax
+  /// whatever the kind (evaluation of a sampled readout).
+  int decide(int explored, Rng& rng, bool greedy = false);
   /// Spikes per action group in the window.
   const std::vector<int>& counts() const { return counts_; }
   int total() const;

@@ -200,12 +200,32 @@ ParamTable connectivityTable(const std::string& rule) {
 std::vector<std::string> ruleNames() {
   std::vector<std::string> out;
   for (const auto& r : snn::plasticityRules()) out.push_back(r.name);
+  out.push_back(kFeedbackRule);  // the agent's own rule (agents/feedback_rule.hpp)
   return out;
 }
 
 }  // namespace
 
+ParamTable feedbackRuleTable() {
+  return {
+      {"eta", 0.002, 0, 1e3, "[mV] weight change per unit signal x gated pairing"},
+      {"tau_plus_ms", 20, 0.1, 1e4, "[ms] pre trace decay"},
+      {"lambda", 0.95, 0, 1, "[1] eligibility decay per env step"},
+      {"w_min", 0, -1e6, 1e6, "[mV] lower weight bound"},
+      {"w_max", 8, -1e6, 1e6, "[mV] upper weight bound"},
+      {"performance_target", 0, 0, 1e9,
+       "[return] performance-dependent rate: eta x max(floor, 1 - mean return / target); 0 off"},
+      {"performance_floor", 0, 0, 1, "[1] smallest rate scale"},
+      {"performance_tau_episodes", 10, 1, 1e6, "[episodes] running mean of returns"},
+      flag("gate", "true",
+           "gate the pairings by the action feedback (a - p); false: pairings alone (ablation)"),
+  };
+}
+
+namespace {}  // namespace
+
 snn::ParamValues snnRuleDefaults(const std::string& rule) {
+  if (rule == kFeedbackRule) return {};
   switch (snn::ruleInfo(rule).kind) {
     case snn::RuleKind::kEligibility:
       // mstdpet keeps Florian's 25 ms eligibility: it is what distinguishes it from rstdp.
@@ -226,6 +246,7 @@ snn::ParamValues snnRuleDefaults(const std::string& rule) {
 }
 
 ParamTable snnRuleTable(const std::string& rule) {
+  if (rule == kFeedbackRule) return feedbackRuleTable();
   ParamTable t = snn::ruleInfo(rule).params;
   for (const auto& [name, value] : snnRuleDefaults(rule)) {
     for (Param& p : t) {
@@ -470,9 +491,21 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
     ParamTable t = {flag("enabled", "true", "false removes the critic"),
                     choice("model", "linear_td", {"linear_td"},
                            "linear TD(lambda) on features of the observation (not spiking)"),
-                    choice("features", "gaussian_rf", {"gaussian_rf"},
-                           "feature map of the observation: Gaussian receptive fields per dim")};
+                    choice("features", "gaussian_rf", {"gaussian_rf", "joint_rf"},
+                           "feature map of the observation: Gaussian receptive fields per dim, "
+                           "or those plus 2-D fields over consecutive pairs of dims")};
     for (const auto& q : GaussianEncoder::params()) t.push_back(q);
+    const std::string features =
+        selector(r, "network.critic.features", "gaussian_rf", {"gaussian_rf", "joint_rf"});
+    if (features == "joint_rf") {
+      t.push_back({"joint_cells",
+                   "6",
+                   Kind::kInteger,
+                   2,
+                   64,
+                   {},
+                   "joint_rf: grid cells per dimension of each pair"});
+    }
     t.push_back({"gamma", 0.99, 0, 1, "[1] discount"});
     t.push_back({"lr", 0.01, 0, 10, "[1] learning rate"});
     t.push_back({"lambda", 0.9, 0, 1, "[1] eligibility trace decay"});
@@ -481,6 +514,7 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
     CriticDef d;
     d.features = c.at("features");
     d.cells_per_dim = static_cast<int>(number(c, "cells_per_dim"));
+    if (c.count("joint_cells")) d.joint_cells = static_cast<int>(number(c, "joint_cells"));
     d.rf_width = number(c, "rf_width");
     d.obs_range = c.at("obs_range");
     d.gamma = number(c, "gamma");
@@ -603,15 +637,23 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
     d.rule = selector(r, pkey + ".rule", "none", ruleNames());
     ParamTable pt = {choice("rule", "none", ruleNames(), "plasticity rule (see list rules)"),
                      text("modulator", "", "the modulator of a modulated rule (by name)")};
+    const bool feedback = d.rule == kFeedbackRule;
     for (const auto& q : snnRuleTable(d.rule)) pt.push_back(q);
     const ParamText pl = r.block(pkey, pt);
     d.modulator = pl.at("modulator");
     for (const auto& [k, v] : numbersOf(pl)) d.rule_params[k] = v;
-    bool modulated = false;
+    if (pl.count("gate")) d.rule_params["gate"] = pl.at("gate") == "true" ? 1.0 : 0.0;
+    bool modulated = feedback;
     try {
-      modulated = snn::makeRule(d.rule, d.rule_params).modulated();
+      if (!feedback) modulated = snn::makeRule(d.rule, d.rule_params).modulated();
     } catch (const UserError& err) {
       fail(pkey, err.what());
+    }
+    if (feedback && d.rule_params.at("w_min") > d.rule_params.at("w_max")) {
+      fail(pkey + ".w_min", "is above w_max");
+    }
+    if (feedback && d.connectivity != "all_to_all") {
+      fail(ckey + ".rule", "feedback_rstdp needs all_to_all connectivity");
     }
     if (modulated && d.modulator.empty()) {
       fail(pkey + ".rule",
@@ -657,13 +699,19 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
   if (decode == "softmax") {
     rt.push_back({"temperature", 1, 1e-6, 1e6, "[spikes] softmax temperature"});
   }
-  const ParamText ro = r.block("network.readout", rt, {"exploration"});
+  const ParamText ro = r.block("network.readout", rt, {"exploration", "evaluation"});
   const ParamText ex =
       r.block("network.readout.exploration",
               {{"epsilon_start", 0.05, 0, 1, "[1] exploration probability at first"},
                {"epsilon_end", 0, 0, 1, "[1] exploration probability at the end"},
                {"epsilon_episodes", 300, 1, 1e9, "[episodes] linear decay length"},
                {"drive_mv", 40, 0, 1000, "[mV] drive into the explored action's group"}});
+  const ParamText ev =
+      r.block("network.readout.evaluation",
+              {flag("greedy", "false",
+                    "evaluation episodes (learning off) decide by argmax, not by the readout's "
+                    "sampling")});
+  def.readout.greedy_eval = ev.at("greedy") == "true";
   def.readout.population = ro.at("population");
   def.readout.decode = decode;
   if (decode == "softmax") def.readout.temperature = number(ro, "temperature");
@@ -735,6 +783,21 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
     if (!p.encoder && !incoming.count(p.name)) {
       fail("network.populations." + p.name,
            "no enabled projection reaches it; connect it or disable it (enabled: false)");
+    }
+  }
+  for (const auto& d : def.projections) {
+    if (d.rule != kFeedbackRule) continue;
+    const std::string pkey = "network.projections." + d.name + ".plasticity.rule";
+    if (d.target != def.readout.population) {
+      fail(pkey,
+           "feedback_rstdp gates pairings by the action feedback (a - p) of the readout "
+           "groups; its target must be the readout population '" +
+               def.readout.population + "'");
+    }
+    if (def.readout.decode != "softmax") {
+      fail("network.readout.decode", "'" + def.readout.decode + "': projection '" + d.name +
+                                         "' learns by feedback_rstdp, which needs the action's "
+                                         "probabilities: use softmax (sampled)");
     }
   }
   const PopulationDef& out = pops.at(def.readout.population);
@@ -819,7 +882,7 @@ ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space)
   for (const auto& [key, value] : flat.values()) {
     if (startsWith(key, "rule.")) n[pl + "plasticity." + key.substr(5)] = value;
   }
-  if (snn::ruleInfo(rule).kind == snn::RuleKind::kEligibility ||
+  if (rule == kFeedbackRule || snn::ruleInfo(rule).kind == snn::RuleKind::kEligibility ||
       snn::ruleInfo(rule).kind == snn::RuleKind::kMstdp) {
     n[pl + "plasticity.modulator"] = "dopamine";
   }
@@ -844,7 +907,10 @@ ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space)
   if (dopamine == "reward_baseline") n[da + "baseline_window"] = flat.text("baseline_window");
   if (dopamine == "critic") {
     n["network.critic.model"] = "linear_td";
-    n["network.critic.features"] = "gaussian_rf";
+    n["network.critic.features"] = flat.text("critic_features");
+    if (flat.text("critic_features") == "joint_rf") {
+      n["network.critic.joint_cells"] = flat.text("critic_joint_cells");
+    }
     n["network.critic.cells_per_dim"] = flat.text("cells_per_dim");
     n["network.critic.rf_width"] = flat.text("rf_width");
     n["network.critic.obs_range"] = flat.text("obs_range");
@@ -861,6 +927,7 @@ ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space)
   n[ex + "epsilon_end"] = flat.text("epsilon_end");
   n[ex + "epsilon_episodes"] = flat.text("epsilon_episodes");
   n[ex + "drive_mv"] = flat.text("explore_current");
+  n["network.readout.evaluation.greedy"] = flat.text("greedy_eval");
   return n;
 }
 

@@ -85,8 +85,9 @@ struct ModulatorDef {
 };
 
 struct CriticDef {
-  std::string features;  ///< gaussian_rf
+  std::string features;  ///< gaussian_rf or joint_rf
   int cells_per_dim = 12;
+  int joint_cells = 6;  ///< joint_rf: grid cells per dimension of each pair
   double rf_width = 1;
   std::string obs_range = "auto";
   double gamma = 0.99, lr = 0.01, lambda = 0.9;
@@ -96,6 +97,7 @@ struct ReadoutDef {
   std::string population, decode;
   double temperature = 1;
   double epsilon_start = 0, epsilon_end = 0, epsilon_episodes = 1, drive_mv = 0;
+  bool greedy_eval = false;  ///< evaluation episodes (learning off) decide by argmax
 };
 
 /// A resolved, checked network: enabled objects only, each list in name order.
@@ -122,6 +124,9 @@ ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space)
 /// agents/snn_agent.cpp), and the rule's table with them applied.
 snn::ParamValues snnRuleDefaults(const std::string& rule);
 ParamTable snnRuleTable(const std::string& rule);
+/// The agent-level rule feedback_rstdp (agents/feedback_rule.hpp) and its parameters.
+inline const std::string kFeedbackRule = "feedback_rstdp";
+ParamTable feedbackRuleTable();
 
 /// True when `values` holds a network definition (any "network." key).
 bool hasNetwork(const ConfigValues& values);

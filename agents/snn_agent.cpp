@@ -133,6 +133,28 @@ const ParamTable& SnnAgent::params() {
        1,
        {},
        "[1] critic TD(lambda) trace decay (v1 dynamics, seeds 1-6: 0.8 232-281, 0.95 120-277)"},
+      {"critic_features",
+       "gaussian_rf",
+       Kind::kChoice,
+       0,
+       0,
+       {"gaussian_rf", "joint_rf"},
+       "critic features: the encoder's receptive fields, or those plus 2-D fields over (x, x_dot) "
+       "and (theta, theta_dot) (pairs of consecutive dims)"},
+      {"critic_joint_cells",
+       "6",
+       Kind::kInteger,
+       2,
+       64,
+       {},
+       "joint_rf: grid cells per dim of a pair"},
+      {"greedy_eval",
+       "false",
+       Kind::kBool,
+       0,
+       0,
+       {},
+       "evaluation episodes (learning off) decide by argmax, also with the softmax decoder"},
       {"homeostasis",
        "scaling",
        Kind::kChoice,
@@ -154,8 +176,8 @@ const ParamTable& SnnAgent::params() {
 std::vector<ChildTable> SnnAgent::children(const ConfigValues& own) {
   std::vector<ChildTable> out;
   const std::string& rule = own.at("learning_rule");
-  out.push_back(
-      {"rule", "learning rule '" + rule + "'", snnRuleTable(rule), snn::ruleInfo(rule).params});
+  out.push_back({"rule", "learning rule '" + rule + "'", snnRuleTable(rule),
+                 rule == kFeedbackRule ? feedbackRuleTable() : snn::ruleInfo(rule).params});
   const std::string& neuron = own.at("neuron_model");
   ChildTable n{"neuron", "neuron model '" + neuron + "'", snn::neuronModelTable(neuron), {}};
   n.base = n.table;
@@ -268,13 +290,15 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     // agree (the default network): encode once per observation.
     for (std::size_t i = 0; i < encoders_.size(); ++i) {
       const PopulationDef& p = *encoders_[i].def;
-      if (p.encoder_model == "gaussian_rf" && p.cells_per_dim == c.cells_per_dim &&
-          p.rf_width == c.rf_width && p.obs_range == c.obs_range) {
+      if (c.features == "gaussian_rf" && p.encoder_model == "gaussian_rf" &&
+          p.cells_per_dim == c.cells_per_dim && p.rf_width == c.rf_width &&
+          p.obs_range == c.obs_range) {
         critic_shares_ = static_cast<int>(i);
         break;
       }
     }
-    critic_encoder_.emplace(observation_space_, c.cells_per_dim, c.rf_width, c.obs_range);
+    critic_encoder_.emplace(observation_space_, c.features, c.cells_per_dim, c.rf_width,
+                            c.obs_range, c.joint_cells);
     critic_.emplace(critic_encoder_->size(), c.gamma, c.lr, c.lambda);
     critic_features_.assign(critic_encoder_->size(), 0.0f);
     next_features_.assign(critic_encoder_->size(), 0.0f);
@@ -284,6 +308,7 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
   snn::Projection* first_plastic = nullptr;
   snn::Projection* first_into_output = nullptr;
   normalized_.clear();
+  feedback_.clear();
   for (const ProjectionDef& d : def_.projections) {
     snn::ProjectionSpec spec;
     spec.name = d.name;
@@ -317,7 +342,9 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     spec.w_init_max = d.inhibitory ? -d.w_low : d.w_high;
     spec.delay_min_steps = d.delay_low;
     spec.delay_max_steps = d.delay_high;
-    spec.rule = snn::makeRule(d.rule, d.rule_params);
+    const bool feedback = d.rule == "feedback_rstdp";
+    // feedback_rstdp: frozen in the engine, learned between windows (agents/feedback_rule.hpp).
+    spec.rule = feedback ? snn::makeRule("none") : snn::makeRule(d.rule, d.rule_params);
     snn::Projection& proj =
         net_->connect(net_->population(d.source), net_->population(d.target), spec);
     if (proj.size() == 0) {
@@ -330,7 +357,21 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     if (d.rule != "none" && !first_plastic) first_plastic = &proj;
     if (into_output && !first_into_output) first_into_output = &proj;
     if (d.normalize) normalized_.push_back({&proj, {}});
+    if (feedback) {
+      FeedbackRuleParams fp;
+      fp.eta = d.rule_params.at("eta");
+      fp.tau_plus_ms = d.rule_params.at("tau_plus_ms");
+      fp.lambda = d.rule_params.at("lambda");
+      fp.w_min = d.rule_params.at("w_min");
+      fp.w_max = d.rule_params.at("w_max");
+      fp.performance_target = d.rule_params.at("performance_target");
+      fp.performance_floor = d.rule_params.at("performance_floor");
+      fp.performance_tau_episodes = d.rule_params.at("performance_tau_episodes");
+      fp.gate = d.rule_params.at("gate") != 0.0;
+      feedback_.emplace_back(proj, fp, group_size_, dt_ms);
+    }
   }
+  action_p_.assign(n_actions_, 0.0);
   if (!primary_) primary_ = first_plastic ? first_plastic : first_into_output;
   // Normalization targets: each post neuron's summed input weight as built.
   for (Normalized& nz : normalized_) {
@@ -495,6 +536,7 @@ double SnnAgent::epsilon() const {
 
 void SnnAgent::onEpisodeStart() {
   net_->resetState();
+  for (FeedbackRule& f : feedback_) f.reset();
   if (critic_) critic_->startEpisode();
   stats_ = {};
 }
@@ -528,6 +570,11 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
     net_->step();
     if (recording_) recordStep();
     decoder_->countSpikes(output_->spikes(), rng_);
+    if (learning_) {
+      for (FeedbackRule& f : feedback_) {
+        f.onStep(f.projection().pre().spikes(), output_->spikes());
+      }
+    }
   }
   std::uint64_t in_after = 0;
   for (const EncoderPop& e : encoders_) in_after += e.population->spikeCount();
@@ -538,11 +585,27 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
   stats_.output_spikes += decoder_->total();
   stats_.steps += 1;
   if (explore >= 0) stats_.explored += 1;
-  return envs::Action::discrete(decoder_->decide(explore, rng_));
+  const int action = decoder_->decide(explore, rng_, !learning_ && def_.readout.greedy_eval);
+  if (learning_ && !feedback_.empty()) {
+    // The probabilities the readout sampled from: softmax over the groups' counts, mixed with
+    // epsilon exploration; uniform when nothing fired.
+    const auto& counts = decoder_->counts();
+    const int top = *std::max_element(counts.begin(), counts.end());
+    double z = 0;
+    for (int a = 0; a < n_actions_; ++a) {
+      z += action_p_[a] =
+          decoder_->total() == 0 ? 1.0 : std::exp((counts[a] - top) / def_.readout.temperature);
+    }
+    const double eps = epsilon();
+    for (double& p : action_p_) p = (1.0 - eps) * p / z + eps / n_actions_;
+    for (FeedbackRule& f : feedback_) f.endWindow(action, action_p_);
+  }
+  return envs::Action::discrete(action);
 }
 
 void SnnAgent::observe(std::span<const double> next_obs, double reward, bool terminated,
                        bool truncated) {
+  stats_.episode_return += reward;
   if (learning_) {
     double r = reward;
     if (terminated && shaping_penalty_ != 0.0) {
@@ -560,14 +623,17 @@ void SnnAgent::observe(std::span<const double> next_obs, double reward, bool ter
       delta = critic_->update(critic_features_, next, r);
       stats_.value += critic_->lastValue();
     }
+    double delivered = 0;  // the modulator's signal of this step
     if (signal == "td_error") {
       net_->modulator().deliverPredictionError(delta);
-      stats_.dopamine += delta;
+      delivered = delta;
     } else if (!signal.empty()) {
       const double before = net_->modulator().level();
       net_->modulator().deliverReward(r);
-      stats_.dopamine += net_->modulator().level() - before;
+      delivered = net_->modulator().level() - before;
     }
+    stats_.dopamine += delivered;
+    for (FeedbackRule& f : feedback_) f.learn(delivered);
   }
   if (terminated || truncated) endEpisode();
 }
@@ -580,7 +646,10 @@ void SnnAgent::endEpisode() {
     net_->flush();
     double elig = 0;
     const std::vector<float> none;
-    const std::vector<float>& c = primary_ ? primary_->eligibility() : none;
+    const std::vector<float>& c = !feedback_.empty() && primary_ == &feedback_.front().projection()
+                                      ? feedback_.front().eligibility()
+                                  : primary_ ? primary_->eligibility()
+                                             : none;
     for (float x : c) elig += std::abs(x);
     stats_.elig_abs = c.empty() ? 0.0 : elig / static_cast<double>(c.size());
     // Synaptic scaling (normalize: keep_initial_row_sum).
@@ -608,6 +677,7 @@ void SnnAgent::endEpisode() {
         }
       }
     }
+    for (FeedbackRule& f : feedback_) f.endEpisode(stats_.episode_return);
     ++episodes_done_;
   }
   last_stats_ = stats_;
@@ -658,6 +728,9 @@ void SnnAgent::save(const std::string& path) const {
   for (const Normalized& nz : normalized_)
     targets.insert(targets.end(), nz.target.begin(), nz.target.end());
   if (!targets.empty()) ck.sections["row_sum_target"] = targets;
+  std::vector<double> performance;
+  for (const FeedbackRule& f : feedback_) performance.push_back(f.meanReturn());
+  if (!performance.empty()) ck.sections["feedback_mean_return"] = performance;
   ck.write(path);
 }
 
@@ -687,6 +760,10 @@ void SnnAgent::load(const std::string& path) {
     for (Normalized& nz : normalized_) {
       for (float& t : nz.target) t = static_cast<float>(targets[at++]);
     }
+  }
+  if (!feedback_.empty()) {
+    const auto& performance = ck.section(path, "feedback_mean_return", feedback_.size());
+    for (std::size_t i = 0; i < feedback_.size(); ++i) feedback_[i].setMeanReturn(performance[i]);
   }
   for (auto& p : net_->populations()) p->resetState();
 }

@@ -27,6 +27,7 @@
 #include "agents/critic.hpp"
 #include "agents/decoder.hpp"
 #include "agents/encoder.hpp"
+#include "agents/feedback_rule.hpp"
 #include "agents/network.hpp"
 #include "snn/network.hpp"
 
@@ -112,7 +113,7 @@ class SnnAgent final : public Agent, public AgentView {
   int steps_per_action_;
   double shaping_penalty_;
   const envs::Space observation_space_;
-  std::optional<GaussianEncoder> critic_encoder_;  // when the critic has features of its own
+  std::optional<CriticFeatures> critic_encoder_;  // the critic's feature map
   std::optional<TdLambdaCritic> critic_;
   int critic_shares_ = -1;  // index into encoders_ whose features the critic reads, or -1
   std::unique_ptr<Decoder> decoder_;
@@ -123,13 +124,15 @@ class SnnAgent final : public Agent, public AgentView {
   snn::Population* output_ = nullptr;
   snn::Projection* primary_ = nullptr;
   std::vector<Normalized> normalized_;
+  std::vector<FeedbackRule> feedback_;  // projections learning by feedback_rstdp
+  std::vector<double> action_p_;        // the readout's action probabilities of the last window
   Rng rng_;
   std::vector<float> critic_features_, next_features_;  // critic features of s and s'
   long episodes_done_ = 0;
   // Per-episode accumulators for diagnostics.
   struct EpisodeStats {
     double steps = 0, input_spikes = 0, output_spikes = 0, dopamine = 0, value = 0, explored = 0,
-           shaping = 0, elig_abs = 0;
+           shaping = 0, elig_abs = 0, episode_return = 0;
   } stats_, last_stats_;
   // Recording for viewers (AgentView); nothing is recorded while recording_ is false.
   bool recording_ = false;

@@ -1,0 +1,90 @@
+#include "agents/feedback_rule.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace spikegym::agents {
+
+FeedbackRule::FeedbackRule(snn::Projection& projection, const FeedbackRuleParams& params,
+                           int group_size, double dt_ms)
+    : projection_(projection),
+      params_(params),
+      group_size_(group_size),
+      n_pre_(projection.pre().size()),
+      n_post_(projection.post().size()),
+      trace_decay_(static_cast<float>(std::exp(-dt_ms / params.tau_plus_ms))),
+      x_(n_pre_, 0.0f),
+      pairs_(static_cast<std::size_t>(n_pre_) * n_post_, 0.0f),
+      e_(pairs_.size(), 0.0f) {
+  if (!projection.dense()) {
+    throw UsageError("FeedbackRule: projection '" + projection.name() + "' is not dense");
+  }
+}
+
+void FeedbackRule::reset() {
+  std::fill(x_.begin(), x_.end(), 0.0f);
+  std::fill(pairs_.begin(), pairs_.end(), 0.0f);
+  std::fill(e_.begin(), e_.end(), 0.0f);
+  any_pairs_ = false;
+}
+
+void FeedbackRule::onStep(std::span<const std::uint32_t> pre_spikes,
+                          std::span<const std::uint32_t> post_spikes) {
+  for (float& x : x_) x *= trace_decay_;
+  // Causal pairings: the pre trace before this step's pre spikes, at each post spike.
+  for (std::uint32_t j : post_spikes) {
+    for (std::uint32_t i = 0; i < n_pre_; ++i)
+      pairs_[static_cast<std::size_t>(i) * n_post_ + j] += x_[i];
+    any_pairs_ = true;
+  }
+  for (std::uint32_t i : pre_spikes) x_[i] += 1.0f;
+}
+
+void FeedbackRule::endWindow(int action, std::span<const double> p) {
+  const auto lambda = static_cast<float>(params_.lambda);
+  std::vector<float> gate(n_post_);
+  for (std::uint32_t j = 0; j < n_post_; ++j) {
+    const int g = static_cast<int>(j) / group_size_;
+    gate[j] = params_.gate ? static_cast<float>((g == action ? 1.0 : 0.0) - p[g]) : 1.0f;
+  }
+  for (std::uint32_t i = 0; i < n_pre_; ++i) {
+    float* e = &e_[static_cast<std::size_t>(i) * n_post_];
+    float* q = &pairs_[static_cast<std::size_t>(i) * n_post_];
+    for (std::uint32_t j = 0; j < n_post_; ++j) {
+      e[j] = lambda * e[j] + gate[j] * q[j];
+      q[j] = 0.0f;
+    }
+  }
+  any_pairs_ = false;
+}
+
+void FeedbackRule::endEpisode(double episode_return) {
+  if (params_.performance_target <= 0) return;
+  setMeanReturn(mean_return_ + (episode_return - mean_return_) / params_.performance_tau_episodes);
+}
+
+void FeedbackRule::setMeanReturn(double r) {
+  mean_return_ = r;
+  if (params_.performance_target > 0) {
+    scale_ =
+        std::clamp(1.0 - mean_return_ / params_.performance_target, params_.performance_floor, 1.0);
+  }
+}
+
+void FeedbackRule::learn(double signal) {
+  const auto step = static_cast<float>(params_.eta * scale_ * signal);
+  if (step == 0.0f) return;
+  auto& w = projection_.weights();
+  const auto lo = static_cast<float>(params_.w_min), hi = static_cast<float>(params_.w_max);
+  for (std::size_t s = 0; s < w.size(); ++s) w[s] = std::clamp(w[s] + step * e_[s], lo, hi);
+}
+
+double FeedbackRule::meanEligibility() const {
+  double sum = 0;
+  for (float x : e_) sum += std::abs(x);
+  return e_.empty() ? 0.0 : sum / static_cast<double>(e_.size());
+}
+
+}  // namespace spikegym::agents

@@ -1,0 +1,86 @@
+// Feedback-modulated R-STDP ("feedback_rstdp"): a three-factor rule for the projections into the
+// readout population, with a policy-gradient-consistent eligibility (Chung & Kozma 2020: the
+// actor's eligibility is gated by a - p; Williams 1992 and Florian 2007 for the reading).
+//
+// During an action's window each synapse i -> j collects its causal STDP pairings
+// P_ij = sum over post spikes of j of the pre trace x_i (x_i decays with tau_plus_ms, +1 per pre
+// spike). When the action a is chosen, with probabilities p_g of the sampled readout, the
+// synapse's eligibility takes the pairings gated by its post neuron's group g(j):
+//     e_ij <- lambda e_ij + (1[a = g(j)] - p_g(j)) P_ij
+// and the modulator's signal of that step (the TD error delta) changes the weight:
+//     w_ij <- clamp(w_ij + eta delta e_ij, w_min, w_max).
+// Why (a - p): for a softmax over group spike counts, d log pi(a) / d w_ij =
+// (1[a = g(j)] - p_g(j)) / T * d n_j / d w_ij, and the causal pairings estimate d n_j / d w_ij
+// (a pre spike just before a post spike is what a larger w_ij would have made more likely). The
+// factor has zero mean under the policy, so the weights do not drift when delta is unbiased,
+// unlike pairings x delta alone, which push every active synapse the same way. Every quantity is
+// local to the synapse (its pre and post spikes), its post neuron's group (the action feedback)
+// or global (delta).
+//
+// The engine simulates such a projection with frozen weights; this class changes them between
+// windows (weights are read by the engine at each delivery, so the change acts from the next
+// window on).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "snn/projection.hpp"
+
+namespace spikegym::agents {
+
+struct FeedbackRuleParams {
+  double eta = 0.002;           ///< [mV per unit signal x pairing] learning rate
+  double tau_plus_ms = 20;      ///< [ms] pre trace decay
+  double lambda = 0.95;         ///< [1] eligibility decay per env step
+  double w_min = 0, w_max = 8;  ///< [mV] weight bounds
+  /// Performance-dependent learning rate (Fremaux et al. 2013 use one for stability): with
+  /// target > 0, eta is scaled by max(floor, 1 - R / target), R the running mean of episode
+  /// returns (exponential, time constant tau_episodes); 0: off.
+  double performance_target = 0;  ///< [return]
+  double performance_floor = 0;   ///< [1]
+  double performance_tau_episodes = 10;
+  bool gate = true;  ///< false: e <- lambda e + P (no action feedback; an ablation)
+};
+
+class FeedbackRule {
+ public:
+  /// `projection` must be dense (all_to_all) into the readout; groups of `group_size` neurons.
+  FeedbackRule(snn::Projection& projection, const FeedbackRuleParams& params, int group_size,
+               double dt_ms);
+  /// A new episode: traces, pairings and eligibility to zero.
+  void reset();
+  /// After each SNN step of a window: this step's pre and post spikes.
+  void onStep(std::span<const std::uint32_t> pre_spikes,
+              std::span<const std::uint32_t> post_spikes);
+  /// After the window: action `a` was chosen with group probabilities `p`.
+  void endWindow(int action, std::span<const double> p);
+  /// The modulator's signal for the last step (the TD error): changes the weights.
+  void learn(double signal);
+  /// An episode ended with return `episode_return` (performance-dependent learning rate).
+  void endEpisode(double episode_return);
+  /// The running mean of episode returns (checkpoints) and its restoration.
+  double meanReturn() const { return mean_return_; }
+  void setMeanReturn(double r);
+  /// The current learning-rate scale in [floor, 1].
+  double rateScale() const { return scale_; }
+  /// Mean |e| over synapses.
+  double meanEligibility() const;
+  snn::Projection& projection() { return projection_; }
+  const std::vector<float>& eligibility() const { return e_; }
+
+ private:
+  snn::Projection& projection_;
+  FeedbackRuleParams params_;
+  int group_size_;
+  std::uint32_t n_pre_, n_post_;
+  float trace_decay_;
+  std::vector<float> x_;      // pre traces
+  std::vector<float> pairs_;  // this window's pairings, [i * n_post + j]
+  std::vector<float> e_;      // eligibility, same layout
+  bool any_pairs_ = false;
+  double mean_return_ = 0;  // running mean of episode returns
+  double scale_ = 1;        // learning-rate scale
+};
+
+}  // namespace spikegym::agents
