@@ -1127,3 +1127,22 @@ TEST_CASE("the network example in README.md and experiments/cartpole_network.yam
       (fs::path(SPIKEGYM_SOURCE_DIR) / "experiments" / "cartpole_network.yaml").string(), {});
   CHECK(shipped.runs.size() == 20);
 }
+
+TEST_CASE("the feedback_rstdp preset in README.md and experiments/cartpole_solve*.yaml load",
+          "[lab][docs][feedback]") {
+  const std::string readme = testing::readFile(fs::path(SPIKEGYM_SOURCE_DIR) / "README.md");
+  const auto start = readme.find("```yaml\nagent:\n  type: snn\n  learning_rule: feedback_rstdp");
+  REQUIRE(start != std::string::npos);
+  const auto body = start + 8;
+  const std::string yaml = "name: readme_preset\nenv: {id: CartPole-v1}\n" +
+                           readme.substr(body, readme.find("```", body) - body);
+  const auto dir = testing::scratchDir("readme_preset");
+  const Experiment exp = loadExperiment(write(dir, "preset.yaml", yaml), {});
+  REQUIRE(exp.runs.size() == 1);
+  CHECK(exp.runs[0].config.at("agent.rule.performance_target").text == "500");
+  CHECK(exp.runs[0].config.at("agent.rule.eta").text == "0.002");
+  const fs::path experiments = fs::path(SPIKEGYM_SOURCE_DIR) / "experiments";
+  CHECK(loadExperiment((experiments / "cartpole_solve.yaml").string(), {}).runs.size() == 30);
+  CHECK(loadExperiment((experiments / "cartpole_solve_ablation.yaml").string(), {}).runs.size() ==
+        50);
+}
