@@ -62,6 +62,18 @@ std::map<std::string, std::string> allEpisodes(const fs::path& root) {
   return out;
 }
 
+/// The YAML block of README.md that starts with `head`, as an experiment named `name` on
+/// CartPole-v1, written into a scratch folder; returns its path.
+std::string readmeAgentBlock(const std::string& head, const std::string& name) {
+  const std::string readme = testing::readFile(fs::path(SPIKEGYM_SOURCE_DIR) / "README.md");
+  const auto start = readme.find("```yaml\n" + head);
+  REQUIRE(start != std::string::npos);
+  const auto body = start + 8;
+  const std::string yaml = "name: " + name + "\nenv: {id: CartPole-v1}\n" +
+                           readme.substr(body, readme.find("```", body) - body);
+  return write(testing::scratchDir(name), name + ".yaml", yaml);
+}
+
 const char* kTiny = R"(name: tiny
 env: {id: CartPole-v1}
 agent: {type: snn, output_size: 8}
@@ -1113,14 +1125,8 @@ sweep:
 
 TEST_CASE("the network example in README.md and experiments/cartpole_network.yaml load",
           "[lab][docs][network]") {
-  const std::string readme = testing::readFile(fs::path(SPIKEGYM_SOURCE_DIR) / "README.md");
-  const auto start = readme.find("```yaml\nagent:\n  type: snn\n  network:");
-  REQUIRE(start != std::string::npos);
-  const auto body = start + 8;
-  const std::string yaml = "name: readme_net\nenv: {id: CartPole-v1}\n" +
-                           readme.substr(body, readme.find("```", body) - body);
-  const auto dir = testing::scratchDir("readme_net");
-  const Experiment exp = loadExperiment(write(dir, "net.yaml", yaml), {});
+  const Experiment exp =
+      loadExperiment(readmeAgentBlock("agent:\n  type: snn\n  network:", "readme_net"), {});
   CHECK(exp.runs.size() == 2);  // the ablation: two cells, one seed
   CHECK(exp.runs[0].config.at("agent.network.populations.obs.size").text == "48");
   const Experiment shipped = loadExperiment(
@@ -1130,14 +1136,9 @@ TEST_CASE("the network example in README.md and experiments/cartpole_network.yam
 
 TEST_CASE("the feedback_rstdp preset in README.md and experiments/cartpole_solve*.yaml load",
           "[lab][docs][feedback]") {
-  const std::string readme = testing::readFile(fs::path(SPIKEGYM_SOURCE_DIR) / "README.md");
-  const auto start = readme.find("```yaml\nagent:\n  type: snn\n  learning_rule: feedback_rstdp");
-  REQUIRE(start != std::string::npos);
-  const auto body = start + 8;
-  const std::string yaml = "name: readme_preset\nenv: {id: CartPole-v1}\n" +
-                           readme.substr(body, readme.find("```", body) - body);
-  const auto dir = testing::scratchDir("readme_preset");
-  const Experiment exp = loadExperiment(write(dir, "preset.yaml", yaml), {});
+  const Experiment exp = loadExperiment(
+      readmeAgentBlock("agent:\n  type: snn\n  learning_rule: feedback_rstdp", "readme_preset"),
+      {});
   REQUIRE(exp.runs.size() == 1);
   CHECK(exp.runs[0].config.at("agent.rule.performance_target").text == "500");
   CHECK(exp.runs[0].config.at("agent.rule.eta").text == "0.002");
