@@ -67,6 +67,7 @@ class FeedbackRule {
   /// Mean |e| over synapses.
   double meanEligibility() const;
   snn::Projection& projection() { return projection_; }
+  const snn::Projection& projection() const { return projection_; }
   const std::vector<float>& eligibility() const { return e_; }
 
  private:

@@ -524,6 +524,9 @@ WeightGrid SnnAgent::weights(std::size_t index) const {
 
 double SnnAgent::meanEligibility() const {
   if (!primary_) return 0.0;
+  if (!feedback_.empty() && primary_ == &feedback_.front().projection()) {
+    return feedback_.front().meanEligibility();
+  }
   const std::vector<float> c = net_->currentEligibility(*primary_);
   if (c.empty()) return 0.0;
   double sum = 0;

@@ -11,7 +11,7 @@ set -euo pipefail
 dir=$1
 tail -n +2 "$dir/manifest.csv" | while IFS=, read -r id status seed rest; do
   [ "$status" = complete ] || continue
-  awk -F, -v cell="$rest" -v seed="$seed" '
+  awk -F, -v cell="${rest:-(no-sweep)}" -v seed="$seed" '
     NR == 1 { for (i = 1; i <= NF; i++) { h[$i] = i }; next }
     h["eval"] && $h["eval"] == 1 { b = int(tr / 100); ev[b] += $h["return"]; en[b]++; next }
     { tr++; r[tr] = $h["return"]; co[tr] = $h["cart_out_of_bounds"]; pf[tr] = $h["pole_fell"]; tl[tr] = $h["truncated"] }
