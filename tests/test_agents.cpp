@@ -351,6 +351,11 @@ TEST_CASE("the default network is the flat parameters' network, action for actio
       {{"hidden", "20"}, {"encoder", "current"}, {"learning_rule", "mstdpet"}},
       {{"encoder", "rate"}, {"dopamine", "reward_baseline"}, {"decoder", "softmax"}},
       {{"neuron_model", "izhikevich:RS"}, {"wta_inhibition", "0"}, {"homeostasis", "none"}},
+      {{"learning_rule", "feedback_rstdp"},
+       {"decoder", "softmax"},
+       {"temperature", "15"},
+       {"critic_features", "joint_rf"},
+       {"rule.performance_target", "500"}},
   };
   for (const auto& flat : variants) {
     auto env = envs::make("CartPole-v1", 2);
