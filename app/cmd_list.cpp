@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "agents/agent.hpp"
+#include "agents/network.hpp"
 #include "app/commands.hpp"
 #include "envs/registry.hpp"
 #include "snn/neuromodulator.hpp"
@@ -41,6 +42,11 @@ void listRules() {
               << (rule.params.empty() ? "  (no parameters)\n"
                                       : snn::describeParams(rule.params, "  "));
   }
+  std::cout << agents::kFeedbackRule
+            << "  the snn agent's own rule (agents/feedback_rule.hpp): STDP pairings gated by the "
+               "action feedback (a - p) of a sampled readout, x TD error; projections into the "
+               "readout only\n"
+            << describeTable(agents::feedbackRuleTable(), "  ");
   std::cout << "\nneuromodulator (the dopamine channel the modulated rules read)\n"
             << snn::describeParams(snn::neuromodulatorParams(), "  ");
 }
