@@ -71,7 +71,7 @@ struct AgentInfo {
   /// the agent against the env's spaces; `replaced_by_network` names the own parameters (and
   /// child prefixes) that such a definition replaces: giving both is an error.
   bool takes_network = false;
-  std::vector<std::string> replaced_by_network;
+  std::vector<std::string> replaced_by_network = {};
   /// Builds the agent from resolved parameters (every declared key present).
   std::function<std::unique_ptr<Agent>(const envs::Space& observation_space,
                                        const envs::Space& action_space, const ConfigValues& params,

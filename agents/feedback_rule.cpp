@@ -17,7 +17,8 @@ FeedbackRule::FeedbackRule(snn::Projection& projection, const FeedbackRuleParams
       trace_decay_(static_cast<float>(std::exp(-dt_ms / params.tau_plus_ms))),
       x_(n_pre_, 0.0f),
       pairs_(static_cast<std::size_t>(n_pre_) * n_post_, 0.0f),
-      e_(pairs_.size(), 0.0f) {
+      e_(pairs_.size(), 0.0f),
+      gate_(n_post_, 0.0f) {
   if (!projection.dense()) {
     throw UsageError("FeedbackRule: projection '" + projection.name() + "' is not dense");
   }
@@ -27,7 +28,6 @@ void FeedbackRule::reset() {
   std::fill(x_.begin(), x_.end(), 0.0f);
   std::fill(pairs_.begin(), pairs_.end(), 0.0f);
   std::fill(e_.begin(), e_.end(), 0.0f);
-  any_pairs_ = false;
 }
 
 void FeedbackRule::onStep(std::span<const std::uint32_t> pre_spikes,
@@ -35,16 +35,16 @@ void FeedbackRule::onStep(std::span<const std::uint32_t> pre_spikes,
   for (float& x : x_) x *= trace_decay_;
   // Causal pairings: the pre trace before this step's pre spikes, at each post spike.
   for (std::uint32_t j : post_spikes) {
-    for (std::uint32_t i = 0; i < n_pre_; ++i)
+    for (std::uint32_t i = 0; i < n_pre_; ++i) {
       pairs_[static_cast<std::size_t>(i) * n_post_ + j] += x_[i];
-    any_pairs_ = true;
+    }
   }
   for (std::uint32_t i : pre_spikes) x_[i] += 1.0f;
 }
 
 void FeedbackRule::endWindow(int action, std::span<const double> p) {
   const auto lambda = static_cast<float>(params_.lambda);
-  std::vector<float> gate(n_post_);
+  std::vector<float>& gate = gate_;
   for (std::uint32_t j = 0; j < n_post_; ++j) {
     const int g = static_cast<int>(j) / group_size_;
     gate[j] = params_.gate ? static_cast<float>((g == action ? 1.0 : 0.0) - p[g]) : 1.0f;
@@ -57,7 +57,6 @@ void FeedbackRule::endWindow(int action, std::span<const double> p) {
       q[j] = 0.0f;
     }
   }
-  any_pairs_ = false;
 }
 
 void FeedbackRule::endEpisode(double episode_return) {

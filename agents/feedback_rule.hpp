@@ -79,9 +79,9 @@ class FeedbackRule {
   std::vector<float> x_;      // pre traces
   std::vector<float> pairs_;  // this window's pairings, [i * n_post + j]
   std::vector<float> e_;      // eligibility, same layout
-  bool any_pairs_ = false;
-  double mean_return_ = 0;  // running mean of episode returns
-  double scale_ = 1;        // learning-rate scale
+  std::vector<float> gate_;   // scratch: this window's gate per post neuron
+  double mean_return_ = 0;    // running mean of episode returns
+  double scale_ = 1;          // learning-rate scale
 };
 
 }  // namespace spikegym::agents
