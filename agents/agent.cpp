@@ -25,17 +25,10 @@ const AgentInfo& agentInfo(const std::string& name) {
   return table().get(name);
 }
 
-void checkNotReplaced(const AgentInfo& info, const ConfigValues& own,
-                      const std::function<bool(const std::string&)>& given) {
-  for (const auto& [key, value] : own) {
-    const std::string head = key.substr(0, key.find('.'));
-    const auto& replaced = info.replaced_by_network;
-    if (std::find(replaced.begin(), replaced.end(), head) != replaced.end() && given(key)) {
-      throw UserError("agent '" + info.name + "': parameter '" + key +
-                      "' is replaced by the network definition (agent.network); remove it and "
-                      "set the network's own value instead (see `spikegym show network`)");
-    }
-  }
+bool isReplacedByNetwork(const AgentInfo& info, const std::string& key) {
+  const auto& replaced = info.replaced_by_network;
+  return std::find(replaced.begin(), replaced.end(), key.substr(0, key.find('.'))) !=
+         replaced.end();
 }
 
 ConfigValues resolveAgent(const std::string& type, const ConfigValues& given) {
@@ -56,7 +49,13 @@ std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& obs
       throw UserError("agent '" + type + "': unknown parameter '" + network.begin()->first +
                       "'; only agents built from a network definition (snn) take network.*");
     }
-    checkNotReplaced(info, own, [](const std::string&) { return true; });
+    for (const auto& [key, value] : own) {
+      if (isReplacedByNetwork(info, key)) {
+        throw UserError("agent '" + type + "': parameter '" + key +
+                        "' is replaced by the network definition (agent.network); remove it and "
+                        "set the network's own value instead (see `spikegym show network`)");
+      }
+    }
   }
   ConfigValues resolved = resolveAgent(type, own);
   resolved.insert(network.begin(), network.end());

@@ -87,10 +87,9 @@ std::vector<const AgentInfo*> registeredAgents();
 const AgentInfo& agentInfo(const std::string& name);
 /// Every parameter of agent `type` resolved from `given` (defaults filled in, children too).
 ConfigValues resolveAgent(const std::string& type, const ConfigValues& given);
-/// Throws UserError when `own` holds a parameter that `info`'s network definition replaces and
-/// `given(key)` says the user gave it (rather than a default filled in).
-void checkNotReplaced(const AgentInfo& info, const ConfigValues& own,
-                      const std::function<bool(const std::string&)>& given);
+/// Whether agent parameter `key` ("hidden", "rule.eta") is one that `info`'s network definition
+/// replaces (so that giving it together with "network." keys is an error).
+bool isReplacedByNetwork(const AgentInfo& info, const std::string& key);
 /// Builds agent `type` for the given spaces with checked parameters.
 std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& observation_space,
                                  const envs::Space& action_space, const ConfigValues& params,

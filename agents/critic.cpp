@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/error.hpp"
+
 namespace spikegym::agents {
 
 CriticFeatures::CriticFeatures(const envs::Space& observation_space, const std::string& kind,
@@ -13,6 +15,9 @@ CriticFeatures::CriticFeatures(const envs::Space& observation_space, const std::
       joint_cells_(joint_cells),
       width_(rf_width),
       size_(static_cast<std::size_t>(per_dim_.size())) {
+  if (joint_ && (joint_cells < 2 || joint_cells > 64)) {
+    throw UsageError("CriticFeatures: joint_cells must lie in [2, 64]");  // encode()'s buffers
+  }
   if (joint_) {
     size_ += static_cast<std::size_t>(per_dim_.dims() / 2) * joint_cells * joint_cells;
   }

@@ -39,15 +39,28 @@ int Decoder::total() const {
   return total;
 }
 
+double Decoder::softmaxWeights(std::span<double> w) const {
+  const int top = *std::max_element(counts_.begin(), counts_.end());
+  const bool none = total() == 0;
+  double z = 0;
+  for (int a = 0; a < n_actions_; ++a) {
+    z += w[a] = none ? 1.0 : std::exp((counts_[a] - top) / temperature_);
+  }
+  return z;
+}
+
+void Decoder::softmaxProbabilities(double epsilon, std::span<double> out) const {
+  const double z = softmaxWeights(out);
+  for (int a = 0; a < n_actions_; ++a) out[a] = (1.0 - epsilon) * out[a] / z + epsilon / n_actions_;
+}
+
 int Decoder::decide(int explored, Rng& rng, bool greedy) {
   if (explored >= 0) return explored;
   if (total() == 0) return static_cast<int>(rng.below(static_cast<std::uint64_t>(n_actions_)));
   const int top = *std::max_element(counts_.begin(), counts_.end());
   switch (greedy ? DecoderKind::kArgmax : kind_) {
     case DecoderKind::kSoftmax: {
-      double z = 0;
-      for (int a = 0; a < n_actions_; ++a) z += p_[a] = std::exp((counts_[a] - top) / temperature_);
-      double u = rng.uniform() * z;
+      double u = rng.uniform() * softmaxWeights(p_);
       for (int a = 0; a < n_actions_; ++a) {
         if ((u -= p_[a]) < 0) return a;
       }

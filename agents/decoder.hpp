@@ -32,6 +32,10 @@ class Decoder {
   /// The action after the window (`explored` from explore(), or -1). `greedy`: argmax
   /// whatever the kind (evaluation of a sampled readout).
   int decide(int explored, Rng& rng, bool greedy = false);
+  /// The probabilities a softmax readout chose with after this window: softmax over counts /
+  /// temperature (uniform when nothing fired), mixed with epsilon exploration as
+  /// (1 - epsilon) p + epsilon / n. Writes n_actions values into `out`.
+  void softmaxProbabilities(double epsilon, std::span<double> out) const;
   /// Spikes per action group in the window.
   const std::vector<int>& counts() const { return counts_; }
   int total() const;
@@ -40,6 +44,9 @@ class Decoder {
   DecoderKind kind_;
   int n_actions_, group_size_;
   double temperature_;
+  /// exp((count - top) / temperature) per group into `w` (1 each when nothing fired); their sum.
+  double softmaxWeights(std::span<double> w) const;
+
   std::vector<int> counts_;
   std::vector<double> p_;  // softmax scratch
   int first_group_ = -1;

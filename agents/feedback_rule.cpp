@@ -7,6 +7,43 @@
 
 namespace spikegym::agents {
 
+ParamTable feedbackRuleTable() {
+  return {
+      {"eta", 0.002, 0, 1e3, "[mV] weight change per unit signal x gated pairing"},
+      {"tau_plus_ms", 20, 0.1, 1e4, "[ms] pre trace decay"},
+      {"lambda", 0.95, 0, 1, "[1] eligibility decay per env step"},
+      {"w_min", 0, -1e6, 1e6, "[mV] lower weight bound"},
+      {"w_max", 8, -1e6, 1e6, "[mV] upper weight bound"},
+      {"performance_target", 0, 0, 1e9,
+       "[return] performance-dependent rate: eta x max(floor, 1 - mean return / target); 0 off"},
+      {"performance_floor", 0, 0, 1, "[1] smallest rate scale"},
+      {"performance_tau_episodes", 10, 1, 1e6, "[episodes] running mean of returns"},
+      {"gate", "true", Param::Kind::kBool, 0, 0, {},
+       "gate the pairings by the action feedback (a - p); false: pairings alone (ablation)"},
+  };
+}
+
+FeedbackRuleParams FeedbackRuleParams::fromValues(const snn::ParamValues& values) {
+  static const ParamTable table = feedbackRuleTable();
+  auto get = [&values](const char* name) {
+    if (auto it = values.find(name); it != values.end()) return it->second;
+    const Param* p = findParam(table, name);
+    if (p->kind == Param::Kind::kBool) return p->default_value == "true" ? 1.0 : 0.0;
+    double x = 0;
+    parseNumber(p->default_value, x);
+    return x;
+  };
+  return {get("eta"),
+          get("tau_plus_ms"),
+          get("lambda"),
+          get("w_min"),
+          get("w_max"),
+          get("performance_target"),
+          get("performance_floor"),
+          get("performance_tau_episodes"),
+          get("gate") != 0.0};
+}
+
 FeedbackRule::FeedbackRule(snn::Projection& projection, const FeedbackRuleParams& params,
                            int group_size, double dt_ms)
     : projection_(projection),

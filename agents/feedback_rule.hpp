@@ -23,24 +23,35 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
+#include "core/params.hpp"
+#include "snn/params.hpp"
 #include "snn/projection.hpp"
 
 namespace spikegym::agents {
 
+/// The rule's name in learning_rule / plasticity.rule.
+inline const std::string kFeedbackRule = "feedback_rstdp";
+/// Its parameters (`spikegym list rules`): the one place their defaults are declared.
+ParamTable feedbackRuleTable();
+
 struct FeedbackRuleParams {
-  double eta = 0.002;           ///< [mV per unit signal x pairing] learning rate
-  double tau_plus_ms = 20;      ///< [ms] pre trace decay
-  double lambda = 0.95;         ///< [1] eligibility decay per env step
-  double w_min = 0, w_max = 8;  ///< [mV] weight bounds
+  double eta;          ///< [mV per unit signal x pairing] learning rate
+  double tau_plus_ms;  ///< [ms] pre trace decay
+  double lambda;       ///< [1] eligibility decay per env step
+  double w_min, w_max;  ///< [mV] weight bounds
   /// Performance-dependent learning rate (Fremaux et al. 2013 use one for stability): with
   /// target > 0, eta is scaled by max(floor, 1 - R / target), R the running mean of episode
   /// returns (exponential, time constant tau_episodes); 0: off.
-  double performance_target = 0;  ///< [return]
-  double performance_floor = 0;   ///< [1]
-  double performance_tau_episodes = 10;
-  bool gate = true;  ///< false: e <- lambda e + P (no action feedback; an ablation)
+  double performance_target;  ///< [return]
+  double performance_floor;   ///< [1]
+  double performance_tau_episodes;
+  bool gate;  ///< false: e <- lambda e + P (no action feedback; an ablation)
+
+  /// From resolved values by name (gate as 1 or 0); missing names take the table's defaults.
+  static FeedbackRuleParams fromValues(const snn::ParamValues& values);
 };
 
 class FeedbackRule {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "agents/encoder.hpp"
+#include "agents/feedback_rule.hpp"
 #include "snn/plasticity.hpp"
 #include "snn/population.hpp"
 
@@ -205,24 +206,6 @@ std::vector<std::string> ruleNames() {
 }
 
 }  // namespace
-
-ParamTable feedbackRuleTable() {
-  return {
-      {"eta", 0.002, 0, 1e3, "[mV] weight change per unit signal x gated pairing"},
-      {"tau_plus_ms", 20, 0.1, 1e4, "[ms] pre trace decay"},
-      {"lambda", 0.95, 0, 1, "[1] eligibility decay per env step"},
-      {"w_min", 0, -1e6, 1e6, "[mV] lower weight bound"},
-      {"w_max", 8, -1e6, 1e6, "[mV] upper weight bound"},
-      {"performance_target", 0, 0, 1e9,
-       "[return] performance-dependent rate: eta x max(floor, 1 - mean return / target); 0 off"},
-      {"performance_floor", 0, 0, 1, "[1] smallest rate scale"},
-      {"performance_tau_episodes", 10, 1, 1e6, "[episodes] running mean of returns"},
-      flag("gate", "true",
-           "gate the pairings by the action feedback (a - p); false: pairings alone (ablation)"),
-  };
-}
-
-namespace {}  // namespace
 
 snn::ParamValues snnRuleDefaults(const std::string& rule) {
   if (rule == kFeedbackRule) return {};

@@ -124,9 +124,6 @@ ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space)
 /// agents/snn_agent.cpp), and the rule's table with them applied.
 snn::ParamValues snnRuleDefaults(const std::string& rule);
 ParamTable snnRuleTable(const std::string& rule);
-/// The agent-level rule feedback_rstdp (agents/feedback_rule.hpp) and its parameters.
-inline const std::string kFeedbackRule = "feedback_rstdp";
-ParamTable feedbackRuleTable();
 
 /// True when `values` holds a network definition (any "network." key).
 bool hasNetwork(const ConfigValues& values);

@@ -228,7 +228,7 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
                     " is above 'w_init_max' = " + config_.text("w_init_max") +
                     "; expected w_init_min <= w_init_max");
   }
-  def_ = definitionOf(values, observation_space, action_space);
+  def_ = definitionFrom(config_, values, observation_space, action_space);
   const PopulationDef& out = def_.population(def_.readout.population);
   group_size_ = out.group_size;
   decoder_ = std::make_unique<Decoder>(def_.readout.decode, n_actions_, group_size_,
@@ -240,6 +240,12 @@ NetworkDef SnnAgent::definitionOf(const ConfigValues& values, const envs::Space&
                                   const envs::Space& action_space) {
   const Config flat(resolveAgentParams(params(), children, withoutNetwork(values), "agent 'snn'"),
                     "agent 'snn'");
+  return definitionFrom(flat, values, observation_space, action_space);
+}
+
+NetworkDef SnnAgent::definitionFrom(const Config& flat, const ConfigValues& values,
+                                    const envs::Space& observation_space,
+                                    const envs::Space& action_space) {
   const bool from_flat = !hasNetwork(values);
   const ConfigValues keys = from_flat ? defaultNetwork(flat, action_space) : values;
   try {
@@ -267,6 +273,9 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
                       : (signal == "td_error" ? snn::NeuromodulatorModel::Baseline::kCritic
                                               : snn::NeuromodulatorModel::Baseline::kNone);
     da.baseline_window = def_.modulator->baseline_window;
+    signal_ = signal == "td_error" ? Signal::kTdError : Signal::kReward;
+  } else {
+    signal_ = Signal::kNone;
   }
   network_seed_ = network_seed;
   net_ = std::make_unique<snn::Network>(dt_ms, network_seed, da);
@@ -285,7 +294,8 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     GaussianEncoder enc(observation_space_, std::max(2, p.cells_per_dim), p.rf_width, p.obs_range);
     const std::size_t n =
         p.encoder_model == "gaussian_rf" ? static_cast<std::size_t>(enc.size()) : 0;
-    encoders_.push_back({&pop, &p, std::move(enc), std::vector<float>(n, 0.0f)});
+    encoders_.push_back(
+        {&pop, &p, std::move(enc), std::vector<float>(n, 0.0f), p.drive == "current"});
     encoder_neurons_ += p.size;
   }
   critic_.reset();
@@ -365,16 +375,7 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     if (into_output && !first_into_output) first_into_output = &proj;
     if (d.normalize) normalized_.push_back({&proj, {}});
     if (feedback) {
-      FeedbackRuleParams fp;
-      fp.eta = d.rule_params.at("eta");
-      fp.tau_plus_ms = d.rule_params.at("tau_plus_ms");
-      fp.lambda = d.rule_params.at("lambda");
-      fp.w_min = d.rule_params.at("w_min");
-      fp.w_max = d.rule_params.at("w_max");
-      fp.performance_target = d.rule_params.at("performance_target");
-      fp.performance_floor = d.rule_params.at("performance_floor");
-      fp.performance_tau_episodes = d.rule_params.at("performance_tau_episodes");
-      fp.gate = d.rule_params.at("gate") != 0.0;
+      const FeedbackRuleParams fp = FeedbackRuleParams::fromValues(d.rule_params);
       feedback_.emplace_back(proj, fp, group_size_, dt_ms);
     }
   }
@@ -418,7 +419,7 @@ std::string SnnAgent::architecture() const {
 void SnnAgent::driveInput(std::span<const double> obs) {
   for (EncoderPop& e : encoders_) {
     const PopulationDef& p = *e.def;
-    if (p.drive == "current") {
+    if (e.current) {
       auto& bias = e.population->bias();
       for (std::size_t i = 0; i < bias.size(); ++i) {
         bias[i] = static_cast<float>(p.current_mv) * e.features[i];
@@ -426,7 +427,7 @@ void SnnAgent::driveInput(std::span<const double> obs) {
       continue;
     }
     auto& rates = static_cast<snn::PoissonSource*>(e.population)->rates();
-    if (p.encoder_model == "gaussian_rf") {
+    if (!e.features.empty()) {  // gaussian_rf
       for (std::size_t i = 0; i < rates.size(); ++i) {
         rates[i] = static_cast<float>(p.max_rate_hz) * e.features[i];
       }
@@ -443,7 +444,7 @@ void SnnAgent::driveInput(std::span<const double> obs) {
 
 void SnnAgent::silenceInput() {
   for (EncoderPop& e : encoders_) {
-    if (e.def->drive == "current") {
+    if (e.current) {
       std::fill(e.population->bias().begin(), e.population->bias().end(), 0.0f);
     } else {
       auto& rates = static_cast<snn::PoissonSource*>(e.population)->rates();
@@ -597,17 +598,7 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
   if (explore >= 0) stats_.explored += 1;
   const int action = decoder_->decide(explore, rng_, !learning_ && def_.readout.greedy_eval);
   if (learning_ && !feedback_.empty()) {
-    // The probabilities the readout sampled from: softmax over the groups' counts, mixed with
-    // epsilon exploration; uniform when nothing fired.
-    const auto& counts = decoder_->counts();
-    const int top = *std::max_element(counts.begin(), counts.end());
-    double z = 0;
-    for (int a = 0; a < n_actions_; ++a) {
-      z += action_p_[a] =
-          decoder_->total() == 0 ? 1.0 : std::exp((counts[a] - top) / def_.readout.temperature);
-    }
-    const double eps = epsilon();
-    for (double& p : action_p_) p = (1.0 - eps) * p / z + eps / n_actions_;
+    decoder_->softmaxProbabilities(epsilon(), action_p_);
     for (FeedbackRule& f : feedback_) f.endWindow(action, action_p_);
   }
   return envs::Action::discrete(action);
@@ -622,7 +613,6 @@ void SnnAgent::observe(std::span<const double> next_obs, double reward, bool ter
       r += shaping_penalty_;
       stats_.shaping += shaping_penalty_;
     }
-    const std::string signal = def_.modulator ? def_.modulator->signal : "";
     double delta = 0;
     if (critic_) {
       std::span<const float> next;  // empty: terminal, V(s') = 0
@@ -634,10 +624,10 @@ void SnnAgent::observe(std::span<const double> next_obs, double reward, bool ter
       stats_.value += critic_->lastValue();
     }
     double delivered = 0;  // the modulator's signal of this step
-    if (signal == "td_error") {
+    if (signal_ == Signal::kTdError) {
       net_->modulator().deliverPredictionError(delta);
       delivered = delta;
-    } else if (!signal.empty()) {
+    } else if (signal_ == Signal::kReward) {
       const double before = net_->modulator().level();
       net_->modulator().deliverReward(r);
       delivered = net_->modulator().level() - before;

@@ -83,12 +83,17 @@ class SnnAgent final : public Agent, public AgentView {
   const NetworkDef& definition() const { return def_; }
 
  private:
+  /// definitionOf() for flat parameters already resolved into `flat`.
+  static NetworkDef definitionFrom(const Config& flat, const ConfigValues& values,
+                                   const envs::Space& observation_space,
+                                   const envs::Space& action_space);
   /// An encoder population and how the observation drives it.
   struct EncoderPop {
     snn::Population* population;
     const PopulationDef* def;
     GaussianEncoder encoder;
-    std::vector<float> features;  // activities of the last observation
+    std::vector<float> features;  // activities of the last observation (gaussian_rf only)
+    bool current;                 // drive: current (LIF input neurons), else Poisson rates
   };
   /// A projection whose post neurons keep their summed input weight (normalize).
   struct Normalized {
@@ -124,6 +129,8 @@ class SnnAgent final : public Agent, public AgentView {
   snn::Population* output_ = nullptr;
   snn::Projection* primary_ = nullptr;
   std::vector<Normalized> normalized_;
+  /// What the modulator carries, decided once when the network is built.
+  enum class Signal { kNone, kReward, kTdError } signal_ = Signal::kNone;
   std::vector<FeedbackRule> feedback_;  // projections learning by feedback_rstdp
   std::vector<double> action_p_;        // the readout's action probabilities of the last window
   Rng rng_;

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "agents/agent.hpp"
-#include "agents/network.hpp"
+#include "agents/feedback_rule.hpp"
 #include "app/commands.hpp"
 #include "envs/registry.hpp"
 #include "snn/neuromodulator.hpp"

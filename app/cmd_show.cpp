@@ -43,12 +43,9 @@ void showNetwork(const ShowOptions& o) {
       run.train.agent_params, env->observationSpace(), env->actionSpace());
   // The agent's own settings that stay beside a network (timing, shaping), then the network.
   std::vector<std::pair<std::string, std::string>> values = {{"agent.type", "snn"}};
-  const auto& replaced = agents::replacedByNetwork();
+  const agents::AgentInfo& info = agents::agentInfo("snn");
   for (const auto& [key, value] : run.train.agent_params) {
-    const std::string head = key.substr(0, key.find('.'));
-    if (head == "network" || std::find(replaced.begin(), replaced.end(), head) != replaced.end()) {
-      continue;
-    }
+    if (key.rfind("network.", 0) == 0 || agents::isReplacedByNetwork(info, key)) continue;
     values.emplace_back("agent." + key, value);
   }
   for (const auto& [key, value] : def.values) values.emplace_back("agent." + key, value);

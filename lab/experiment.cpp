@@ -541,7 +541,7 @@ std::string networkErrorWhere(const FlatConfig& config, const agents::NetworkErr
 
 /// Resolves agent.network.* against the env's spaces (agents/network.hpp): every value checked
 /// at its file:line:col, defaults and derived sizes added.
-void resolveNetworkSection(FlatConfig& config, const std::string& env_id, int /*dynamics*/) {
+void resolveNetworkSection(FlatConfig& config, const std::string& env_id) {
   ParamText env_params;
   agents::ConfigValues given;
   for (const auto& [key, entry] : config) {
@@ -603,14 +603,7 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
   if (network) {
     for (auto it = config.begin(); it != config.end();) {
       const std::string& key = it->first;
-      if (key.rfind("agent.", 0) != 0 || key.rfind("agent.network.", 0) == 0) {
-        ++it;
-        continue;
-      }
-      const std::string rest = key.substr(6);
-      const std::string head = rest.substr(0, rest.find('.'));
-      const auto& replaced = info->replaced_by_network;
-      if (std::find(replaced.begin(), replaced.end(), head) == replaced.end()) {
+      if (key.rfind("agent.", 0) != 0 || !agents::isReplacedByNetwork(*info, key.substr(6))) {
         ++it;
         continue;
       }
@@ -666,7 +659,7 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
     resolveSection(config, "agent." + child.prefix, child.table, child.label + " of " + agent_label,
                    {}, false);
   }
-  if (network) resolveNetworkSection(config, env_id.text, env_spec->dynamics_version);
+  if (network) resolveNetworkSection(config, env_id.text);
   resolveSection(config, "train", trainTable(), "train", {}, false);
   for (const auto& [key, entry] : config) {
     if (key.rfind("env.", 0) == 0 && key != "env.id")

@@ -446,7 +446,7 @@ TEST_CASE("feedback_rstdp: gated pairings, eligibility and weight change by hand
   spec.name = "pre_post";
   spec.w_init_min = spec.w_init_max = 2.0;
   snn::Projection& proj = net.connect(pre, post, spec);
-  FeedbackRuleParams p;
+  FeedbackRuleParams p = FeedbackRuleParams::fromValues({});
   p.eta = 0.01;
   p.tau_plus_ms = 20;
   p.lambda = 0.5;
@@ -488,7 +488,7 @@ TEST_CASE("feedback_rstdp: the gate has zero mean when actions follow p", "[agen
   snn::ProjectionSpec spec;
   spec.name = "pre_post";
   snn::Projection& proj = net.connect(pre, post, spec);
-  FeedbackRuleParams p;
+  FeedbackRuleParams p = FeedbackRuleParams::fromValues({});
   p.lambda = 1.0;  // sum over windows
   FeedbackRule gated(proj, p, 1, 1.0);
   p.gate = false;
