@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "agents/checkpoint.hpp"
 #include "agents/config.hpp"
 #include "agents/view.hpp"
 #include "envs/space.hpp"
@@ -50,11 +51,19 @@ class Agent {
   virtual std::string numericalFault() const { return ""; }
   /// Read-only access to the agent's network for viewers; nullptr for agents without one.
   virtual AgentView* view() { return nullptr; }
-  /// Writes the agent (config, learned state, RNG state) to `path` atomically.
-  virtual void save(const std::string& path) const = 0;
-  /// Restores what save() wrote; a checkpoint of another agent type or architecture throws
-  /// UserError naming both.
-  virtual void load(const std::string& path) = 0;
+  /// The agent (config, learned state, RNG state) as a checkpoint in memory.
+  virtual Checkpoint checkpoint() const = 0;
+  /// Restores what checkpoint() gave; a checkpoint of another agent type or architecture throws
+  /// UserError naming both and `source` (the file it came from).
+  virtual void restore(const Checkpoint& ck, const std::string& source) = 0;
+  /// Restarts the agent's exploration stream from `seed`. An evaluation copy of the agent
+  /// (restore() of the training agent's checkpoint) draws its own exploration this way, so
+  /// evaluating never touches the training agent's streams or state.
+  virtual void reseedExploration(std::uint64_t seed) = 0;
+  /// Writes checkpoint() to `path` atomically.
+  void save(const std::string& path) const { checkpoint().write(path); }
+  /// Reads a checkpoint file (agents/checkpoint: checked, bounded) and restores it.
+  void load(const std::string& path) { restore(Checkpoint::read(path), path); }
 
  protected:
   bool learning_ = true;

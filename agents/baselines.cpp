@@ -37,15 +37,15 @@ class RandomAgent final : public Agent {
   }
   envs::Action act(std::span<const double>) override { return action_space_.sample(rng_); }
   void observe(std::span<const double>, double, bool, bool) override {}
-  void save(const std::string& path) const override {
+  Checkpoint checkpoint() const override {
     Checkpoint ck;
     ck.agent_type = type();
     ck.architecture = "random " + action_space_.describe();
     ck.sections["rng"] = rngToSection(rng_);
-    ck.write(path);
+    return ck;
   }
-  void load(const std::string& path) override {
-    const Checkpoint ck = Checkpoint::read(path);
+  void reseedExploration(std::uint64_t seed) override { rng_.reseed(seed); }
+  void restore(const Checkpoint& ck, const std::string& path) override {
     ck.expect(path, type(), "random " + action_space_.describe());
     rngFromSection(rng_, ck.section(path, "rng", 8));
   }
@@ -139,7 +139,7 @@ class ReinforceAgent final : public Agent {
     for (double t : theta_) norm += t * t;
     return {{"policy_norm", std::sqrt(norm)}};
   }
-  void save(const std::string& path) const override {
+  Checkpoint checkpoint() const override {
     Checkpoint ck;
     ck.agent_type = type();
     ck.architecture = architecture();
@@ -147,10 +147,10 @@ class ReinforceAgent final : public Agent {
     ck.sections["theta"] = theta_;
     ck.sections["value"] = value_w_;
     ck.sections["rng"] = rngToSection(rng_);
-    ck.write(path);
+    return ck;
   }
-  void load(const std::string& path) override {
-    const Checkpoint ck = Checkpoint::read(path);
+  void reseedExploration(std::uint64_t seed) override { rng_.reseed(seed); }
+  void restore(const Checkpoint& ck, const std::string& path) override {
     ck.expect(path, type(), architecture());
     theta_ = ck.section(path, "theta", theta_.size());
     value_w_ = ck.section(path, "value", value_w_.size());

@@ -707,16 +707,17 @@ Diagnostics SnnAgent::diagnostics() const {
   };
 }
 
-void SnnAgent::save(const std::string& path) const {
-  net_->flush();
+Checkpoint SnnAgent::checkpoint() const {
+  // Read-only: the weights brought up to date in a copy (flush() would sweep the live network
+  // and change how later updates round; an evaluation copy must leave training untouched).
   Checkpoint ck;
   ck.agent_type = kType;
   ck.architecture = architecture();
   ck.config = config_.values();
   for (const auto& [key, value] : def_.values) ck.config[key] = value;
   for (const auto& proj : net_->projections()) {
-    ck.sections["weights:" + proj->name()] =
-        std::vector<double>(proj->weights().begin(), proj->weights().end());
+    const std::vector<float> w = net_->currentWeights(*proj);
+    ck.sections["weights:" + proj->name()] = std::vector<double>(w.begin(), w.end());
   }
   if (critic_) ck.sections["critic"] = critic_->weights();
   ck.sections["rng"] = rngToSection(rng_);
@@ -731,11 +732,10 @@ void SnnAgent::save(const std::string& path) const {
   std::vector<double> performance;
   for (const FeedbackRule& f : feedback_) performance.push_back(f.meanReturn());
   if (!performance.empty()) ck.sections["feedback_mean_return"] = performance;
-  ck.write(path);
+  return ck;
 }
 
-void SnnAgent::load(const std::string& path) {
-  const Checkpoint ck = Checkpoint::read(path);
+void SnnAgent::restore(const Checkpoint& ck, const std::string& path) {
   ck.expect(path, kType, architecture());
   const auto& counters = ck.section(path, "counters", 5);
   // The noise streams are keyed by the network seed: rebuild with the saved one so that the

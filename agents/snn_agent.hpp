@@ -63,8 +63,9 @@ class SnnAgent final : public Agent, public AgentView {
   double dopamine() const override;
   double value() const override { return critic_ ? critic_->lastValue() : 0.0; }
   double epsilon() const override;
-  void save(const std::string& path) const override;
-  void load(const std::string& path) override;
+  Checkpoint checkpoint() const override;
+  void restore(const Checkpoint& ck, const std::string& path) override;
+  void reseedExploration(std::uint64_t seed) override { rng_.reseed(seed); }
 
   /// Declared parameters.
   static const ParamTable& params();

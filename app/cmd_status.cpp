@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <memory>
 #include <sstream>
 
@@ -38,18 +39,22 @@ void status(const StatusOptions& o) {
     shards = !text.empty() && parseInteger(text, n) && n >= 1 ? static_cast<int>(n) : 1;
   }
   const lab::Results results(root.parent_path().string(), root.filename().string());
+  // The same decision as resume (lab::Results::assess): a run is complete only when its files
+  // check out; "damaged" and "stale" runs are rerun by the next `spikegym run`.
   const std::vector<std::string> kinds = {"complete", "running", "failed", "interrupted",
-                                          "missing"};
+                                          "damaged",  "stale",   "missing"};
   std::map<int, std::map<std::string, int>> counts;
+  std::set<std::string> ids;
   std::istringstream in(manifest);
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
     const std::string id = line.substr(0, line.find(','));
-    if (id.empty()) continue;
-    const auto record = results.readRecord(id);
-    std::string s = record ? record->status : "missing";
-    if (s == "pending") s = "missing";
+    if (id.size() == 16) ids.insert(id);
+  }
+  for (const auto& id : lab::runFolders(root)) ids.insert(id);
+  for (const auto& id : ids) {
+    const std::string s = results.assess(id, nullptr).status;
     const int shard = lab::shardOf(id, shards);
     ++counts[shard][s];
     ++counts[-1][s];
@@ -69,8 +74,10 @@ void status(const StatusOptions& o) {
   for (int k = 0; k < shards; ++k) row(std::to_string(k) + "/" + std::to_string(shards), counts[k]);
   row("all", counts[-1]);
   std::printf(
-      "(running: a run.json that says running; a killed task leaves that until it is "
-      "rerun. missing: no run.json yet)\n");
+      "(running: a run.json that says running; a killed task leaves that until it is rerun. "
+      "damaged: said complete, but its files do not check out; stale: made under older env "
+      "dynamics, connectivity or definitions; missing: no run.json yet. The next `spikegym "
+      "run` reruns every run that is not complete)\n");
 }
 
 }  // namespace

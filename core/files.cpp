@@ -1,11 +1,14 @@
 #include "core/files.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "core/error.hpp"
 
@@ -36,12 +39,87 @@ void writeFileAtomic(const std::string& path, const std::string& content) {
   }
 }
 
+namespace {
+
+/// Closes a descriptor when it goes out of scope.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::string megabytes(std::size_t bytes) {
+  return std::to_string(bytes >> 20) + " MB";
+}
+
+}  // namespace
+
+std::optional<std::string> readRegularFileIfExists(const std::string& path, std::size_t max_bytes,
+                                                   const std::string& what) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+  const Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+  if (f.fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) return std::nullopt;
+    if (err == ELOOP) throw UserError(path + ": " + what + " is a symlink loop");
+    throw UserError(path + ": cannot open " + what + " (" + std::strerror(err) + ")");
+  }
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) {
+    throw UserError(path + ": cannot read " + what + " (" + std::strerror(errno) + ")");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    const char* kind = S_ISDIR(st.st_mode)    ? "a folder"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    throw UserError(path + ": " + what + " is " + kind + "; expected a regular file");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    throw UserError(path + ": " + what + " is " + megabytes(static_cast<std::size_t>(st.st_size)) +
+                    ", more than the " + megabytes(max_bytes) + " it may be (damaged?)");
+  }
+  // A regular file opened with O_NONBLOCK reads as usual. Read at most max_bytes + 1: a file
+  // that grows while it is read is still bounded.
+  std::string out;
+  out.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t got = 0;
+  for (;;) {
+    if (got == out.size()) {
+      if (out.size() > max_bytes) {
+        throw UserError(path + ": " + what + " is more than the " + megabytes(max_bytes) +
+                        " it may be (damaged?)");
+      }
+      out.resize(std::min(max_bytes + 1, std::max<std::size_t>(4096, out.size() * 2)));
+    }
+    const ssize_t n = ::read(f.fd, out.data() + got, out.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw UserError(path + ": cannot read " + what + " (" + std::strerror(errno) + ")");
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
+  return out;
+}
+
+std::string readRegularFile(const std::string& path, std::size_t max_bytes,
+                            const std::string& what) {
+  auto text = readRegularFileIfExists(path, max_bytes, what);
+  if (!text) throw UserError(path + ": " + what + " does not exist");
+  return std::move(*text);
+}
+
 std::string readFileOrEmpty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  try {
+    return readRegularFileIfExists(path, kMaxTextFileBytes, "file").value_or("");
+  } catch (const UserError&) {
+    return "";
+  }
 }
 
 }  // namespace spikegym

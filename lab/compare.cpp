@@ -81,6 +81,8 @@ CompareResult compare(const CompareOptions& options) {
   if (options.reps < 1)
     throw UserError("--reps " + std::to_string(options.reps) + ": expected >= 1");
   const ScoreRule rule = parseScore(options.score);
+  // Every option checked before anything is written.
+  for (const auto& format : options.plots) checkFigureFormat(format);
   CompareResult result;
   result.lower_is_better = rule.kind == ScoreRule::Kind::kThreshold;
 
@@ -96,29 +98,36 @@ CompareResult compare(const CompareOptions& options) {
     }
   }
 
-  int incomplete = 0;
+  // Every run once: folders and runs are keyed by their real path, so `compare DIR ./DIR/` or
+  // a symlink to a folder never counts a run twice. Runs that are not complete (running,
+  // failed, interrupted, missing), damaged (cut short, unreadable) or stale (older dynamics,
+  // connectivity or definitions) are left out, counted by kind in one warning line.
+  std::map<std::string, int> left_out;
+  std::set<std::string> seen_runs;
+  int duplicates = 0;
   std::set<std::string> by_known;
   for (const auto& d : options.dirs) {
     const fs::path dir(d);
-    if (!fs::is_directory(dir)) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
       throw UserError(d + ": no such results folder (expected results/<name> of a sweep)");
     }
-    const Results results(dir.parent_path().string(), dir.filename().string());
-    std::vector<std::string> ids;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      if (entry.is_directory() && fs::exists(entry.path() / "run.json")) {
-        ids.push_back(entry.path().filename().string());
-      }
-    }
-    std::sort(ids.begin(), ids.end());
-    for (const auto& id : ids) {
-      const auto record = results.readRecord(id);
-      if (!record || record->status != "complete") {
-        ++incomplete;
+    const fs::path real = fs::canonical(dir, ec);
+    if (ec) throw UserError(d + ": cannot resolve the folder (" + ec.message() + ")");
+    const Results results(real.parent_path().string(), real.filename().string());
+    for (const auto& id : runFolders(real)) {
+      if (!seen_runs.insert(fs::weakly_canonical(real / id, ec).string()).second) {
+        ++duplicates;
         continue;
       }
+      const RunState state = results.assess(id, nullptr);
+      if (!state.complete()) {
+        ++left_out[state.status];
+        continue;
+      }
+      const auto& record = state.record;
       RunScore run;
-      run.dir = d;
+      run.dir = real.string();
       run.run_id = id;
       run.git_commit = record->git_commit;
       run.dynamics_version = record->env_dynamics_version;
@@ -194,15 +203,28 @@ CompareResult compare(const CompareOptions& options) {
                       didYouMean(p, paths) + " (see any results/<name>/<run_id>/config.yaml)");
     }
   }
+  std::string left_text;
+  int left_total = 0;
+  for (const auto& [kind, n] : left_out) {
+    left_text += (left_text.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+    left_total += n;
+  }
   if (result.runs.empty()) {
     std::string names;
     for (const auto& d : options.dirs) names += (names.empty() ? "" : ", ") + d;
-    throw UserError(names + ": no finished runs (" + std::to_string(incomplete) +
-                    " not complete); run the sweep first");
+    throw UserError(names + ": no complete runs" +
+                    (left_total ? " (" + left_text + ")" : std::string()) +
+                    "; run the sweep first (spikegym status shows each run)");
   }
-  if (incomplete > 0) {
-    result.warnings.push_back("skipped " + std::to_string(incomplete) +
-                              " runs that are not complete (failed, interrupted or running)");
+  if (left_total > 0) {
+    result.warnings.push_back(
+        "left out " + std::to_string(left_total) + " runs that are not complete: " + left_text +
+        " (stale: made under older env dynamics, connectivity or definitions; damaged: cut "
+        "short or unreadable; `spikegym status` lists them)");
+  }
+  if (duplicates > 0) {
+    result.warnings.push_back("counted " + std::to_string(duplicates) +
+                              " runs named twice (the same folder given twice) once");
   }
 
   // Groups, in order of first appearance, then best first.
@@ -260,9 +282,22 @@ CompareResult compare(const CompareOptions& options) {
                    [lower](const GroupSummary& a, const GroupSummary& b) {
                      return lower ? a.iqm < b.iqm : a.iqm > b.iqm;
                    });
-  for (const GroupSummary& a : result.groups) {
-    for (const GroupSummary& b : result.groups) {
-      if (&a == &b) continue;
+  // Every ordered pair of groups is a bootstrap of its own: quadratic in the groups. Past
+  // kMaxAllPairs groups only neighbours in the ranking are compared (what the table prints).
+  constexpr std::size_t kMaxAllPairs = 30;
+  const bool neighbours_only = result.groups.size() > kMaxAllPairs;
+  if (neighbours_only) {
+    result.warnings.push_back(std::to_string(result.groups.size()) + " groups: more than " +
+                              std::to_string(kMaxAllPairs) +
+                              ", so pairs.csv compares neighbours in the ranking only (use --by "
+                              "to group by fewer paths)");
+  }
+  for (std::size_t ga = 0; ga < result.groups.size(); ++ga) {
+    for (std::size_t gb = 0; gb < result.groups.size(); ++gb) {
+      if (ga == gb) continue;
+      if (neighbours_only && ga + 1 != gb && gb + 1 != ga) continue;
+      const GroupSummary& a = result.groups[ga];
+      const GroupSummary& b = result.groups[gb];
       std::vector<double> x, y;
       // "Improvement" is a higher score, or an earlier threshold episode.
       for (std::size_t i : a.runs)
@@ -319,12 +354,21 @@ CompareResult compare(const CompareOptions& options) {
     c.label = g.name;
     std::size_t longest = 0;
     for (std::size_t i : g.runs) longest = std::max(longest, result.runs[i].train.size());
+    // Prefix sums per run: each trailing mean in O(1), whatever the window.
+    std::vector<std::vector<double>> prefix;
+    for (std::size_t i : g.runs) {
+      const auto& t = result.runs[i].train;
+      std::vector<double> p(t.size() + 1, 0.0);
+      for (std::size_t k = 0; k < t.size(); ++k) p[k + 1] = p[k] + t[k];
+      prefix.push_back(std::move(p));
+    }
     std::vector<double> values;
     for (std::size_t e = 1; e <= longest; ++e) {
       values.clear();
-      for (std::size_t i : g.runs) {
-        const auto& t = result.runs[i].train;
-        if (t.size() >= e) values.push_back(trailingMean(t, e, window));
+      for (const auto& p : prefix) {
+        if (p.size() <= e) continue;
+        const std::size_t begin = e > window ? e - window : 0;
+        values.push_back((p[e] - p[begin]) / static_cast<double>(e - begin));
       }
       const double m = mean(values);
       const std::size_t k = values.size();
@@ -347,13 +391,28 @@ CompareResult compare(const CompareOptions& options) {
   writeFileAtomic((fs::path(result.out_dir) / "curves.csv").string(), curves_csv);
 
   if (!options.plots.empty()) {
+    // A figure holds a row or a line per group: past kMaxFigureGroups it is unreadable (and
+    // taller than cairo can draw), so the figures show the best groups and say so here.
+    constexpr std::size_t kMaxFigureGroups = 20;
+    if (result.groups.size() > kMaxFigureGroups) {
+      result.warnings.push_back("figures show the best " + std::to_string(kMaxFigureGroups) +
+                                " of " + std::to_string(result.groups.size()) +
+                                " groups (summary.csv and pairs.csv have all)");
+    }
+    std::set<std::string> shown;
+    for (std::size_t k = 0; k < result.groups.size() && k < kMaxFigureGroups; ++k) {
+      shown.insert(result.groups[k].name);
+    }
     FigureSet figures;
     figures.metric = options.metric;
     figures.score_label = options.score + " of " + options.metric;
     figures.smooth_episodes = options.smooth_episodes;
     figures.lower_is_better = lower;
-    figures.curves = curves;
+    for (const Curve& c : curves) {
+      if (shown.count(c.label)) figures.curves.push_back(c);
+    }
     for (const GroupSummary& g : result.groups) {
+      if (!shown.count(g.name)) continue;
       ScoreColumn col;
       col.label = g.name;
       for (std::size_t i : g.runs) col.scores.push_back(result.runs[i].score);
@@ -369,6 +428,7 @@ CompareResult compare(const CompareOptions& options) {
     std::vector<double> taus;
     for (int t = 0; t <= 100; ++t) taus.push_back(lo + (hi - lo) * t / 100.0);
     for (const GroupSummary& g : result.groups) {
+      if (!shown.count(g.name)) continue;
       std::vector<double> scores;
       for (std::size_t i : g.runs) scores.push_back(result.runs[i].score);
       figures.profiles.push_back(
@@ -381,7 +441,7 @@ CompareResult compare(const CompareOptions& options) {
                                    [&](const GroupSummary& g) { return g.name == p.a; });
       const auto ib = std::find_if(result.groups.begin(), result.groups.end(),
                                    [&](const GroupSummary& g) { return g.name == p.b; });
-      if (ia < ib)
+      if (ia < ib && shown.count(p.a) && shown.count(p.b))
         figures.pairs.push_back({p.a + "  >  " + p.b, p.prob_improvement, p.low, p.high});
     }
     for (const auto& format : options.plots) {

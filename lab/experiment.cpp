@@ -17,6 +17,7 @@
 #include "core/files.hpp"
 #include "core/rng.hpp"
 #include "envs/registry.hpp"
+#include "snn/connectivity.hpp"
 
 namespace spikegym::lab {
 namespace {
@@ -731,6 +732,15 @@ std::string runId(const FlatConfig& config, std::uint64_t seed) {
   // Other dynamics, other runs: a fix to an env's step gives every run on it a new id.
   const int dynamics = envs::envSpec(config.at("env.id").text).dynamics_version;
   canonical += "env.dynamics_version=" + std::to_string(dynamics) + "\n";
+  // Other connection patterns, other runs: a run that draws a fixed-degree pattern carries the
+  // connectivity version (snn/connectivity.hpp), so results of the fixed pattern never mix with
+  // the old ones. Runs without such a pattern keep their ids.
+  const bool fixed_degree = std::any_of(config.begin(), config.end(), [](const auto& kv) {
+    return kv.second.text == "fixed_indegree" || kv.second.text == "fixed_outdegree";
+  });
+  if (fixed_degree) {
+    canonical += "snn.connectivity_version=" + std::to_string(snn::kConnectivityVersion) + "\n";
+  }
   std::uint64_t h = hashName(canonical);
   h = splitMix64(h);  // FNV-1a alone changes little for a change in the last characters
   char buf[17];

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <unistd.h>
 
 #include "core/error.hpp"
 
@@ -212,16 +213,38 @@ void improvementPlot(const FigureSet& f, const std::string& path, const std::str
 
 }  // namespace
 
-void writeFigures(const FigureSet& figures, const std::string& dir, const std::string& format) {
+void checkFigureFormat(const std::string& format) {
   if (format != "svg" && format != "png" && format != "pdf") {
     throw UserError("--plots: unknown format '" + format + "'" +
                     didYouMean(format, {"svg", "png", "pdf"}) + "; expected svg, png, pdf or none");
   }
+}
+
+void writeFigures(const FigureSet& figures, const std::string& dir, const std::string& format) {
+  checkFigureFormat(format);
   const std::filesystem::path d(dir);
-  learningCurves(figures, (d / ("curves." + format)).string(), format);
-  scorePlot(figures, (d / ("scores." + format)).string(), format);
-  profilePlot(figures, (d / ("profile." + format)).string(), format);
-  improvementPlot(figures, (d / ("improvement." + format)).string(), format);
+  using Plot = void (*)(const FigureSet&, const std::string&, const std::string&);
+  const std::pair<const char*, Plot> plots[] = {{"curves", learningCurves},
+                                                {"scores", scorePlot},
+                                                {"profile", profilePlot},
+                                                {"improvement", improvementPlot}};
+  for (const auto& [name, plot] : plots) {
+    const std::filesystem::path path = d / (std::string(name) + "." + format);
+    const std::filesystem::path tmp =
+        d / (std::string(name) + ".tmp." + std::to_string(::getpid()) + "." + format);
+    plot(figures, tmp.string(), format);
+    std::error_code ec;
+    if (!std::filesystem::exists(tmp, ec)) continue;  // nothing to draw (no pairs)
+    if (std::filesystem::file_size(tmp, ec) == 0 || ec) {
+      std::filesystem::remove(tmp, ec);
+      throw UserError(path.string() + ": the figure could not be drawn (PLplot wrote nothing)");
+    }
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+      std::filesystem::remove(tmp, ec);
+      throw UserError(path.string() + ": cannot write the figure (" + ec.message() + ")");
+    }
+  }
 }
 
 }  // namespace spikegym::lab

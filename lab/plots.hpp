@@ -45,7 +45,11 @@ struct FigureSet {
   std::vector<PairBar> pairs;
 };
 
-/// Writes the four figures into `dir` as <name>.<format> (svg, png or pdf).
+/// Throws UserError (with a did-you-mean) unless `format` is svg, png or pdf.
+void checkFigureFormat(const std::string& format);
+/// Writes the four figures into `dir` as <name>.<format> (svg, png or pdf), each to a
+/// temporary name first and renamed only when it is not empty (a figure PLplot could not draw
+/// throws UserError naming it and leaves no file).
 void writeFigures(const FigureSet& figures, const std::string& dir, const std::string& format);
 
 }  // namespace spikegym::lab

@@ -3,14 +3,22 @@
 #include <libfccp/csv.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "agents/checkpoint.hpp"
 #include "core/files.hpp"
+#include "core/params.hpp"
 #include "envs/registry.hpp"
 #include "lab/stats.hpp"
 
@@ -19,6 +27,49 @@ namespace spikegym::lab {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
+namespace {
+
+/// run.json is a few hundred bytes.
+constexpr std::size_t kMaxRunJsonBytes = 1 << 20;
+
+/// The deepest nesting of [ and { in JSON text (strings skipped); stops counting past 1000.
+int jsonDepth(const std::string& text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > 1000) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+/// A whole finite number, else UserError naming the file, line and column.
+double cellNumber(const char* cell, const std::string& file, unsigned line,
+                  const std::string& column) {
+  double v = 0;
+  const std::string text = cell ? cell : "";
+  if (!parseNumber(text, v)) {
+    throw UserError(file + ":" + std::to_string(line) + ": column '" + column + "': '" +
+                    text.substr(0, 40) + "' is not a finite number");
+  }
+  return v;
+}
+
+}  // namespace
+
 Results::Results(const std::string& out_dir, const std::string& experiment_name)
     : root_(fs::path(out_dir) / experiment_name) {}
 
@@ -26,9 +77,37 @@ std::string Results::checkpointPath(const std::string& run_id) const {
   return (runDir(run_id) / "agent.ckpt").string();
 }
 
+Results::Claim::~Claim() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+Results::Claim Results::claimRun(const std::string& run_id) const {
+  const fs::path dir = runDir(run_id);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw UserError(dir.string() + ": cannot create the run folder (" + ec.message() + ")");
+  const std::string lock = (dir / ".lock").string();
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+  if (fd < 0) throw UserError(lock + ": cannot open the run's lock file (" + std::strerror(errno) + ")");
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Claim();
+  }
+  return Claim(fd);
+}
+
 void Results::beginRun(const RunSpec& run) const {
-  fs::create_directories(runDir(run.run_id));
-  writeFileAtomic((runDir(run.run_id) / "config.yaml").string(), configYaml(run));
+  const fs::path dir = runDir(run.run_id);
+  fs::create_directories(dir);
+  for (const char* stale : {"run.json", "episodes.csv", "agent.ckpt"}) {
+    std::error_code ec;
+    fs::remove(dir / stale, ec);
+    if (ec) {
+      throw UserError((dir / stale).string() + ": cannot remove what an earlier attempt left (" +
+                      ec.message() + ")");
+    }
+  }
+  writeFileAtomic((dir / "config.yaml").string(), configYaml(run));
 }
 
 void Results::writeRecord(const RunRecord& r) const {
@@ -50,6 +129,9 @@ void Results::writeRecord(const RunRecord& r) const {
 
 std::optional<RunRecord> Results::readRecord(const std::string& run_id) const {
   const std::string text = readFileOrEmpty((runDir(run_id) / "run.json").string());
+  // spikegym writes run.json two levels deep; a deeply nested file is damage (or an attack on
+  // every reader of a shared folder): refuse it before parsing.
+  if (text.size() > kMaxRunJsonBytes || jsonDepth(text) > 16) return std::nullopt;
   const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("status") || !j["status"].is_string()) return std::nullopt;
   RunRecord r;
@@ -88,42 +170,54 @@ void Results::writeEpisodes(const std::string& run_id, const std::string& csv) c
 
 EpisodeSeries Results::readEpisodes(const std::string& run_id, const std::string& metric) const {
   const fs::path csv = runDir(run_id) / "episodes.csv";
+  const std::string file = csv.string();
+  const std::string text = readRegularFile(file, kMaxEpisodesCsvBytes, "episodes.csv");
   EpisodeSeries s;
   try {
-    if (metric == "return") {
-      io::CSVReader<2> in(csv.string());
-      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return");
-      if (!in.has_column("return")) throw UserError(csv.string() + ":1: no column 'return'");
-      int eval = 0;  // stays 0 when the file has no eval column
-      double v = 0;
-      while (in.read_row(eval, v)) {
-        (eval ? s.eval : s.train).push_back(v);
-        if (!eval) s.returns.push_back(v);
+    // Every cell is read as text and parsed whole: libfccp's own conversion reads an empty
+    // cell as 0 and "1e400" as inf, which would enter a score silently.
+    io::CSVReader<4, io::trim_chars<>, io::double_quote_escape<',', '"'>> in(
+        file, text.data(), text.data() + text.size());
+    in.read_header(io::ignore_extra_column | io::ignore_missing_column, "episode", "eval",
+                   "return", metric);
+    for (const char* column : {"episode", "return"}) {
+      if (!in.has_column(column)) {
+        throw UserError(file + ":1: no column '" + std::string(column) + "'");
       }
-    } else {
-      io::CSVReader<3> in(csv.string());
-      in.read_header(io::ignore_extra_column | io::ignore_missing_column, "eval", "return", metric);
-      if (!in.has_column(metric)) {
-        // Name the columns there are, with a did-you-mean.
-        const std::string text = readFileOrEmpty(csv.string());
-        std::vector<std::string> columns;
-        std::stringstream ss(text.substr(0, text.find('\n')));
-        std::string c;
-        while (std::getline(ss, c, ',')) columns.push_back(c);
-        throw UserError(csv.string() + ":1: --metric: no column '" + metric + "'" +
-                        didYouMean(metric, columns) + "; numeric columns are those after 'seed'");
+    }
+    if (!in.has_column(metric)) {
+      // Name the columns there are, with a did-you-mean.
+      std::vector<std::string> columns;
+      std::stringstream ss(text.substr(0, text.find('\n')));
+      std::string c;
+      while (std::getline(ss, c, ',')) columns.push_back(c);
+      throw UserError(file + ":1: --metric: no column '" + metric + "'" +
+                      didYouMean(metric, columns) + "; numeric columns are those after 'seed'");
+    }
+    const bool has_eval = in.has_column("eval");
+    char *episode_cell = nullptr, *eval_cell = nullptr, *return_cell = nullptr,
+         *metric_cell = nullptr;
+    while (in.read_row(episode_cell, eval_cell, return_cell, metric_cell)) {
+      const unsigned line = in.get_file_line();
+      const double episode = cellNumber(episode_cell, file, line, "episode");
+      const double eval = has_eval ? cellNumber(eval_cell, file, line, "eval") : 0.0;
+      if (eval != 0 && eval != 1) {
+        throw UserError(file + ":" + std::to_string(line) + ": column 'eval': expected 0 or 1");
       }
-      int eval = 0;
-      double r = 0, v = 0;
-      while (in.read_row(eval, r, v)) {
-        (eval ? s.eval : s.train).push_back(v);
-        if (!eval) s.returns.push_back(r);
+      const double r = cellNumber(return_cell, file, line, "return");
+      const double v = metric == "return" ? r : cellNumber(metric_cell, file, line, metric);
+      if (eval == 0 && episode != static_cast<double>(s.train.size())) {
+        throw UserError(file + ":" + std::to_string(line) + ": training episode " +
+                        formatNumber(episode) + " where episode " +
+                        std::to_string(s.train.size()) + " was expected (rows out of order)");
       }
+      (eval != 0 ? s.eval : s.train).push_back(v);
+      if (eval == 0) s.returns.push_back(r);
     }
   } catch (const io::error::base& e) {
     std::string what = e.what();
     std::replace(what.begin(), what.end(), '\n', ' ');
-    throw UserError(csv.string() + ": damaged episodes.csv: " + what);
+    throw UserError(file + ": damaged episodes.csv: " + what);
   }
   return s;
 }
@@ -148,8 +242,9 @@ void flattenConfig(const YAML::Node& node, const std::string& path,
 std::map<std::string, std::string> Results::readConfig(const std::string& run_id) const {
   const fs::path path = runDir(run_id) / "config.yaml";
   std::map<std::string, std::string> out;
+  const std::string text = readRegularFile(path.string(), kMaxTextFileBytes, "config.yaml");
   try {
-    flattenConfig(YAML::LoadFile(path.string()), "", out);
+    flattenConfig(YAML::Load(text), "", out);
   } catch (const YAML::Exception& e) {
     throw UserError(path.string() + ":" + std::to_string(e.mark.line + 1) +
                     ": damaged config.yaml: " + e.msg);
@@ -157,39 +252,107 @@ std::map<std::string, std::string> Results::readConfig(const std::string& run_id
   return out;
 }
 
-bool Results::isComplete(const RunSpec& run, double& score, std::string* damage) const {
-  const auto record = readRecord(run.run_id);
-  if (!record || record->status != "complete") return false;
-  auto damaged = [&](const std::string& why) {
-    if (damage) *damage = why;
-    return false;
-  };
-  const int dynamics = envs::envSpec(run.config.at("env.id").text).dynamics_version;
-  if (record->env_dynamics_version != dynamics) {
-    return damaged("made with env dynamics version " +
-                   std::to_string(record->env_dynamics_version) + ", the env is now at " +
-                   std::to_string(dynamics));
+RunState Results::assess(const std::string& run_id, const RunSpec* expected) const {
+  RunState state;
+  const fs::path dir = runDir(run_id);
+  std::error_code ec;
+  const bool has_record_file = fs::exists(fs::symlink_status(dir / "run.json", ec));
+  state.record = readRecord(run_id);
+  if (!state.record) {
+    state.status = has_record_file ? "damaged" : "missing";
+    if (has_record_file) state.reason = "run.json does not read as a run record";
+    return state;
   }
-  const fs::path csv = runDir(run.run_id) / "episodes.csv";
-  const std::string text = readFileOrEmpty(csv.string());
-  if (text.empty()) return damaged("episodes.csv is missing or empty");
+  state.status = state.record->status;
+  const std::vector<std::string> known = {"running", "complete", "failed", "interrupted"};
+  if (std::find(known.begin(), known.end(), state.status) == known.end()) {
+    state.status = "damaged";
+    state.reason = "run.json has an unknown status";
+    return state;
+  }
+  if (state.status != "complete") return state;
+  auto damaged = [&state](const std::string& why) {
+    state.status = "damaged";
+    state.reason = why;
+    return state;
+  };
+  // The run as it resolves today: the experiment's, else its own config.yaml's.
+  std::optional<RunSpec> own;
+  if (!expected) {
+    try {
+      own = loadRunConfig((dir / "config.yaml").string());
+    } catch (const std::exception& e) {
+      return damaged(std::string("config.yaml does not load: ") + e.what());
+    }
+    if (own->run_id != run_id) {
+      state.status = "stale";
+      state.reason = "its config.yaml now resolves to run " + own->run_id +
+                     " (made under other env dynamics, connectivity or definitions)";
+      return state;
+    }
+    expected = &*own;
+  }
+  const RunSpec& run = *expected;
+  int dynamics = 0;
+  try {
+    dynamics = envs::envSpec(run.config.at("env.id").text).dynamics_version;
+  } catch (const std::exception&) {
+    return damaged("names an env this spikegym does not have");
+  }
+  if (state.record->env_dynamics_version != dynamics) {
+    state.status = "stale";
+    state.reason = "made with env dynamics version " +
+                   std::to_string(state.record->env_dynamics_version) + ", the env is now at " +
+                   std::to_string(dynamics);
+    return state;
+  }
+  std::string text;
+  try {
+    text = readRegularFile((dir / "episodes.csv").string(), kMaxEpisodesCsvBytes, "episodes.csv");
+  } catch (const UserError& e) {
+    return damaged(e.what());
+  }
+  if (text.empty()) return damaged("episodes.csv is empty");
   if (text.rfind("run_id,seed,episode,return,length,wall_s,truncated", 0) != 0) {
     return damaged("episodes.csv does not start with spikegym's header");
   }
   const long rows = static_cast<long>(std::count(text.begin(), text.end(), '\n')) - 1;
-  if (text.back() != '\n' || rows != record->episodes) {
+  if (text.back() != '\n' || rows != state.record->episodes) {
     return damaged("episodes.csv has " + std::to_string(rows) + " rows, run.json says " +
-                   std::to_string(record->episodes));
+                   std::to_string(state.record->episodes));
   }
-  if (readFileOrEmpty((runDir(run.run_id) / "config.yaml").string()) != configYaml(run)) {
+  if (readFileOrEmpty((dir / "config.yaml").string()) != configYaml(run)) {
     return damaged("config.yaml is missing or differs from the resolved configuration");
   }
+  EpisodeSeries series;
   try {
-    score = runScore(readEpisodes(run.run_id).train);
+    series = readEpisodes(run_id);
   } catch (const std::exception& e) {
     return damaged(std::string("episodes.csv does not read back: ") + e.what());
   }
-  return true;
+  const long want_train = run.train.episodes;
+  const long want_eval =
+      run.eval_every > 0 ? run.train.episodes / run.eval_every * run.eval_episodes : 0;
+  if (static_cast<long>(series.train.size()) != want_train ||
+      static_cast<long>(series.eval.size()) != want_eval) {
+    return damaged("episodes.csv has " + std::to_string(series.train.size()) +
+                   " training and " + std::to_string(series.eval.size()) +
+                   " evaluation episodes; its configuration asks for " +
+                   std::to_string(want_train) + " and " + std::to_string(want_eval));
+  }
+  if (run.checkpoint) {
+    try {
+      const agents::Checkpoint ck = agents::Checkpoint::read(checkpointPath(run_id));
+      if (ck.agent_type != run.train.agent_type) {
+        return damaged("agent.ckpt holds agent '" + ck.agent_type + "', the run's is '" +
+                       run.train.agent_type + "'");
+      }
+    } catch (const std::exception& e) {
+      return damaged(std::string("agent.ckpt: ") + e.what());
+    }
+  }
+  state.score = runScore(series.train);
+  return state;
 }
 
 void Results::rebuildManifest(const Experiment& exp,
@@ -211,7 +374,7 @@ void Results::rebuildManifest(const Experiment& exp,
     }
     out += run.run_id;
     out += ',';
-    out += status;
+    out += csvField(status.substr(0, 20));
     out += ',';
     out += std::to_string(run.seed);
     for (const auto& path : exp.swept_paths) {
@@ -226,20 +389,15 @@ void Results::rebuildManifest(const Experiment& exp,
   }
   // Runs on disk that this experiment does not name (other seeds or cells of an earlier
   // version of the file, or another process's): listed too, by id.
-  std::vector<std::string> others;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(root_, ec)) {
-    const std::string id = entry.path().filename().string();
-    if (entry.is_directory() && !listed.count(id) && readRecord(id)) others.push_back(id);
-  }
-  std::sort(others.begin(), others.end());
-  for (const auto& id : others) {
-    const RunRecord record = *readRecord(id);
+  for (const auto& id : runFolders(root_)) {
+    if (listed.count(id)) continue;
+    const auto record = readRecord(id);
+    if (!record) continue;
     out += id;
     out += ',';
-    out += record.status;
+    out += csvField(record->status.substr(0, 20));
     out += ',';
-    out += std::to_string(record.seed);
+    out += std::to_string(record->seed);
     std::map<std::string, std::string> config;
     try {
       config = readConfig(id);
@@ -281,6 +439,22 @@ std::string episodesRow(const RunSpec& run, const EpisodeRow& row, double wall_s
     csv += buf;
   }
   return csv + "\n";
+}
+
+std::vector<std::string> runFolders(const fs::path& root) {
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(root, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string id = it->path().filename().string();
+    const bool hex = id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) {
+                       return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
+                     });
+    std::error_code is_dir_ec;
+    if (hex && it->is_directory(is_dir_ec)) ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 std::string recordedStatus(const std::string& run_dir) {

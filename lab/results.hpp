@@ -40,6 +40,17 @@ struct RunRecord {
   std::vector<std::string> sets;  ///< the --set path=value overrides of the command
 };
 
+/// What a run folder holds (Results::assess).
+struct RunState {
+  /// complete, running, failed, interrupted, missing (no run.json), damaged (files that do not
+  /// check out) or stale (made under other dynamics, connectivity or definitions)
+  std::string status = "missing";
+  std::string reason;              ///< damaged, stale: why, in one line
+  double score = 0;                ///< complete: the run's score (lab/stats runScore)
+  std::optional<RunRecord> record;  ///< run.json when it reads
+  bool complete() const { return status == "complete"; }
+};
+
 /// Values of one episodes.csv column.
 struct EpisodeSeries {
   std::vector<double> train, eval;  ///< the metric per training / evaluation episode
@@ -54,25 +65,48 @@ class Results {
   std::filesystem::path runDir(const std::string& run_id) const { return root_ / run_id; }
   std::string checkpointPath(const std::string& run_id) const;
 
-  /// Creates the run's folder and writes its config.yaml.
+  /// An exclusive claim on one run folder (an flock on <run_id>/.lock), held while a process
+  /// runs it: two `spikegym run`s of one sweep (or two shards given the same run) never run
+  /// one run at once, and never demote the other's result. Released when destroyed.
+  class Claim {
+   public:
+    explicit Claim(int fd = -1) : fd_(fd) {}
+    Claim(Claim&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    Claim& operator=(Claim&&) = delete;
+    ~Claim();
+    bool held() const { return fd_ >= 0; }
+
+   private:
+    int fd_;
+  };
+  /// Claims run `run_id` (creating its folder); an unheld Claim when another process holds it.
+  Claim claimRun(const std::string& run_id) const;
+  /// Starts a (re)run of a claimed run: removes what an earlier attempt left (run.json first,
+  /// so that a rerun that fails is never read as the old complete run; then episodes.csv and
+  /// agent.ckpt), and writes config.yaml.
   void beginRun(const RunSpec& run) const;
   void writeRecord(const RunRecord& record) const;
   /// run.json of a run, or nullopt when it is missing or not a run record.
   std::optional<RunRecord> readRecord(const std::string& run_id) const;
   void writeEpisodes(const std::string& run_id, const std::string& csv) const;
   /// A run's episodes.csv read with libfccp: `metric` per training and per evaluation episode,
-  /// and the training returns. A missing column (with a did-you-mean) or a damaged file throws
-  /// UserError naming the file.
+  /// and the training returns. A missing column (with a did-you-mean), a cell that is not a
+  /// whole finite number (empty, "1e400", "12a"), training episodes out of order, or a damaged
+  /// file throws UserError naming the file and line.
   EpisodeSeries readEpisodes(const std::string& run_id, const std::string& metric = "return") const;
   /// A run's config.yaml as dotted paths -> values (scalars). Not YAML: UserError naming it.
   std::map<std::string, std::string> readConfig(const std::string& run_id) const;
 
-  /// True when the run finished earlier and its files are complete and consistent: run.json
-  /// says complete with the env's current dynamics, episodes.csv has the expected header and
-  /// exactly run.json's number of rows and reads back, config.yaml equals the resolved
-  /// configuration. `score` is then its score (lab/stats). When a run says complete but fails
-  /// a check, `damage` (if given) says why.
-  bool isComplete(const RunSpec& run, double& score, std::string* damage = nullptr) const;
+  /// What run folder `run_id` holds: the one decision that resume (`run`), `run --dry-run`,
+  /// `status` and `compare` all use. `expected`: the run as the experiment resolves it today
+  /// (resume); nullptr: the run as its own config.yaml resolves today (status, compare), which
+  /// must give back the folder's id, else the run is stale (made under other env dynamics,
+  /// connectivity or definitions). A run is complete only when run.json says so and every file
+  /// checks out: config.yaml equals the resolution, episodes.csv has spikegym's header, exactly
+  /// run.json's rows, every training episode of the config (0..N-1 in order) and every
+  /// evaluation episode, finite numbers only; agent.ckpt (when the config writes one) reads
+  /// back as a checkpoint of the run's agent type. Never throws for a damaged folder.
+  RunState assess(const std::string& run_id, const RunSpec* expected) const;
 
   /// Rebuilds manifest.csv from every run folder under root(): the experiment's runs first, in
   /// its order, then other run folders by id. A run of the experiment without a readable
@@ -88,6 +122,9 @@ class Results {
 std::string episodesHeader(const EpisodeRow& first, bool has_eval);
 /// One row of episodes.csv.
 std::string episodesRow(const RunSpec& run, const EpisodeRow& row, double wall_s, bool has_eval);
+
+/// The run folders (directories named by a 16-hex-digit run id) under a results folder, sorted.
+std::vector<std::string> runFolders(const std::filesystem::path& root);
 
 /// Status in the run.json under `run_dir` ("" if none).
 std::string recordedStatus(const std::string& run_dir);

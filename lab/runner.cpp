@@ -107,17 +107,16 @@ Selection selectRuns(const Experiment& exp, const Results& results, int shard_in
   s.status.assign(exp.runs.size(), "pending");
   s.scores.assign(exp.runs.size(), std::nan(""));
   for (std::size_t i = 0; i < exp.runs.size(); ++i) {
-    double score = 0;
-    std::string damage;
-    if (results.isComplete(exp.runs[i], score, &damage)) {
+    const RunState state = results.assess(exp.runs[i].run_id, &exp.runs[i]);
+    if (state.complete()) {
       s.status[i] = "complete";
-      s.scores[i] = score;
+      s.scores[i] = state.score;
       ++s.skipped;
     } else if (shardOf(exp.runs[i].run_id, shard_count) == shard_index) {
       s.todo.push_back(i);
-      if (!damage.empty()) {
-        s.warnings.push_back("run " + exp.runs[i].run_id + " said complete but " + damage +
-                             ": running it again");
+      if (!state.reason.empty()) {
+        s.warnings.push_back("run " + exp.runs[i].run_id + " is " + state.status + " (" +
+                             state.reason + "): running it again");
       }
     }
   }
@@ -158,7 +157,16 @@ void runPool(const Experiment& exp, const Results& results, Selection& selection
       std::string error;
       std::string status;
       try {
-        status = executeRun(results, exp.runs[i], exp.overrides, stop, progress, run_score, error);
+        const RunSpec& run = exp.runs[i];
+        const Results::Claim claim = results.claimRun(run.run_id);
+        if (!claim.held()) {
+          status = "running";  // another process runs it now; it writes its own result
+        } else if (const RunState now = results.assess(run.run_id, &run); now.complete()) {
+          status = "complete";  // another process finished it since this one looked
+          run_score = now.score;
+        } else {
+          status = executeRun(results, run, exp.overrides, stop, progress, run_score, error);
+        }
       } catch (const std::exception& e) {  // could not even write its files
         status = "failed";
         error = e.what();

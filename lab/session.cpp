@@ -5,11 +5,30 @@
 
 namespace spikegym::lab {
 
-Session::Session(const TrainSpec& spec) : spec_(spec) {
-  env_ = envs::make(spec.env_id, rngStream(spec.seed, "env").next(), spec.env_params);
-  agent_ = agents::makeAgent(spec.agent_type, env_->observationSpace(), env_->actionSpace(),
-                             spec.agent_params, rngStream(spec.seed, "agent").next());
+Session::Session(const TrainSpec& spec) : Session(spec, "env", "agent") {
   if (!spec.load_checkpoint.empty()) agent_->load(spec.load_checkpoint);
+}
+
+Session::Session(const TrainSpec& spec, const char* env_stream, const char* agent_stream)
+    : spec_(spec) {
+  env_ = envs::make(spec.env_id, rngStream(spec.seed, env_stream).next(), spec.env_params);
+  agent_ = agents::makeAgent(spec.agent_type, env_->observationSpace(), env_->actionSpace(),
+                             spec.agent_params, rngStream(spec.seed, agent_stream).next());
+}
+
+std::unique_ptr<Session> Session::forEvaluation(const TrainSpec& spec) {
+  TrainSpec eval = spec;
+  eval.load_checkpoint.clear();
+  eval.save_checkpoint.clear();
+  std::unique_ptr<Session> s(new Session(eval, "eval_env", "eval_agent"));
+  s->learning_ = false;
+  return s;
+}
+
+void Session::copyAgent(const agents::Agent& agent, std::uint64_t exploration_seed) {
+  agent_->restore(agent.checkpoint(), "the training agent");
+  agent_->reseedExploration(exploration_seed);
+  agent_->setLearning(false);
 }
 
 void Session::beginEpisode(long number, bool eval) {

@@ -32,6 +32,15 @@ class Session {
   /// spec.load_checkpoint when given. Throws UserError for bad specs.
   explicit Session(const TrainSpec& spec);
 
+  /// A session for evaluation episodes: its env and agent are built from the spec with their
+  /// own streams ("eval_env", "eval_agent"), no checkpoint is loaded, and learning is off.
+  /// Evaluating in it never touches the training session: with evaluation on or off, training
+  /// episodes are bit-identical.
+  static std::unique_ptr<Session> forEvaluation(const TrainSpec& spec);
+  /// Makes this session's agent a copy of `agent` (through its in-memory checkpoint) that
+  /// explores from `exploration_seed`.
+  void copyAgent(const agents::Agent& agent, std::uint64_t exploration_seed);
+
   /// Resets the env and starts episode `number` (evaluation: learning off).
   void beginEpisode(long number, bool eval);
   /// One env step: the agent acts, the env steps, the agent observes. Starts the next training
@@ -66,6 +75,8 @@ class Session {
   void finish();
 
  private:
+  Session(const TrainSpec& spec, const char* env_stream, const char* agent_stream);
+
   TrainSpec spec_;
   std::unique_ptr<envs::Env> env_;
   std::unique_ptr<agents::Agent> agent_;

@@ -7,9 +7,24 @@
 namespace spikegym::snn {
 namespace {
 
+/// No index is excluded (pre and post are different populations, or autapses are allowed).
+constexpr std::int64_t kNoExclusion = -1;
+
+/// The index sampleDistinct must leave out: `self` when self-connections are forbidden.
+/// Signed on purpose: an unsigned "none" sentinel (uint32 -1 = 4294967295) once made every
+/// fixed-degree projection between two populations skip their last neuron (connectivity
+/// version 1).
+std::int64_t exclusion(bool no_self, std::uint32_t self) {
+  return no_self ? static_cast<std::int64_t>(self) : kNoExclusion;
+}
+
 /// k distinct values from [0, n) except `excluded` (Floyd's algorithm), sorted.
 void sampleDistinct(std::uint32_t k, std::uint32_t n, std::int64_t excluded, Rng& rng,
                     std::vector<std::uint32_t>& out) {
+  if (excluded >= static_cast<std::int64_t>(n)) {
+    throw UsageError("sampleDistinct: excluded index " + std::to_string(excluded) +
+                     " is outside [0, " + std::to_string(n) + ")");
+  }
   const std::uint32_t available = n - (excluded >= 0 ? 1 : 0);
   if (k > available) {
     throw UserError("connectivity: degree " + std::to_string(k) + " exceeds the " +
@@ -62,7 +77,7 @@ Csr buildConnectivity(const ConnectivitySpec& spec, std::uint32_t n_pre, std::ui
       for (std::uint32_t i = 0; i < n_pre; ++i) {
         row.clear();
         if (spec.kind == Kind::kFixedOutDegree) {
-          sampleDistinct(spec.degree, n_post, no_self ? i : -1, rng, row);
+          sampleDistinct(spec.degree, n_post, exclusion(no_self, i), rng, row);
         } else {
           for (std::uint32_t j = 0; j < n_post; ++j) {
             if (no_self && i == j) continue;
@@ -84,7 +99,7 @@ Csr buildConnectivity(const ConnectivitySpec& spec, std::uint32_t n_pre, std::ui
       // Draw each post neuron's inputs, then transpose to rows by pre neuron.
       std::vector<std::vector<std::uint32_t>> by_pre(n_pre);
       for (std::uint32_t j = 0; j < n_post; ++j) {
-        sampleDistinct(spec.degree, n_pre, no_self ? j : -1, rng, row);
+        sampleDistinct(spec.degree, n_pre, exclusion(no_self, j), rng, row);
         for (std::uint32_t i : row) by_pre[i].push_back(j);
       }
       for (std::uint32_t i = 0; i < n_pre; ++i) {

@@ -10,6 +10,15 @@
 
 namespace spikegym::snn {
 
+/// Version of the connection patterns that buildConnectivity draws. Bumped whenever the same
+/// spec and seed would give other synapses, so that results of the old patterns are never
+/// mixed with new ones (it enters the run id of every run that uses a drawn fixed-degree
+/// pattern: lab/experiment runId).
+///   1: fixed in/out degree between two populations never chose the last neuron, and refused a
+///      degree equal to the population size (an unsigned "no exclusion" sentinel).
+///   2: (2026-12) every neuron can be chosen; a degree up to the population size is accepted.
+inline constexpr int kConnectivityVersion = 2;
+
 struct ConnectivitySpec {
   enum class Kind { kAllToAll, kOneToOne, kFixedProbability, kFixedInDegree, kFixedOutDegree };
   Kind kind = Kind::kAllToAll;

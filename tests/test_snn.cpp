@@ -289,6 +289,70 @@ TEST_CASE("connectivity patterns have the promised structure", "[snn][connectivi
   CHECK_THROWS_AS(ConnectivitySpec::parseKind("all2all"), UserError);
 }
 
+TEST_CASE("fixed in/out degree: every neuron's degree is exact, every neuron reachable",
+          "[snn][connectivity]") {
+  // The class of the connectivity-version-1 bug: an unsigned "no exclusion" sentinel made
+  // every pattern between two populations skip the last neuron and refuse degree == size.
+  // Every (pre, post, degree, same population) shape, degrees up to the population size.
+  for (const bool same : {false, true}) {
+    for (const std::uint32_t n_pre : {1u, 2u, 7u, 40u}) {
+      for (const std::uint32_t n_post : {1u, 3u, 40u}) {
+        if (same && n_pre != n_post) continue;
+        const std::uint32_t self = same ? 1 : 0;
+        for (std::uint32_t k = 1; k <= n_post - self; ++k) {
+          INFO("out-degree " << k << " from " << n_pre << " to " << n_post << " same " << same);
+          Rng rng(k * 131 + n_pre);
+          const Csr out =
+              buildConnectivity(ConnectivitySpec::fixedOutDegree(k), n_pre, n_post, same, rng);
+          std::vector<std::uint32_t> hits(n_post, 0);
+          for (std::uint32_t i = 0; i < n_pre; ++i) {
+            const std::set<std::uint32_t> row(out.post.begin() + out.offsets[i],
+                                              out.post.begin() + out.offsets[i + 1]);
+            REQUIRE(out.offsets[i + 1] - out.offsets[i] == k);
+            REQUIRE(row.size() == k);  // distinct
+            REQUIRE(*row.rbegin() < n_post);
+            if (same) REQUIRE(row.count(i) == 0);
+            for (auto p : row) ++hits[p];
+          }
+          // degree == every possible target: each target gets every (other) source.
+          if (k == n_post - self) {
+            for (std::uint32_t p = 0; p < n_post; ++p) REQUIRE(hits[p] == n_pre - self);
+          }
+        }
+        for (std::uint32_t k = 1; k <= n_pre - self; ++k) {
+          INFO("in-degree " << k << " from " << n_pre << " to " << n_post << " same " << same);
+          Rng rng(k * 17 + n_post);
+          const Csr in =
+              buildConnectivity(ConnectivitySpec::fixedInDegree(k), n_pre, n_post, same, rng);
+          std::vector<std::uint32_t> indegree(n_post, 0), outdegree(n_pre, 0);
+          for (std::uint32_t i = 0; i < n_pre; ++i) {
+            for (auto s = in.offsets[i]; s < in.offsets[i + 1]; ++s) {
+              REQUIRE(in.post[s] < n_post);
+              if (same) REQUIRE(in.post[s] != i);
+              ++indegree[in.post[s]];
+              ++outdegree[i];
+            }
+          }
+          for (std::uint32_t p = 0; p < n_post; ++p) REQUIRE(indegree[p] == k);
+          if (k == n_pre - self) {
+            for (std::uint32_t i = 0; i < n_pre; ++i) REQUIRE(outdegree[i] == n_post - self);
+          }
+        }
+      }
+    }
+  }
+  // The last neuron is drawn as often as any other (40 -> 40, out-degree 4, 2000 rows: each
+  // target is expected 200 times; the old bug gave the last one 0).
+  Rng rng(9);
+  const Csr big = buildConnectivity(ConnectivitySpec::fixedOutDegree(4), 2000, 40, false, rng);
+  std::vector<int> hits(40, 0);
+  for (auto p : big.post) ++hits[p];
+  for (int h : hits) CHECK(h > 120);
+  Rng r2(1);
+  CHECK_THROWS_AS(buildConnectivity(ConnectivitySpec::fixedOutDegree(41), 5, 40, false, r2),
+                  UserError);
+}
+
 TEST_CASE("Izhikevich presets: RS spikes tonically, FS faster; resets follow c and d",
           "[snn][izhikevich]") {
   Network net;
