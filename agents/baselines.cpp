@@ -47,7 +47,7 @@ class RandomAgent final : public Agent {
   void reseedExploration(std::uint64_t seed) override { rng_.reseed(seed); }
   void restore(const Checkpoint& ck, const std::string& path) override {
     ck.expect(path, type(), "random " + action_space_.describe());
-    rngFromSection(rng_, ck.section(path, "rng", 8));
+    rngFromSection(rng_, ck.section(path, "rng", 8), path);
   }
 
  private:
@@ -154,7 +154,7 @@ class ReinforceAgent final : public Agent {
     ck.expect(path, type(), architecture());
     theta_ = ck.section(path, "theta", theta_.size());
     value_w_ = ck.section(path, "value", value_w_.size());
-    rngFromSection(rng_, ck.section(path, "rng", 8));
+    rngFromSection(rng_, ck.section(path, "rng", 8), path);
   }
 
  private:

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/params.hpp"
 
 namespace spikegym::agents {
 
@@ -33,8 +34,9 @@ void Checkpoint::write(const std::string& path) const {
 }
 
 Checkpoint Checkpoint::read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(path + ": cannot open the checkpoint");
+  // Regular files only, bounded: a FIFO would block and /dev/zero would never end.
+  std::istringstream in(readRegularFile(path, kMaxCheckpointBytes, "the checkpoint"),
+                        std::ios::binary);
   auto fail = [&path](const std::string& what) {
     return UserError(path + ": not a valid spikegym checkpoint: " + what);
   };
@@ -43,8 +45,11 @@ Checkpoint Checkpoint::read(const std::string& path) {
     throw fail("expected the header 'spikegym-checkpoint " + std::to_string(kCheckpointVersion) +
                "' on line 1");
   }
-  if (line != "spikegym-checkpoint " + std::to_string(kCheckpointVersion)) {
-    throw fail("line 1 is '" + line + "'; this spikegym reads version " +
+  std::int64_t version = 0;
+  if (!parseInteger(line.substr(20), version) || version < kOldestCheckpointVersion ||
+      version > kCheckpointVersion) {
+    throw fail("line 1 is '" + line.substr(0, 60) + "'; this spikegym reads versions " +
+               std::to_string(kOldestCheckpointVersion) + " to " +
                std::to_string(kCheckpointVersion));
   }
   Checkpoint ck;
@@ -65,8 +70,7 @@ Checkpoint Checkpoint::read(const std::string& path) {
     }
   }
   if (line != "data") throw fail("no 'data' line (file cut short?)");
-  std::error_code ec;
-  const std::uint64_t file_bytes = std::filesystem::file_size(path, ec);
+  const std::uint64_t file_bytes = in.str().size();
   while (std::getline(in, line) && line != "end") {
     std::uint64_t n = 0;
     if (!in.read(reinterpret_cast<char*>(&n), sizeof n)) {
@@ -74,7 +78,7 @@ Checkpoint Checkpoint::read(const std::string& path) {
     }
     // Never allocate more than the rest of the file can hold.
     const auto at = static_cast<std::uint64_t>(std::max<std::streamoff>(0, in.tellg()));
-    if (ec || n > (file_bytes - std::min(file_bytes, at)) / sizeof(double)) {
+    if (n > (file_bytes - std::min(file_bytes, at)) / sizeof(double)) {
       throw fail("section '" + line + "' is cut short: it claims " + std::to_string(n) +
                  " values, more than the file holds");
     }
@@ -125,12 +129,35 @@ std::vector<double> rngToSection(const Rng& rng) {
   return out;
 }
 
-void rngFromSection(Rng& rng, const std::vector<double>& v) {
+void rngFromSection(Rng& rng, const std::vector<double>& v, const std::string& source) {
+  if (v.size() != 8) {
+    throw UserError(source + ": checkpoint section 'rng' has " + std::to_string(v.size()) +
+                    " values, expected 8");
+  }
+  for (double half : v) {
+    if (!(half >= 0 && half < 4294967296.0 && half == std::floor(half))) {
+      throw UserError(source + ": checkpoint section 'rng' holds " + formatNumber(half) +
+                      "; expected whole numbers in [0, 2^32)");
+    }
+  }
   std::array<std::uint64_t, 4> s{};
   for (int i = 0; i < 4; ++i) {
     s[i] = (static_cast<std::uint64_t>(v[2 * i]) << 32) | static_cast<std::uint64_t>(v[2 * i + 1]);
   }
+  if (s[0] == 0 && s[1] == 0 && s[2] == 0 && s[3] == 0) {
+    throw UserError(source +
+                    ": checkpoint section 'rng' is all zero, a state the generator cannot leave "
+                    "(damaged checkpoint)");
+  }
   rng.setState(s);
+}
+
+std::uint64_t counterFromSection(double value, const std::string& source, const std::string& what) {
+  if (!(value >= 0 && value <= 9007199254740992.0 && value == std::floor(value))) {
+    throw UserError(source + ": checkpoint counter '" + what + "' is " + formatNumber(value) +
+                    "; expected a whole number from 0 to 2^53");
+  }
+  return static_cast<std::uint64_t>(value);
 }
 
 }  // namespace spikegym::agents

@@ -20,7 +20,11 @@
 
 namespace spikegym::agents {
 
-inline constexpr int kCheckpointVersion = 1;
+/// Version written. 2: the network step counter is 64-bit (counters may pass 2^32 steps) and
+/// every counter and RNG word is checked on reading; version 1 files (same layout) still read.
+inline constexpr int kCheckpointVersion = 2;
+/// The oldest version read.
+inline constexpr int kOldestCheckpointVersion = 1;
 
 struct Checkpoint {
   std::string agent_type;
@@ -30,7 +34,8 @@ struct Checkpoint {
 
   /// Writes atomically (temp file + rename). Throws UserError if the file cannot be written.
   void write(const std::string& path) const;
-  /// Reads a checkpoint; a missing file, another format or version, or a truncated file throws
+  /// Reads a checkpoint; a missing file, one that is not a regular file (a FIFO, /dev/zero) or
+  /// is larger than kMaxCheckpointBytes, another format or version, or a truncated file throws
   /// UserError naming the file and what was wrong.
   static Checkpoint read(const std::string& path);
   /// Throws UserError unless this checkpoint is of `type` with `architecture`.
@@ -42,7 +47,13 @@ struct Checkpoint {
 };
 
 /// A generator's state as 8 doubles (exact 32-bit halves) for a checkpoint section, and back.
+/// Reading checks every half is a whole number in [0, 2^32) and that the state is not all
+/// zero (xoshiro's one forbidden state: it would give zeros forever and hang every rejection
+/// loop); UserError naming `source` otherwise.
 std::vector<double> rngToSection(const Rng& rng);
-void rngFromSection(Rng& rng, const std::vector<double>& section);
+void rngFromSection(Rng& rng, const std::vector<double>& section, const std::string& source);
+/// A counter stored as a double: a whole number in [0, 2^53], else UserError naming `source`
+/// and `what`.
+std::uint64_t counterFromSection(double value, const std::string& source, const std::string& what);
 
 }  // namespace spikegym::agents

@@ -490,7 +490,7 @@ void SnnAgent::setProbe(std::size_t population, std::uint32_t neuron) {
 
 void SnnAgent::recordStep() {
   const auto& pops = net_->populations();
-  const std::uint32_t step = net_->stepCount() - 1;
+  const std::uint64_t step = net_->stepCount() - 1;
   for (std::size_t p = 0; p < pops.size(); ++p) {
     for (std::uint32_t i : pops[p]->spikes()) window_spikes_[p].push_back({step, i});
   }
@@ -740,17 +740,24 @@ void SnnAgent::restore(const Checkpoint& ck, const std::string& path) {
   const auto& counters = ck.section(path, "counters", 5);
   // The noise streams are keyed by the network seed: rebuild with the saved one so that the
   // loaded agent continues exactly as the saved one would have.
-  const std::uint64_t saved_seed =
-      (static_cast<std::uint64_t>(counters[3]) << 32) | static_cast<std::uint64_t>(counters[4]);
+  const std::uint64_t seed_high = counterFromSection(counters[3], path, "network seed (high)");
+  const std::uint64_t seed_low = counterFromSection(counters[4], path, "network seed (low)");
+  if (seed_high >= (1ULL << 32) || seed_low >= (1ULL << 32)) {
+    throw UserError(path + ": checkpoint counters: the network seed halves must be below 2^32");
+  }
+  const std::uint64_t saved_seed = (seed_high << 32) | seed_low;
+  const long episodes_done = static_cast<long>(counterFromSection(counters[0], path, "episodes"));
+  const std::uint64_t step_count = counterFromSection(counters[1], path, "network step");
+  if (!std::isfinite(counters[2])) throw UserError(path + ": checkpoint baseline is not finite");
   if (saved_seed != network_seed_) buildNetwork(saved_seed);
   for (const auto& proj : net_->projections()) {
     const auto& w = ck.section(path, "weights:" + proj->name(), proj->size());
     std::copy(w.begin(), w.end(), proj->weights().begin());
   }
   if (critic_) critic_->weights() = ck.section(path, "critic", critic_->weights().size());
-  rngFromSection(rng_, ck.section(path, "rng", 8));
-  episodes_done_ = static_cast<long>(counters[0]);
-  net_->setStepCount(static_cast<std::uint32_t>(counters[1]));
+  rngFromSection(rng_, ck.section(path, "rng", 8), path);
+  episodes_done_ = episodes_done;
+  net_->setStepCount(step_count);
   net_->modulator().setBaseline(counters[2]);
   std::size_t n_targets = 0;
   for (const Normalized& nz : normalized_) n_targets += nz.target.size();

@@ -56,7 +56,7 @@ class SnnAgent final : public Agent, public AgentView {
   const std::vector<float>& windowPotential() const override { return window_potential_; }
   std::vector<int> actionCounts() const override { return decoder_->counts(); }
   int stepsPerAction() const override { return steps_per_action_; }
-  std::uint32_t networkStep() const override { return net_->stepCount(); }
+  std::uint64_t networkStep() const override { return net_->stepCount(); }
   double dtMs() const override;
   WeightGrid weights(std::size_t index) const override;
   double meanEligibility() const override;

@@ -11,7 +11,7 @@ namespace spikegym::agents {
 
 /// One spike: the network step it happened at and the neuron within its population.
 struct SpikeRecord {
-  std::uint32_t step;
+  std::uint64_t step;  ///< network step (64-bit: long runs pass 2^32 steps)
   std::uint32_t neuron;
 };
 
@@ -45,7 +45,7 @@ class AgentView {
   /// Output spike counts per action in the last window (what the decoder saw).
   virtual std::vector<int> actionCounts() const = 0;
   /// Steps the network has taken so far (spike records carry step numbers on this clock).
-  virtual std::uint32_t networkStep() const = 0;
+  virtual std::uint64_t networkStep() const = 0;
   /// SNN steps per env step and the SNN step [ms].
   virtual int stepsPerAction() const = 0;
   virtual double dtMs() const = 0;

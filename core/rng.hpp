@@ -12,6 +12,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <string_view>
 
 namespace spikegym {
@@ -97,7 +98,12 @@ class Rng {
 
   /// The whole generator state (for checkpoints).
   const std::array<std::uint64_t, 4>& state() const { return s_; }
-  void setState(const std::array<std::uint64_t, 4>& s) { s_ = s; }
+  /// The all-zero state is refused (the generator would give zeros forever): callers reading
+  /// a state from a file check it first (agents/checkpoint rngFromSection).
+  void setState(const std::array<std::uint64_t, 4>& s) {
+    if ((s[0] | s[1] | s[2] | s[3]) == 0) throw std::invalid_argument("Rng: all-zero state");
+    s_ = s;
+  }
 
   friend bool operator==(const Rng& a, const Rng& b) { return a.s_ == b.s_; }
 
@@ -131,8 +137,12 @@ inline constexpr std::uint32_t mix32(std::uint32_t x) {
 /// Usage: `const auto h = CounterNoise::stepKey(key, step);` then `CounterNoise::uniform01(h, i)`.
 struct CounterNoise {
   /// The hash of one step, computed once per step.
-  static constexpr std::uint32_t stepKey(std::uint32_t key, std::uint32_t step) {
-    return mix32(key ^ mix32(step + 0x9E3779B9U));
+  /// 64-bit steps: below 2^32 the hash is what the 32-bit counter gave (results unchanged);
+  /// past it the high half is mixed in, so the noise never repeats after 2^32 steps.
+  static constexpr std::uint32_t stepKey(std::uint32_t key, std::uint64_t step) {
+    const auto low = static_cast<std::uint32_t>(step);
+    const auto high = static_cast<std::uint32_t>(step >> 32);
+    return mix32(key ^ mix32(low + 0x9E3779B9U) ^ (high ? mix32(high * 0x85EBCA6BU) : 0U));
   }
   /// Uniform float in [0, 1) with 24 random bits for element `i` of the step.
   static constexpr float uniform01(std::uint32_t step_key, std::uint32_t i) {

@@ -38,7 +38,7 @@ void IzhikevichPopulation::resetState() {
   std::fill(u_.begin(), u_.end(), static_cast<float>(m_.b * m_.v_init_mv));
 }
 
-void IzhikevichPopulation::update(const float* input, std::uint32_t step_index) {
+void IzhikevichPopulation::update(const float* input, std::uint64_t step_index) {
   const std::uint32_t n = size();
   float* v = v_.data();
   float* u = u_.data();

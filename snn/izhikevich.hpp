@@ -47,7 +47,7 @@ class IzhikevichPopulation final : public Population {
   void resetState() override;
 
  protected:
-  void update(const float* input, std::uint32_t step_index) override;
+  void update(const float* input, std::uint64_t step_index) override;
 
  private:
   IzhikevichModel m_;

@@ -29,7 +29,7 @@ void LifPopulation::resetState() {
   std::fill(refractory_.begin(), refractory_.end(), 0);
 }
 
-void LifPopulation::update(const float* input, std::uint32_t step_index) {
+void LifPopulation::update(const float* input, std::uint64_t step_index) {
   const std::uint32_t n = size();
   const float v_rest = static_cast<float>(m_.v_rest_mv);
   const float v_reset = static_cast<float>(m_.v_reset_mv);

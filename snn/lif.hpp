@@ -35,7 +35,7 @@ class LifPopulation final : public Population {
   void resetState() override;
 
  protected:
-  void update(const float* input, std::uint32_t step_index) override;
+  void update(const float* input, std::uint64_t step_index) override;
 
  private:
   LifModel m_;

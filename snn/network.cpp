@@ -61,7 +61,7 @@ std::vector<float> Network::currentEligibility(const Projection& projection) con
   return step_ == 0 ? projection.eligibility() : projection.currentEligibility(step_ - 1);
 }
 
-void Network::setStepCount(std::uint32_t step) {
+void Network::setStepCount(std::uint64_t step) {
   step_ = step;
   for (auto& proj : projections_) proj->restart(step == 0 ? 0 : step - 1);
 }

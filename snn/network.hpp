@@ -47,7 +47,7 @@ class Network {
   /// (which keys the noise streams) are kept.
   void resetState();
   /// Sets the step counter (restoring a checkpoint: the noise streams continue identically).
-  void setStepCount(std::uint32_t step);
+  void setStepCount(std::uint64_t step);
 
   Population& population(const std::string& name);
   Projection& projection(const std::string& name);
@@ -55,14 +55,14 @@ class Network {
   const std::vector<std::unique_ptr<Projection>>& projections() const { return projections_; }
   Neuromodulator& modulator() { return modulator_; }
   /// Steps taken so far.
-  std::uint32_t stepCount() const { return step_; }
+  std::uint64_t stepCount() const { return step_; }
   double dtMs() const { return dt_ms_; }
   std::uint64_t seed() const { return seed_; }
 
  private:
   double dt_ms_;
   std::uint64_t seed_;
-  std::uint32_t step_ = 0;
+  std::uint64_t step_ = 0;  // 64-bit: 2^32 steps of 1 ms are only 50 days of network time
   Neuromodulator modulator_;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<Projection>> projections_;

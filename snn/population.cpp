@@ -36,7 +36,7 @@ void Population::resetState() {
   spikes_.clear();
 }
 
-void Population::step(std::uint32_t step_index) {
+void Population::step(std::uint64_t step_index) {
   float* input = ring_.data() + static_cast<std::size_t>(slot_) * size_;
   spikes_.clear();
   update(input, step_index);

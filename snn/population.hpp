@@ -43,12 +43,12 @@ class Population {
   virtual void resetState();
 
   /// Advances one step: consumes this step's input, integrates, fills spikes().
-  void step(std::uint32_t step_index);
+  void step(std::uint64_t step_index);
 
  protected:
   Population(std::string name, std::string model, std::uint32_t size);
   /// Integrates one step with `input` (this step's arrived synaptic input, size()).
-  virtual void update(const float* input, std::uint32_t step_index) = 0;
+  virtual void update(const float* input, std::uint64_t step_index) = 0;
 
   std::vector<std::uint32_t> spikes_;
   std::vector<float> bias_;

@@ -285,8 +285,8 @@ void Projection::sweep(std::int64_t to_step) {
 }
 
 template <RuleKind kKind, bool kDense>
-void Projection::processStep(std::uint32_t step, double m) {
-  const std::int64_t k = step;
+void Projection::processStep(std::uint64_t step, double m) {
+  const auto k = static_cast<std::int64_t>(step);
   const auto& pre_spikes = pre_.spikes();
   const auto& post_spikes = post_.spikes();
   for (int d = 1; d <= max_delay_; ++d) slots_[d] = post_.deliveryBuffer(d);
@@ -336,7 +336,7 @@ void Projection::processStep(std::uint32_t step, double m) {
   }
 }
 
-void Projection::step(std::uint32_t k, double m) {
+void Projection::step(std::uint64_t k, double m) {
   switch (spec_.rule.kind) {
     case RuleKind::kNone:
       return dense_ ? processStep<RuleKind::kNone, true>(k, m)
@@ -356,24 +356,24 @@ void Projection::step(std::uint32_t k, double m) {
   }
 }
 
-std::optional<Projection> Projection::upToDateCopy(std::uint32_t k) const {
+std::optional<Projection> Projection::upToDateCopy(std::uint64_t k) const {
   if (spec_.rule.kind == RuleKind::kNone || static_cast<std::int64_t>(k) < base_) return {};
   std::optional<Projection> copy(*this);  // shares nothing mutable; sweep() delivers nothing
   copy->sweep(k);
   return copy;
 }
 
-std::vector<float> Projection::currentWeights(std::uint32_t k) const {
+std::vector<float> Projection::currentWeights(std::uint64_t k) const {
   auto copy = upToDateCopy(k);
   return copy ? std::move(copy->w_) : w_;
 }
 
-std::vector<float> Projection::currentEligibility(std::uint32_t k) const {
+std::vector<float> Projection::currentEligibility(std::uint64_t k) const {
   auto copy = upToDateCopy(k);
   return copy ? std::move(copy->c_) : c_;
 }
 
-void Projection::flush(std::uint32_t k) {
+void Projection::flush(std::uint64_t k) {
   if (spec_.rule.kind == RuleKind::kNone) return;
   if (static_cast<std::int64_t>(k) < base_) return;  // already up to date
   sweep(k);
@@ -383,13 +383,13 @@ void Projection::flush(std::uint32_t k) {
 
 namespace spikegym::snn {
 
-void Projection::resetPlasticity(std::uint32_t k) {
+void Projection::resetPlasticity(std::uint64_t k) {
   if (spec_.rule.kind == RuleKind::kNone) return;
   flush(k);
   restart(k);
 }
 
-void Projection::restart(std::uint32_t k) {
+void Projection::restart(std::uint64_t k) {
   if (spec_.rule.kind == RuleKind::kNone) return;
   std::fill(c_.begin(), c_.end(), 0.0f);
   std::fill(x_last_.begin(), x_last_.end(), 0.0);

@@ -46,15 +46,15 @@ class Projection {
   /// Processes step k: pairings and weight updates for this step's pre and post spikes (the
   /// populations have already stepped), modulator signal `m` [1] for this step, and delivery of
   /// the pre spikes into the post population's input at k + delay.
-  void step(std::uint32_t k, double m);
+  void step(std::uint64_t k, double m);
   /// Brings every synapse up to date through step k (call before reading weights).
-  void flush(std::uint32_t k);
+  void flush(std::uint64_t k);
   /// Brings weights up to date through step k, then forgets eligibility, traces and spike
   /// histories (a new episode starts from a clean slate; weights are kept).
-  void resetPlasticity(std::uint32_t k);
+  void resetPlasticity(std::uint64_t k);
   /// Forgets eligibility, traces and histories without integrating anything, and continues
   /// from step k + 1 (after weights were restored from a checkpoint).
-  void restart(std::uint32_t k);
+  void restart(std::uint64_t k);
 
   const std::string& name() const { return spec_.name; }
   const PlasticityRule& rule() const { return spec_.rule; }
@@ -70,9 +70,9 @@ class Projection {
   /// The weights as they are after step k, computed without changing this projection (a copy
   /// is brought up to date): reading them never moves the sweep schedule, so a watched run stays
   /// bit-identical to one nobody watches. Costs a copy of the synaptic state.
-  std::vector<float> currentWeights(std::uint32_t k) const;
+  std::vector<float> currentWeights(std::uint64_t k) const;
   /// The eligibility traces after step k, computed the same way (empty without a trace).
-  std::vector<float> currentEligibility(std::uint32_t k) const;
+  std::vector<float> currentEligibility(std::uint64_t k) const;
   /// Weights (up to date after flush()).
   std::vector<float>& weights() { return w_; }
   const std::vector<float>& weights() const { return w_; }
@@ -89,7 +89,7 @@ class Projection {
 
  private:
   template <RuleKind kKind, bool kDense>
-  void processStep(std::uint32_t k, double m);
+  void processStep(std::uint64_t k, double m);
   /// What all synapses of one pre neuron share when they are brought up to date to step k.
   struct PreContext {
     std::int64_t k0;   // step of the pre neuron's last update
@@ -109,7 +109,7 @@ class Projection {
   void updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_spike, double m);
   void sweep(std::int64_t to_step);
   /// A copy brought up to date through step k, or none when this one already is.
-  std::optional<Projection> upToDateCopy(std::uint32_t k) const;
+  std::optional<Projection> upToDateCopy(std::uint64_t k) const;
   double postTraceBefore(std::uint32_t p, std::int64_t k) const;
 
   ProjectionSpec spec_;

@@ -11,7 +11,7 @@ PoissonSource::PoissonSource(const std::string& name, std::uint32_t size, double
       key_(static_cast<std::uint32_t>(rngStream(seed, "poisson:" + name).next())),
       rates_hz_(size, static_cast<float>(rate_hz)) {}
 
-void PoissonSource::update(const float*, std::uint32_t step_index) {
+void PoissonSource::update(const float*, std::uint64_t step_index) {
   const std::uint32_t key = CounterNoise::stepKey(key_, step_index);
   const float dt_s = static_cast<float>(dt_ms_ * 1e-3);
   for (std::uint32_t i = 0; i < size(); ++i) {
@@ -31,7 +31,7 @@ void RegularSource::resetState() {
   std::fill(phase_.begin(), phase_.end(), 0.0);
 }
 
-void RegularSource::update(const float*, std::uint32_t) {
+void RegularSource::update(const float*, std::uint64_t) {
   const double dt_s = dt_ms_ * 1e-3;
   for (std::uint32_t i = 0; i < size(); ++i) {
     phase_[i] += rates_hz_[i] * dt_s;

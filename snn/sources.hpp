@@ -18,7 +18,7 @@ class PoissonSource final : public Population {
   std::vector<float>& rates() { return rates_hz_; }
 
  protected:
-  void update(const float* input, std::uint32_t step_index) override;
+  void update(const float* input, std::uint64_t step_index) override;
 
  private:
   double dt_ms_;
@@ -34,7 +34,7 @@ class RegularSource final : public Population {
   void resetState() override;
 
  protected:
-  void update(const float* input, std::uint32_t step_index) override;
+  void update(const float* input, std::uint64_t step_index) override;
 
  private:
   double dt_ms_;

@@ -22,11 +22,11 @@ class ScriptedPopulation final : public Population {
  public:
   ScriptedPopulation(const std::string& name, std::uint32_t size)
       : Population(name, "scripted", size) {}
-  void spikeAt(std::uint32_t i, std::uint32_t k) { schedule_[k].push_back(i); }
+  void spikeAt(std::uint32_t i, std::uint64_t k) { schedule_[k].push_back(i); }
   std::vector<float> last_input;  // input that arrived for the last step
 
  protected:
-  void update(const float* input, std::uint32_t k) override {
+  void update(const float* input, std::uint64_t k) override {
     last_input.assign(input, input + size());
     auto it = schedule_.find(k);
     if (it == schedule_.end()) return;
@@ -35,7 +35,7 @@ class ScriptedPopulation final : public Population {
   }
 
  private:
-  std::map<std::uint32_t, std::vector<std::uint32_t>> schedule_;
+  std::map<std::uint64_t, std::vector<std::uint32_t>> schedule_;
 };
 
 struct Pair {
@@ -88,6 +88,41 @@ TEST_CASE("STDP window: one pairing at dt gives A+ exp(-dt/tau+) or -A- exp(-dt/
   same.post->spikeAt(0, 10);
   same.net.run(50);
   CHECK(same.weight() == 0.5f);
+}
+
+TEST_CASE("the step counter passes 2^32: plasticity is the same as at step 0", "[snn][long]") {
+  // A long run (or --load/--save chains) passes 2^32 SNN steps; with a 32-bit counter the
+  // plasticity kernel then indexed its tables out of range (SIGSEGV). Every rule kind: the same
+  // spike pattern gives the same weights whether it starts at step 0 or straddles 2^32.
+  const std::vector<PlasticityRule> rules = {
+      makeRule("stdp", {{"a_plus", 0.01}, {"a_minus", 0.012}}), makeRule("hebbian"),
+      makeRule("mstdp"), makeRule("rstdp", {{"tau_c_ms", 50.0}})};
+  NeuromodulatorModel mod;
+  for (const auto& rule : rules) {
+    std::vector<double> weights;
+    for (const std::uint64_t base : {std::uint64_t{0}, (std::uint64_t{1} << 32) - 37,
+                                     (std::uint64_t{1} << 33) + 5}) {
+      Pair pair(rule, 0.5, mod, 3, 2);
+      pair.net.setStepCount(base);
+      for (std::uint64_t k = 0; k < 200; k += 7) {
+        pair.pre->spikeAt(static_cast<std::uint32_t>(k % 3), base + k);
+        pair.post->spikeAt(static_cast<std::uint32_t>(k % 2), base + k + 2);
+      }
+      for (int k = 0; k < 400; ++k) {
+        if (k % 50 == 10) pair.net.modulator().addPulse(1.0);
+        pair.net.step();
+      }
+      CHECK(pair.net.stepCount() == base + 400);
+      pair.net.flush();
+      double sum = 0;
+      for (float w : pair.proj->weights()) sum += w;
+      weights.push_back(sum);
+    }
+    INFO("rule " << static_cast<int>(rule.kind));
+    CHECK(weights[0] != 3.0);  // learning happened
+    CHECK(weights[1] == weights[0]);
+    CHECK(weights[2] == weights[0]);
+  }
 }
 
 TEST_CASE("multiplicative STDP scales with the distance to the bounds", "[snn][stdp]") {

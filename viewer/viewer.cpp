@@ -131,7 +131,7 @@ std::string fmt(const char* format, double v) {
 }
 
 struct SpikeDot {
-  std::uint32_t step;
+  std::uint64_t step;
   std::uint32_t row;  // neuron's row in the stacked raster
   std::uint8_t population;
 };
@@ -190,7 +190,7 @@ class Viewer {
         }
       }
       for (float v : view_->windowPotential()) push<double>(potential_, v, window_steps_);
-      const std::uint32_t now = view_->networkStep();
+      const std::uint64_t now = view_->networkStep();
       while (!spikes_.empty() && spikes_.front().step + window_steps_ < now) spikes_.pop_front();
     }
     if (ended) {
@@ -285,7 +285,7 @@ class Viewer {
     panel(t, kRaster);
     label(t, font_, kRaster.left, kRaster.top - 20,
           "Spikes, last 1 s of network time (rows: neurons; colour: population)", 13);
-    const std::uint32_t now = view_->networkStep();
+    const std::uint64_t now = view_->networkStep();
     sf::VertexArray dots(sf::Quads);
     const float row_h = kRaster.height / static_cast<float>(std::max<std::uint32_t>(rows_, 1));
     for (const SpikeDot& d : spikes_) {
