@@ -1,6 +1,7 @@
 #include "agents/network.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <set>
@@ -799,10 +800,16 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
   for (const auto& p : def.populations) {
     if (p.encoder) reached.insert(p.name);
   }
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const auto& d : def.projections) {
-      if (reached.count(d.source) && reached.insert(d.target).second) grew = true;
+  // Breadth-first along enabled projections: linear in populations + projections (a fixpoint
+  // over all projections was quadratic for a long chain written in reverse order).
+  std::map<std::string, std::vector<std::string>> targets_of;
+  for (const auto& d : def.projections) targets_of[d.source].push_back(d.target);
+  std::vector<std::string> frontier(reached.begin(), reached.end());
+  while (!frontier.empty()) {
+    const std::string at = std::move(frontier.back());
+    frontier.pop_back();
+    for (const auto& t : targets_of[at]) {
+      if (reached.insert(t).second) frontier.push_back(t);
     }
   }
   if (!reached.count(out.name)) {
@@ -811,8 +818,50 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
              "' is not reachable from any encoder population along enabled "
              "projections, so the observation cannot change the action");
   }
+  // Size before anything is allocated: a typo such as 1e7 neurons all-to-all would otherwise
+  // take minutes and gigabytes before failing.
+  const NetworkSize size = estimateSize(def);
+  if (size.bytes > static_cast<double>(networkMemoryLimit())) {
+    fail("network.projections",
+         "the network would hold about " + formatNumber(std::round(size.synapses)) +
+             " synapses and " + formatNumber(std::round(size.neurons)) + " neurons, about " +
+             formatNumber(std::ceil(size.bytes / 1048576.0)) + " MB, more than the " +
+             formatNumber(static_cast<double>(networkMemoryLimit() >> 20)) +
+             " MB limit (raise it on purpose with --max-network-mb)");
+  }
   def.values = r.out();
   return def;
+}
+
+namespace {
+std::atomic<std::uint64_t> g_network_memory_limit{kDefaultNetworkMemoryLimit};
+}  // namespace
+
+void setNetworkMemoryLimit(std::uint64_t bytes) { g_network_memory_limit.store(bytes); }
+std::uint64_t networkMemoryLimit() { return g_network_memory_limit.load(); }
+
+NetworkSize estimateSize(const NetworkDef& def) {
+  NetworkSize out;
+  std::map<std::string, const PopulationDef*> pops;
+  for (const auto& p : def.populations) {
+    pops[p.name] = &p;
+    out.neurons += p.size;
+  }
+  for (const auto& d : def.projections) {
+    const auto src = pops.find(d.source), tgt = pops.find(d.target);
+    if (src == pops.end() || tgt == pops.end()) continue;
+    const double n_src = src->second->size, n_tgt = tgt->second->size;
+    double synapses = n_src * n_tgt;  // all_to_all, between_groups (an upper bound)
+    if (d.connectivity == "one_to_one") synapses = n_src;
+    if (d.connectivity == "pairwise_bernoulli") synapses = d.p * n_src * n_tgt;
+    if (d.connectivity == "fixed_indegree") synapses = static_cast<double>(d.degree) * n_tgt;
+    if (d.connectivity == "fixed_outdegree") synapses = static_cast<double>(d.degree) * n_src;
+    out.synapses += synapses;
+    // Delay buffers: one float per target neuron per step of delay.
+    out.bytes += static_cast<double>(d.delay_high + 1) * n_tgt * 4.0;
+  }
+  out.bytes += out.synapses * kBytesPerSynapse + out.neurons * kBytesPerNeuron;
+  return out;
 }
 
 ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space) {

@@ -117,6 +117,26 @@ struct NetworkDef {
 NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observation_space,
                           const envs::Space& action_space, double dt_ms);
 
+/// What a network definition will hold, estimated before anything is allocated.
+struct NetworkSize {
+  double neurons = 0, synapses = 0;
+  double bytes = 0;  ///< [bytes] synapses, neuron state and delay buffers, with build scratch
+};
+/// [bytes] per synapse while building and running: weight, post index, delay, eligibility
+/// (13 in the running network, BENCHMARKS.md) plus the connection lists built first.
+inline constexpr double kBytesPerSynapse = 24;
+/// [bytes] per neuron: state variables, traces, input buffers.
+inline constexpr double kBytesPerNeuron = 64;
+/// [bytes] Default limit of estimateSize(def).bytes: a larger network is refused (exit 2 with the
+/// estimate) unless the limit is raised on purpose (spikegym --max-network-mb).
+inline constexpr std::uint64_t kDefaultNetworkMemoryLimit = 1ull << 30;
+NetworkSize estimateSize(const NetworkDef& def);
+/// The process-wide limit that resolveNetwork checks estimateSize against (the command line's
+/// --max-network-mb). A safety bound, never part of a result: it decides only whether a network
+/// is built at all.
+void setNetworkMemoryLimit(std::uint64_t bytes);
+std::uint64_t networkMemoryLimit();
+
 /// The "network.*" keys equivalent to the snn agent's resolved flat parameters.
 ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space);
 

@@ -119,7 +119,7 @@ void addTrainCommand(CLI::App& app) {
       ->excludes(agent);
   cmd->add_option("--episodes", o->spec.episodes,
                   "Episodes to train (with --config: the file's train.episodes unless given)")
-      ->check(CLI::Range(1L, 1000000000L))
+      ->check(CLI::Range(1L, lab::kMaxEpisodes))
       ->capture_default_str()
       ->each([o](const std::string&) { o->episodes_given = true; });
   cmd->add_option("--seed", o->spec.seed, "Seed of the run")

@@ -4,8 +4,10 @@
 #include <exception>
 #include <iostream>
 
+#include "agents/network.hpp"
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "core/params.hpp"
 #include "core/version.hpp"
 
 namespace {
@@ -67,6 +69,34 @@ std::string explainParseError(CLI::App& app, const CLI::ParseError& e) {
   return out;
 }
 
+/// --max-network-mb N, anywhere on the command line (any subcommand that builds networks):
+/// raises (or lowers) the size past which a network definition is refused before it is
+/// allocated. Taken out of argv before CLI11 parses the rest.
+void takeNetworkLimit(int& argc, char** argv) {
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    std::string value;
+    if (word == "--max-network-mb") {
+      if (i + 1 >= argc) throw spikegym::UserError("--max-network-mb: expected a number of MB");
+      value = argv[++i];
+    } else if (word.rfind("--max-network-mb=", 0) == 0) {
+      value = word.substr(17);
+    } else {
+      argv[out++] = argv[i];
+      continue;
+    }
+    std::int64_t mb = 0;
+    if (!spikegym::parseInteger(value, mb) || mb < 1 || mb > 16 * 1024 * 1024) {
+      throw spikegym::UserError("--max-network-mb '" + value.substr(0, 40) +
+                                "': expected a whole number of MB from 1 to 16777216");
+    }
+    spikegym::agents::setNetworkMemoryLimit(static_cast<std::uint64_t>(mb) << 20);
+  }
+  argc = out;
+  argv[argc] = nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,6 +120,7 @@ int main(int argc, char** argv) {
   spikegym::app::addStatusCommand(app);
   spikegym::app::addShowCommand(app);
   try {
+    takeNetworkLimit(argc, argv);
     checkSubcommands(app, argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

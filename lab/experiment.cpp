@@ -27,6 +27,9 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopLevel = {"name",  "include", "env",  "agent",
                                             "train", "seeds",   "sweep"};
 const std::vector<std::string> kShorthands = {"range", "linspace", "logspace"};
+/// Runs (cells x seeds) per experiment: each keeps its resolved configuration (~5 kB) and is
+/// resolved one by one, so this bounds memory and the time of --dry-run (a few seconds).
+constexpr std::size_t kMaxRuns = 100000;
 
 std::string where(const std::string& file, const YAML::Mark& mark) {
   return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
@@ -38,8 +41,15 @@ struct Located {
   std::string file;
 };
 
+/// A key given with no value to check: null (which removes an included value) or an empty map.
+struct BareKey {
+  std::string path;
+  std::string where;
+};
+
 struct Loaded {
   FlatConfig flat;
+  std::vector<BareKey> bare;  ///< checked against the resolved configuration (checkBareKeys)
   std::optional<Located> sweep;
   std::optional<Located> seeds;
 };
@@ -77,7 +87,7 @@ constexpr std::size_t kMaxNodes = 100000;
 thread_local std::size_t g_nodes_visited = 0;
 
 void flatten(const YAML::Node& node, const std::string& path, const std::string& file,
-             FlatConfig& flat) {
+             FlatConfig& flat, std::vector<BareKey>* bare = nullptr) {
   if (++g_nodes_visited > kMaxNodes) {
     throw UserError(file + ": more than " + std::to_string(kMaxNodes) +
                     " settings after expanding aliases (an alias bomb?)");
@@ -90,16 +100,22 @@ void flatten(const YAML::Node& node, const std::string& path, const std::string&
   switch (node.Type()) {
     case YAML::NodeType::Map:
       requireUniqueKeys(node, file, path);
+      if (node.size() == 0 && bare) bare->push_back({path, where(file, node.Mark())});
       for (const auto& kv : node) {
         const std::string key = keyOf(kv.first, file);
-        flatten(kv.second, path + "." + key, file, flat);
+        flatten(kv.second, path + "." + key, file, flat, bare);
       }
       break;
     case YAML::NodeType::Scalar:
       flat[path] = {node.Scalar(), where(file, node.Mark())};
       break;
     case YAML::NodeType::Null:
-      flat.erase(path);
+      // Removes the value (and everything under it) that an included file gave.
+      for (auto it = flat.lower_bound(path); it != flat.end() && (it->first == path ||
+                                                                  it->first.rfind(path + ".", 0) == 0);) {
+        it = flat.erase(it);
+      }
+      if (bare) bare->push_back({path, where(file, node.Mark())});
       break;
     case YAML::NodeType::Sequence:
       throw UserError(where(file, node.Mark()) + ": " + path +
@@ -217,7 +233,13 @@ Loaded loadFile(const std::string& path, int depth) {
   if (const YAML::Node inc = root["include"]) {
     if (!inc.IsScalar()) throw UserError(where(path, inc.Mark()) + ": include: expected a path");
     const fs::path base = fs::path(path).parent_path() / inc.Scalar();
-    out = loadFile(base.string(), depth + 1);
+    try {
+      out = loadFile(base.string(), depth + 1);
+    } catch (const UserError& e) {
+      // Say the chain, as a compiler does: "<error>, included from a.yaml:1:10".
+      throw UserError(std::string(e.what()) + ", included from " + where(path, inc.Mark()));
+    }
+    g_nodes_visited = 0;
   }
   for (const auto& kv : root) {
     const std::string key = keyOf(kv.first, path);
@@ -239,7 +261,7 @@ Loaded loadFile(const std::string& path, int depth) {
       if (!kv.second.IsMap() && !kv.second.IsNull()) {
         throw UserError(at + ": " + key + ": expected a map of settings");
       }
-      flatten(kv.second, key, path, out.flat);
+      flatten(kv.second, key, path, out.flat, &out.bare);
     }
   }
   return out;
@@ -289,8 +311,9 @@ std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node, cons
     const double a = numberAt(args[0], file, path), b = numberAt(args[1], file, path),
                  c = numberAt(args[2], file, path);
     if (kind == "range") {
-      if (c == 0 || !((b - a) / c <= 1e6)) {
-        throw UserError(at + ": sweep " + path + ": range step must be non-zero, <= 1e6 values");
+      if (c == 0 || !((b - a) / c <= static_cast<double>(kMaxRuns))) {
+        throw UserError(at + ": sweep " + path + ": range step must be non-zero and give at most " +
+                        std::to_string(kMaxRuns) + " values (the most runs an experiment has)");
       }
       if (a + c == a) {
         throw UserError(at + ": sweep " + path + ": range step " + sweepNumber(c) +
@@ -300,16 +323,17 @@ std::vector<std::optional<std::string>> sweepValues(const YAML::Node& node, cons
       for (double v = a; c > 0 ? v < b - 1e-12 * std::abs(c) : v > b + 1e-12 * std::abs(c);
            v += c) {
         out.push_back(sweepNumber(v));
-        if (out.size() > 1000001) {
-          throw UserError(at + ": sweep " + path + ": range makes more than 1e6 values");
+        if (out.size() > kMaxRuns) {
+          throw UserError(at + ": sweep " + path + ": range makes more than " +
+                          std::to_string(kMaxRuns) + " values");
         }
       }
     } else {
       const long n = std::lround(c);
-      if (n < 1 || n != c || n > 1000000) {
+      if (n < 1 || n != c || n > static_cast<long>(kMaxRuns)) {
         throw UserError(at + ": sweep " + path + ": " + kind +
-                        " count must be a whole number "
-                        ">= 1");
+                        " count must be a whole number from 1 to " + std::to_string(kMaxRuns) +
+                        " (the most runs an experiment has)");
       }
       for (long i = 0; i < n; ++i) {
         const double t = n == 1 ? a : a + (b - a) * static_cast<double>(i) / (n - 1);
@@ -349,9 +373,11 @@ void addSweepPath(const std::string& path, const std::string& at, std::vector<st
 
 /// A dimension whose options repeat would run every run of the repeated option twice.
 void checkDistinct(const Dimension& d, const std::string& at, const std::string& what) {
+  std::map<Assignment, std::size_t> first;  // linear-log, not quadratic, in the options
   for (std::size_t i = 0; i < d.options.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (d.options[i] != d.options[j]) continue;
+    const auto [it, fresh] = first.emplace(d.options[i], i);
+    if (!fresh) {
+      const std::size_t j = it->second;
       std::string values;
       for (const auto& [k, v] : d.options[i]) {
         values += (values.empty() ? "" : ", ") + k + "=" + v.value_or("null");
@@ -459,15 +485,17 @@ const Entry& required(const FlatConfig& c, const std::string& key, const std::st
 const ParamTable& trainTable() {
   using Kind = Param::Kind;
   static const ParamTable table = {
-      {"episodes", "100", Kind::kInteger, 1, 1e12, {}, "[episodes] training episodes per run"},
+      {"episodes", "100", Kind::kInteger, 1, kMaxEpisodes, {},
+       "[episodes] training episodes per run"},
       {"eval_every",
        "0",
        Kind::kInteger,
        0,
-       1e12,
+       kMaxEpisodes,
        {},
        "[episodes] an evaluation block (learning off) after every K training episodes; 0: none"},
-      {"eval_episodes", "10", Kind::kInteger, 0, 1e12, {}, "[episodes] per evaluation block"},
+      {"eval_episodes", "10", Kind::kInteger, 0, kMaxEpisodes, {},
+       "[episodes] per evaluation block"},
       {"checkpoint", "true", Kind::kBool, 0, 0, {}, "write agent.ckpt at the end of the run"},
   };
   return table;
@@ -680,6 +708,18 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
   run.eval_every = integer("train.eval_every");
   run.eval_episodes = integer("train.eval_episodes");
   run.checkpoint = config.at("train.checkpoint").text == "true";
+  if (run.eval_every > 0) {
+    const double total = static_cast<double>(run.train.episodes) +
+                         static_cast<double>(run.train.episodes / run.eval_every) *
+                             static_cast<double>(run.eval_episodes);
+    if (total > static_cast<double>(kMaxEpisodes)) {
+      throw UserError(config.at("train.eval_episodes").where + ": train: " +
+                      std::to_string(run.train.episodes) + " training episodes with " +
+                      std::to_string(run.eval_episodes) + " evaluation episodes every " +
+                      std::to_string(run.eval_every) + " make " + sweepNumber(total) +
+                      " episodes; at most " + std::to_string(kMaxEpisodes) + " per run");
+    }
+  }
   run.config = std::move(config);
   return run;
 }
@@ -717,6 +757,53 @@ void checkBuilds(const RunSpec& run) {
       }
     }
     throw UserError(run.config.at("agent.type").where + ": agent: " + message);
+  }
+}
+
+/// Keys given null or {} carry no value to check, but their names must still be settings: an
+/// unknown key is an error whatever its value (`{force_n: 1,5}` is force_n: 1 plus a key "5").
+/// Known: the key (or keys under it) is in the resolved configuration, or it names a part of
+/// the network definition (agent.network, its sections, a named population, projection or
+/// modulator), which null removes from an included file.
+void checkBareKeys(const RunSpec& run, const std::vector<BareKey>& bare) {
+  static const std::vector<std::string> kNetworkSections = {"populations", "projections",
+                                                            "modulators", "critic", "readout"};
+  for (const BareKey& b : bare) {
+    const auto it = run.config.lower_bound(b.path);
+    if (it != run.config.end() &&
+        (it->first == b.path || it->first.rfind(b.path + ".", 0) == 0)) {
+      continue;
+    }
+    if (b.path == "env" || b.path == "agent" || b.path == "train") continue;
+    std::vector<std::string> parts;
+    for (std::size_t start = 0, dot;; start = dot + 1) {
+      dot = b.path.find('.', start);
+      parts.push_back(b.path.substr(start, dot - start));
+      if (dot == std::string::npos) break;
+    }
+    if (parts.size() >= 2 && parts[0] == "agent" && parts[1] == "network") {
+      if (parts.size() == 2) continue;
+      const bool section =
+          std::find(kNetworkSections.begin(), kNetworkSections.end(), parts[2]) !=
+          kNetworkSections.end();
+      if (section && (parts.size() == 3 || (parts.size() == 4 && parts[2] != "critic" &&
+                                            parts[2] != "readout"))) {
+        continue;
+      }
+    }
+    // Siblings for a did-you-mean: the settings under the same parent.
+    const std::string parent = b.path.substr(0, b.path.rfind('.'));
+    std::vector<std::string> siblings;
+    for (auto s = run.config.lower_bound(parent + "."); s != run.config.end() &&
+                                                         s->first.rfind(parent + ".", 0) == 0;
+         ++s) {
+      std::string rest = s->first.substr(parent.size() + 1);
+      rest = rest.substr(0, rest.find('.'));
+      if (siblings.empty() || siblings.back() != rest) siblings.push_back(rest);
+    }
+    const std::string name = b.path.substr(b.path.rfind('.') + 1);
+    throw UserError(b.where + ": unknown setting '" + b.path + "'" + didYouMean(name, siblings) +
+                    " (given null or {}; every key must be a setting, whatever its value)");
   }
 }
 
@@ -847,10 +934,9 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
   // Size first: the product of the dimensions, before any cell is built.
   double product = static_cast<double>(seeds.size());
   for (const auto& d : dims) product *= static_cast<double>(d.options.size());
-  // Each run keeps its whole resolved configuration (~5 kB): 100,000 runs fit in memory.
-  if (product > 100000) {
-    throw UserError(path + ": the sweep makes " + sweepNumber(product) +
-                    " runs (cells x seeds); at most 100000 per experiment (split it into files)");
+  if (product > static_cast<double>(kMaxRuns)) {
+    throw UserError(path + ": the sweep makes " + sweepNumber(product) + " runs (cells x seeds); at most " +
+                    std::to_string(kMaxRuns) + " per experiment (split it into files)");
   }
 
   // Cartesian product of the dimensions (the first varies slowest).
@@ -867,6 +953,15 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
     cells = std::move(next);
   }
 
+  // Keys given null or {} in the files, swept to null, or --set to null: checked by name.
+  std::vector<BareKey> bare = loaded.bare;
+  for (const auto& d : dims) {
+    for (const auto& option : d.options) {
+      for (const auto& [key, value] : option) {
+        if (!value) bare.push_back({key, (loaded.sweep ? loaded.sweep->file : path) + " (sweep)"});
+      }
+    }
+  }
   std::set<std::string> checked;  // env + agent configurations already built once
   for (const auto& cell : cells) {
     FlatConfig config = loaded.flat;
@@ -880,6 +975,7 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
     }
     for (const auto& [key, entry] : sets) config[key] = entry;
     RunSpec base = buildRun(config, path);
+    checkBareKeys(base, bare);
     // Build each distinct env + agent configuration once (cells that differ only in train
     // settings share it), not once per cell or per run.
     std::string build_key;

@@ -14,6 +14,10 @@
 
 namespace spikegym::lab {
 
+/// [episodes] The one upper bound on episodes (train.episodes, eval_every, eval_episodes, the
+/// training and evaluation episodes of a run together, and train --episodes).
+inline constexpr long kMaxEpisodes = 1000000000;
+
 struct TrainSpec {
   std::string env_id = "CartPole-v1";
   ParamText env_params;  ///< env parameters by name (defaults for the ones not given)
