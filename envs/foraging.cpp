@@ -128,6 +128,15 @@ ForagingModel ForagingModel::fromParams(const ParamText& p) {
   m.physics_hz = num("physics_hz");
   m.wall_penalty = num("wall_penalty");
   // Checks across parameters.
+  // Box2D steps per env step: each range alone is fine, their product is the cost of a step
+  // (10 s x 10 kHz = 1e5 substeps made one episode take ~90 s). 1000 substeps is 100 times the
+  // default and still a few milliseconds.
+  if (m.control_period_s * m.physics_hz > kMaxSubsteps) {
+    throw UserError("env 'Foraging-v0': control_period_s x physics_hz = " +
+                    formatNumber(m.control_period_s) + " s x " + formatNumber(m.physics_hz) +
+                    " Hz = " + formatNumber(m.control_period_s * m.physics_hz) +
+                    " Box2D steps per env step; at most " + std::to_string(kMaxSubsteps));
+  }
   const double free = m.arena_size_m - 2 * m.robot_radius_m;
   if (free <= 2 * m.item_radius_m) {
     throw UserError("env 'Foraging-v0': arena_size_m = " + formatNumber(m.arena_size_m) +

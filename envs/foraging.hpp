@@ -71,6 +71,9 @@ class b2Body;
 namespace spikegym::envs {
 
 /// Foraging-v0's parameters, resolved.
+/// Box2D steps per env step (control_period_s x physics_hz) at most.
+inline constexpr int kMaxSubsteps = 1000;
+
 struct ForagingModel {
   double arena_size_m = 10.0;          ///< [m] side of the square arena
   int food_count = 8;                  ///< food items (constant: eaten ones reappear)

@@ -233,12 +233,17 @@ Loaded loadFile(const std::string& path, int depth) {
   if (const YAML::Node inc = root["include"]) {
     if (!inc.IsScalar()) throw UserError(where(path, inc.Mark()) + ": include: expected a path");
     const fs::path base = fs::path(path).parent_path() / inc.Scalar();
+    const std::string chain = " (included from " + where(path, inc.Mark()) + ")";
     try {
       out = loadFile(base.string(), depth + 1);
     } catch (const UserError& e) {
-      // Say the chain, as a compiler does: "<error>, included from a.yaml:1:10".
-      throw UserError(std::string(e.what()) + ", included from " + where(path, inc.Mark()));
+      // Say the chain, as a compiler does.
+      throw UserError(std::string(e.what()) + chain);
     }
+    // Every value from the included file keeps the chain beside its place, so that a check
+    // made later (a value out of range) names it too.
+    for (auto& [key, entry] : out.flat) entry.where += chain;
+    for (auto& b : out.bare) b.where += chain;
     g_nodes_visited = 0;
   }
   for (const auto& kv : root) {
@@ -727,7 +732,20 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
 /// Builds the run's env and agent once, so that every parameter is checked before anything
 /// runs; an error is placed at the key it names, if it names one.
 void checkBuilds(const RunSpec& run) {
-  auto env = envs::make(run.train.env_id, 0, run.train.env_params);
+  std::unique_ptr<envs::Env> env;
+  try {
+    env = envs::make(run.train.env_id, 0, run.train.env_params);
+  } catch (const UserError& e) {
+    // A check across env parameters: placed at the first given parameter it names.
+    const std::string message = e.what();
+    for (const auto& [key, entry] : run.config) {
+      if (key.rfind("env.", 0) != 0 || entry.where == "default") continue;
+      if (message.find(key.substr(4)) != std::string::npos) {
+        throw UserError(entry.where + ": " + key + ": " + message);
+      }
+    }
+    throw UserError(run.config.at("env.id").where + ": env: " + message);
+  }
   try {
     agents::makeAgent(run.train.agent_type, env->observationSpace(), env->actionSpace(),
                       run.train.agent_params, 0);
