@@ -107,7 +107,14 @@ void Results::beginRun(const RunSpec& run) const {
                       ec.message() + ")");
     }
   }
-  writeFileAtomic((dir / "config.yaml").string(), configYaml(run));
+  // config.yaml is rewritten whole below; anything that is not a regular file there (a
+  // folder, a FIFO) would stop the rename.
+  std::error_code ec;
+  const fs::path config = dir / "config.yaml";
+  if (fs::exists(fs::symlink_status(config, ec)) && !fs::is_regular_file(fs::symlink_status(config, ec))) {
+    fs::remove_all(config, ec);
+  }
+  writeFileAtomic(config.string(), configYaml(run));
 }
 
 void Results::writeRecord(const RunRecord& r) const {

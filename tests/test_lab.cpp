@@ -1,6 +1,7 @@
 // lab/: experiment files (expansion, include, overrides, bad input), the sweep runner (results
 // on disk, resume, failures, -j invariance) and the run command (kill -9, Ctrl-C).
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <sstream>
 #include <set>
 #include <thread>
 
@@ -16,6 +19,7 @@
 #include "core/error.hpp"
 #include "envs/registry.hpp"
 #include "lab/experiment.hpp"
+#include "lab/results.hpp"
 #include "lab/runner.hpp"
 #include "lab/session.hpp"
 #include "lab/stats.hpp"
@@ -1150,4 +1154,240 @@ TEST_CASE("the feedback_rstdp preset in README.md and experiments/cartpole_solve
   CHECK(loadExperiment((experiments / "cartpole_solve.yaml").string(), {}).runs.size() == 30);
   CHECK(loadExperiment((experiments / "cartpole_solve_ablation.yaml").string(), {}).runs.size() ==
         50);
+}
+
+// ---- Trust the results: every run counted once, damaged and stale runs left out and rerun,
+// ---- one damaged file never stops run, status or compare for everybody.
+
+namespace {
+
+/// The numbers of the "all" row of `spikegym status DIR`, by column name.
+std::map<std::string, int> statusCounts(const fs::path& dir) {
+  const auto r = testing::runSpikegym("status '" + dir.string() + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::istringstream lines(r.out);
+  std::string header, line;
+  std::getline(lines, header);
+  std::istringstream hs(header);
+  std::vector<std::string> names{std::istream_iterator<std::string>(hs), {}};
+  std::map<std::string, int> out;
+  while (std::getline(lines, line)) {
+    if (line.rfind("all", 0) != 0) continue;
+    std::istringstream fs_(line);
+    std::vector<std::string> f{std::istream_iterator<std::string>(fs_), {}};
+    for (std::size_t i = 1; i < f.size() && i < names.size(); ++i) out[names[i]] = std::stoi(f[i]);
+  }
+  return out;
+}
+
+/// Replaces the `column`-th field (0-based) of data row `row` (1-based) of a CSV file.
+void setCell(const fs::path& csv, int row, int column, const std::string& value) {
+  std::string text = testing::readFile(csv);
+  std::size_t at = 0;
+  for (int r = 0; r < row; ++r) at = text.find('\n', at) + 1;
+  for (int c = 0; c < column; ++c) at = text.find(',', at) + 1;
+  const std::size_t end = text.find_first_of(",\n", at);
+  text.replace(at, end - at, value);
+  std::ofstream(csv, std::ios::trunc) << text;
+}
+
+}  // namespace
+
+TEST_CASE("results: each run counted once; damaged, cut-short and stale runs left out",
+          "[lab][hostile][results]") {
+  const auto dir = testing::scratchDir("trust");
+  const std::string file = write(dir, "t.yaml", R"(name: t
+env: {id: CartPole-v1}
+agent: {type: random}
+train: {episodes: 5}
+seeds: 8
+)");
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  const fs::path root = dir / "r" / "t";
+  const Experiment exp = loadExperiment(file, {});
+  auto runDir = [&](int i) { return root / exp.runs[static_cast<std::size_t>(i)].run_id; };
+
+  // The same folder twice (and through ./ and a trailing slash) counts each run once.
+  const auto twice = testing::runSpikegym("compare '" + root.string() + "' '" +
+                                          (dir / "r" / "." / "t").string() + "/' --plots none");
+  CHECK(twice.exit_code == 0);
+  CHECK_THAT(twice.out, Catch::Contains("(all runs)") && Catch::Contains("  8  "));
+  CHECK_THAT(twice.err, Catch::Contains("counted 8 runs named twice"));
+
+  // One run per class of damage.
+  // 0: cut short, consistently (run.json agrees with the shorter episodes.csv).
+  {
+    std::string csv = testing::readFile(runDir(0) / "episodes.csv");
+    csv = csv.substr(0, csv.rfind('\n', csv.size() - 2) + 1);
+    std::ofstream(runDir(0) / "episodes.csv", std::ios::trunc) << csv;
+    std::string json = testing::readFile(runDir(0) / "run.json");
+    const auto at = json.find("\"episodes\": 5");
+    REQUIRE(at != std::string::npos);
+    json.replace(at, 13, "\"episodes\": 4");
+    std::ofstream(runDir(0) / "run.json", std::ios::trunc) << json;
+  }
+  setCell(runDir(1) / "episodes.csv", 2, 3, "");       // 1: an empty return
+  setCell(runDir(2) / "episodes.csv", 3, 3, "1e400");  // 2: a return that is not finite
+  {  // 3: run.json nested 200,000 deep
+    std::ofstream(runDir(3) / "run.json", std::ios::trunc)
+        << "{\"status\": \"complete\", \"x\": " << std::string(200000, '[')
+        << std::string(200000, ']') << "}";
+  }
+  fs::remove(runDir(4) / "agent.ckpt");  // 4: its checkpoint is gone
+  {                                      // 5: its checkpoint is cut short
+    std::string ck = testing::readFile(runDir(5) / "agent.ckpt");
+    std::ofstream(runDir(5) / "agent.ckpt", std::ios::trunc) << ck.substr(0, ck.size() / 2);
+  }
+  // 6: stale: a run folder whose config.yaml resolves to another id (made by other
+  // definitions); 7 stays intact.
+  fs::rename(runDir(6), root / "00000000deadbeef");
+
+  const auto c = testing::runSpikegym("compare '" + root.string() + "' --plots none");
+  INFO(c.err);
+  CHECK(c.exit_code == 0);
+  CHECK_THAT(c.out, Catch::Contains("(all runs)") && Catch::Contains("  1  "));
+  CHECK_THAT(c.err, Catch::Contains("left out 7 runs that are not complete: 6 damaged, 1 stale"));
+  CHECK(std::count(c.err.begin(), c.err.end(), '\n') == 2);  // that line and "fewer than 5"
+
+  // status says the same as resume decides.
+  auto counts = statusCounts(root);
+  CHECK(counts["complete"] == 1);
+  CHECK(counts["damaged"] == 6);
+  CHECK(counts["stale"] == 1);
+  const auto dry = testing::runSpikegym("run " + file + " --out " + (dir / "r").string() +
+                                        " --dry-run");
+  CHECK(std::count(dry.out.begin(), dry.out.end(), '\n') - 2 == 8);
+  CHECK(dry.out.find(",reuse,") != std::string::npos);
+  std::size_t reuse = 0;
+  for (std::size_t at = 0; (at = dry.out.find(",reuse,", at)) != std::string::npos; ++at) ++reuse;
+  CHECK(reuse == 1);
+  const auto again = testing::runSpikegym("run " + file + " --out " + (dir / "r").string());
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::Contains("7 complete now, 1 complete before"));
+  counts = statusCounts(root);
+  CHECK(counts["complete"] == 8);
+  CHECK(counts["stale"] == 1);  // the renamed folder stays stale: it is not one of the runs
+}
+
+TEST_CASE("results: files that are not regular files never hang or stop a command",
+          "[lab][hostile][results]") {
+  const auto dir = testing::scratchDir("irregular");
+  const std::string file = write(dir, "t.yaml", R"(name: t
+env: {id: CartPole-v1}
+agent: {type: random}
+train: {episodes: 3}
+seeds: 6
+)");
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  const fs::path root = dir / "r" / "t";
+  const Experiment exp = loadExperiment(file, {});
+  auto runDir = [&](int i) { return root / exp.runs[static_cast<std::size_t>(i)].run_id; };
+  fs::remove(runDir(0) / "run.json");
+  REQUIRE(::mkfifo((runDir(0) / "run.json").c_str(), 0644) == 0);  // a FIFO
+  fs::remove(runDir(1) / "run.json");
+  fs::create_symlink("/dev/zero", runDir(1) / "run.json");  // endless
+  fs::remove(runDir(2) / "config.yaml");
+  fs::create_directory(runDir(2) / "config.yaml");  // a folder
+  fs::remove(runDir(3) / "episodes.csv");
+  fs::create_symlink("episodes.csv", runDir(3) / "episodes.csv");  // a symlink loop
+  fs::remove(runDir(4) / "agent.ckpt");
+  REQUIRE(::mkfifo((runDir(4) / "agent.ckpt").c_str(), 0644) == 0);
+  for (const std::string& command :
+       {"status '" + root.string() + "'", "compare '" + root.string() + "' --plots none",
+        "run " + file + " --out " + (dir / "r").string() + " --dry-run"}) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = testing::runShell("timeout 20 " + std::string(SPIKEGYM_BIN) + " " + command);
+    INFO(command << "\n" << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 10);
+  }
+  auto counts = statusCounts(root);
+  CHECK(counts["complete"] == 1);
+  CHECK(counts["damaged"] == 5);
+  // A checkpoint that is a FIFO or /dev/zero: --load is refused with one line, exit 2.
+  for (const fs::path& p : {runDir(4) / "agent.ckpt", fs::path("/dev/zero")}) {
+    const auto r = testing::runShell("timeout 20 " + std::string(SPIKEGYM_BIN) +
+                                     " train --env CartPole-v1 --agent random --episodes 1 --load '" +
+                                     p.string() + "'");
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK_THAT(r.err, Catch::Contains("expected a regular file"));
+  }
+  // Resume reruns every damaged run and replaces the odd files.
+  const auto again = testing::runSpikegym("run " + file + " --out " + (dir / "r").string());
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(statusCounts(root)["complete"] == 6);
+}
+
+TEST_CASE("results: a run claimed by another process is neither run twice nor demoted",
+          "[lab][results]") {
+  const auto dir = testing::scratchDir("claim");
+  const std::string file = write(dir, "t.yaml", R"(name: t
+env: {id: CartPole-v1}
+agent: {type: random}
+train: {episodes: 3}
+seeds: 3
+)");
+  const Experiment exp = loadExperiment(file, {});
+  const Results results((dir / "r").string(), "t");
+  {
+    // This process holds run 0, as a second `spikegym run` of the same sweep would.
+    const Results::Claim held = results.claimRun(exp.runs[0].run_id);
+    REQUIRE(held.held());
+    CHECK_FALSE(results.claimRun(exp.runs[0].run_id).held());
+    const auto r = testing::runSpikegym("run " + file + " --out " + (dir / "r").string());
+    CHECK(r.exit_code == 0);
+    CHECK_FALSE(fs::exists(results.runDir(exp.runs[0].run_id) / "run.json"));
+    CHECK(results.assess(exp.runs[1].run_id, &exp.runs[1]).complete());
+  }
+  // Released: the next run completes it, and a further run demotes nothing.
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  const std::string before = testing::readFile(results.runDir(exp.runs[0].run_id) / "run.json");
+  const auto third = testing::runSpikegym("run " + file + " --out " + (dir / "r").string());
+  CHECK_THAT(third.out, Catch::Contains("0 complete now, 3 complete before"));
+  CHECK(testing::readFile(results.runDir(exp.runs[0].run_id) / "run.json") == before);
+}
+
+TEST_CASE("evaluation never changes training: eval on or off, the same training episodes",
+          "[lab][eval]") {
+  // Every agent type, CartPole and Foraging: evaluation runs on a copy of the agent with its
+  // own env and exploration streams.
+  for (const std::string& env : {std::string("CartPole-v1"), std::string("Foraging-v0")}) {
+    for (const std::string& agent : {std::string("snn"), std::string("reinforce")}) {
+      INFO(env << " " << agent);
+      TrainSpec plain;
+      plain.env_id = env;
+      plain.agent_type = agent;
+      plain.episodes = env == "Foraging-v0" ? 4 : 12;
+      plain.seed = 3;
+      TrainSpec evaluated = plain;
+      evaluated.eval_every = 2;
+      evaluated.eval_episodes = 2;
+      std::vector<std::vector<double>> a, b;
+      std::vector<double> eval_returns, eval_again;
+      auto record = [](std::vector<std::vector<double>>& out, std::vector<double>& evals) {
+        return [&out, &evals](const EpisodeRow& row) {
+          if (row.eval) {
+            evals.push_back(row.episode_return);
+            return;
+          }
+          std::vector<double> v = {row.episode_return, static_cast<double>(row.length)};
+          for (const auto& [k, x] : row.metrics) v.push_back(x);
+          out.push_back(v);
+        };
+      };
+      std::vector<double> unused;
+      runTraining(plain, record(a, unused));
+      runTraining(evaluated, record(b, eval_returns));
+      CHECK(a == b);  // bit-identical, diagnostics included
+      CHECK(eval_returns.size() == static_cast<std::size_t>(plain.episodes));
+      std::vector<std::vector<double>> c;
+      runTraining(evaluated, record(c, eval_again));
+      CHECK(eval_again == eval_returns);  // evaluation itself is deterministic
+    }
+  }
 }
