@@ -780,49 +780,45 @@ void checkBuilds(const RunSpec& run) {
 
 /// Keys given null or {} carry no value to check, but their names must still be settings: an
 /// unknown key is an error whatever its value (`{force_n: 1,5}` is force_n: 1 plus a key "5").
-/// Known: the key (or keys under it) is in the resolved configuration, or it names a part of
-/// the network definition (agent.network, its sections, a named population, projection or
-/// modulator), which null removes from an included file.
-void checkBareKeys(const RunSpec& run, const std::vector<BareKey>& bare) {
+/// Known in a run: the key (or keys under it) is in its resolved configuration, or it names a
+/// part of the network definition (agent.network, its sections, a named population, projection
+/// or modulator), which null removes from an included file.
+bool bareKeyKnown(const RunSpec& run, const std::string& path) {
   static const std::vector<std::string> kNetworkSections = {"populations", "projections",
                                                             "modulators", "critic", "readout"};
-  for (const BareKey& b : bare) {
-    const auto it = run.config.lower_bound(b.path);
-    if (it != run.config.end() &&
-        (it->first == b.path || it->first.rfind(b.path + ".", 0) == 0)) {
-      continue;
-    }
-    if (b.path == "env" || b.path == "agent" || b.path == "train") continue;
-    std::vector<std::string> parts;
-    for (std::size_t start = 0, dot;; start = dot + 1) {
-      dot = b.path.find('.', start);
-      parts.push_back(b.path.substr(start, dot - start));
-      if (dot == std::string::npos) break;
-    }
-    if (parts.size() >= 2 && parts[0] == "agent" && parts[1] == "network") {
-      if (parts.size() == 2) continue;
-      const bool section =
-          std::find(kNetworkSections.begin(), kNetworkSections.end(), parts[2]) !=
-          kNetworkSections.end();
-      if (section && (parts.size() == 3 || (parts.size() == 4 && parts[2] != "critic" &&
-                                            parts[2] != "readout"))) {
-        continue;
-      }
-    }
-    // Siblings for a did-you-mean: the settings under the same parent.
-    const std::string parent = b.path.substr(0, b.path.rfind('.'));
-    std::vector<std::string> siblings;
-    for (auto s = run.config.lower_bound(parent + "."); s != run.config.end() &&
-                                                         s->first.rfind(parent + ".", 0) == 0;
-         ++s) {
-      std::string rest = s->first.substr(parent.size() + 1);
-      rest = rest.substr(0, rest.find('.'));
-      if (siblings.empty() || siblings.back() != rest) siblings.push_back(rest);
-    }
-    const std::string name = b.path.substr(b.path.rfind('.') + 1);
-    throw UserError(b.where + ": unknown setting '" + b.path + "'" + didYouMean(name, siblings) +
-                    " (given null or {}; every key must be a setting, whatever its value)");
+  const auto it = run.config.lower_bound(path);
+  if (it != run.config.end() && (it->first == path || it->first.rfind(path + ".", 0) == 0)) {
+    return true;
   }
+  if (path == "env" || path == "agent" || path == "train") return true;
+  std::vector<std::string> parts;
+  for (std::size_t start = 0, dot;; start = dot + 1) {
+    dot = path.find('.', start);
+    parts.push_back(path.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+  }
+  if (parts.size() < 2 || parts[0] != "agent" || parts[1] != "network") return false;
+  if (parts.size() == 2) return true;
+  const bool section = std::find(kNetworkSections.begin(), kNetworkSections.end(), parts[2]) !=
+                       kNetworkSections.end();
+  return section && (parts.size() == 3 ||
+                     (parts.size() == 4 && parts[2] != "critic" && parts[2] != "readout"));
+}
+
+/// The error for a bare key no run of the experiment knows, with a did-you-mean among the
+/// settings beside it in `run`.
+UserError unknownBareKey(const RunSpec& run, const BareKey& b) {
+  const std::string parent = b.path.substr(0, b.path.rfind('.'));
+  std::vector<std::string> siblings;
+  for (auto s = run.config.lower_bound(parent + ".");
+       s != run.config.end() && s->first.rfind(parent + ".", 0) == 0; ++s) {
+    std::string rest = s->first.substr(parent.size() + 1);
+    rest = rest.substr(0, rest.find('.'));
+    if (siblings.empty() || siblings.back() != rest) siblings.push_back(rest);
+  }
+  const std::string name = b.path.substr(b.path.rfind('.') + 1);
+  return UserError(b.where + ": unknown setting '" + b.path + "'" + didYouMean(name, siblings) +
+                   " (given null or {}; every key must be a setting, whatever its value)");
 }
 
 }  // namespace
@@ -973,13 +969,18 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
 
   // Keys given null or {} in the files, swept to null, or --set to null: checked by name.
   std::vector<BareKey> bare = loaded.bare;
+  std::set<std::string> swept_to_null;
   for (const auto& d : dims) {
     for (const auto& option : d.options) {
       for (const auto& [key, value] : option) {
-        if (!value) bare.push_back({key, (loaded.sweep ? loaded.sweep->file : path) + " (sweep)"});
+        if (!value && swept_to_null.insert(key).second) {
+          bare.push_back({key, (loaded.sweep ? loaded.sweep->file : path) + " (sweep)"});
+        }
       }
     }
   }
+  std::vector<bool> bare_known(bare.size(), false);
+  std::optional<RunSpec> first_run;
   std::set<std::string> checked;  // env + agent configurations already built once
   for (const auto& cell : cells) {
     FlatConfig config = loaded.flat;
@@ -993,7 +994,12 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
     }
     for (const auto& [key, entry] : sets) config[key] = entry;
     RunSpec base = buildRun(config, path);
-    checkBareKeys(base, bare);
+    // A bare key must be a setting of at least one cell (rule.gate: null in the cells whose
+    // rule has no gate is how a sweep says "not set").
+    for (std::size_t b = 0; b < bare.size(); ++b) {
+      if (!bare_known[b] && bareKeyKnown(base, bare[b].path)) bare_known[b] = true;
+    }
+    if (!first_run) first_run = base;
     // Build each distinct env + agent configuration once (cells that differ only in train
     // settings share it), not once per cell or per run.
     std::string build_key;
@@ -1017,6 +1023,9 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
       run.run_id = runId(run.config, seed);
       exp.runs.push_back(std::move(run));
     }
+  }
+  for (std::size_t b = 0; b < bare.size(); ++b) {
+    if (!bare_known[b] && first_run) throw unknownBareKey(*first_run, bare[b]);
   }
   // Two cells that resolve to the same configuration (e.g. a swept value equal to the
   // default, or 1 and 1.0) would run and count the same runs twice.
