@@ -1391,3 +1391,40 @@ TEST_CASE("evaluation never changes training: eval on or off, the same training 
     }
   }
 }
+
+TEST_CASE("compare: options checked before anything is written; many groups, no empty figure",
+          "[lab][compare][hostile]") {
+  const auto dir = testing::scratchDir("compare_many");
+  const std::string file = write(dir, "m.yaml", R"(name: m
+env: {id: CartPole-v1}
+agent: {type: random}
+train: {episodes: 2}
+sweep:
+  grid:
+    env.force_n: {linspace: [5, 15, 36]}
+)");
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  const fs::path root = dir / "r" / "m";
+  // A typo in --plots: nothing written, not even the CSVs.
+  const auto typo = testing::runSpikegym("compare '" + root.string() + "' --plots svg,pgn");
+  CHECK(typo.exit_code == 2);
+  CHECK_THAT(typo.err, Catch::Contains("did you mean 'png'"));
+  CHECK_FALSE(fs::exists(root / "compare"));
+  // 36 groups: pairs of neighbours only (said), figures of the best 20 (said), none empty.
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = testing::runSpikegym("compare '" + root.string() +
+                                      "' --plots png --reps 200 --smooth 100000");
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 30);
+  CHECK_THAT(r.err, Catch::Contains("36 groups: more than 30"));
+  CHECK_THAT(r.err, Catch::Contains("figures show the best 20 of 36 groups"));
+  const std::string pairs = testing::readFile(root / "compare" / "pairs.csv");
+  CHECK(std::count(pairs.begin(), pairs.end(), '\n') == 1 + 2 * 35);
+  for (const auto& entry : fs::directory_iterator(root / "compare")) {
+    INFO(entry.path());
+    CHECK(fs::file_size(entry.path()) > 0);
+    CHECK(entry.path().string().find(".tmp.") == std::string::npos);
+  }
+  CHECK(fs::exists(root / "compare" / "improvement.png"));
+}
