@@ -29,6 +29,30 @@ class UsageError : public std::logic_error {
   explicit UsageError(const std::string& message) : std::logic_error(message) {}
 };
 
+/// `text` as it can be shown inside a one-line message: control characters (bytes below 0x20
+/// and 0x7f) escaped as \n, \r, \t or \xNN, and at most `max_chars` bytes of it kept ("..."
+/// marks a cut), so a hostile value can neither break the line nor flood the terminal.
+inline std::string printable(std::string_view text, std::size_t max_chars = 200) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && i < max_chars; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > max_chars) out += "...";
+  return out;
+}
+
 /// Edit distance between two strings (Levenshtein; small inputs only).
 inline std::size_t editDistance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);

@@ -5,7 +5,10 @@
 # cluster on loopback from a temporary directory (munged, slurmctld, slurmd as plain processes,
 # no systemd, nothing in /etc), submits a 6-run sweep with `spikegym submit --slurm --shards 3`,
 # waits for the array, stops every daemon by its PID, and checks that every episodes.csv (the
-# wall_s column aside), config.yaml and the manifest equal those of `spikegym run -j 1`.
+# wall_s column aside), config.yaml and the manifest equal those of `spikegym run -j 1`. The
+# results folder has a space and a '%' in its path and --partition/--time/--mem are given, so
+# sbatch's reading of the quoted #SBATCH lines is checked for real (the logs must land there); a
+# --partition holding a newline and a command must be refused (exit 2) and run nothing.
 # Needs root (unshare -n, daemons) and Debian's slurmctld slurmd slurm-client munge.
 set -euo pipefail
 BIN=$(readlink -f "$1")
@@ -121,8 +124,23 @@ sweep:
   grid:
     agent.learning_rule: [rstdp, mstdp]
 YAML
-"$BIN" submit sweep.yaml --slurm --shards 3 --cpus-per-task 1 --out "$DIR/work/cluster" > submit.out \
-  || fail "submit failed: $(cat submit.out)"
+# A hostile value must be refused before anything reaches sbatch: a newline would start a shell
+# line of the job script. The marker is checked again once the real job has run.
+MARKER="$DIR/work/pwned"
+rc=0
+"$BIN" submit sweep.yaml --slurm --partition "debug
+touch $MARKER" --out "$DIR/work/hostile" > hostile.out 2> hostile.err || rc=$?
+[ "$rc" -eq 2 ] || fail "a partition with a newline gave exit code $rc, expected 2"
+[ "$(wc -l < hostile.err)" -eq 1 ] && grep -qF -- "--partition 'debug\\ntouch " hostile.err \
+  || fail "expected a one-line error naming --partition, got: $(cat hostile.err)"
+[ ! -e "$MARKER" ] && [ ! -e "$DIR/work/hostile" ] || fail "the hostile submit left files behind"
+[ -z "$(timeout 5 squeue -h -o %i)" ] || fail "the hostile submit queued a job"
+
+# The results folder has a space and a '%' in its path (#SBATCH --output is double-quoted, '%'
+# written as %%), and the scheduler options are given, so sbatch reads all of them for real.
+OUT="$DIR/work/cluster out 100%"
+"$BIN" submit sweep.yaml --slurm --shards 3 --cpus-per-task 1 --partition debug --time 10 \
+  --mem 100M --out "$OUT" > submit.out || fail "submit failed: $(cat submit.out)"
 JOB=$(awk '/^submitted job/ {print $3}' submit.out | tr -d ':')
 [ -n "$JOB" ] || fail "no job id in: $(cat submit.out)"
 for _ in $(seq 1200); do
@@ -134,11 +152,19 @@ STATES=$(timeout 5 scontrol -o show job "$JOB" | grep -o 'JobState=[A-Z]*' | sor
 echo "array tasks: $STATES"
 [ "$(echo "$STATES" | grep -c COMPLETED)" -eq 1 ] && echo "$STATES" | grep -q " 3 JobState=COMPLETED" \
   || fail "not every task completed: $STATES"
-"$BIN" status "$DIR/work/cluster/slurm_check"
+timeout 5 scontrol -o show job "$JOB" | grep -q 'TimeLimit=00:10:00 .*MinMemoryNode=100M' \
+  || fail "--time 10 or --mem 100M did not reach the job: $(timeout 5 scontrol -o show job "$JOB")"
+# Every task's log where the script says, in the folder with the space (nothing truncated at it).
+for k in 0 1 2; do
+  [ -s "$OUT/slurm_check/slurm/${JOB}_$k.out" ] || fail "no log of task $k in $OUT/slurm_check/slurm"
+done
+[ "$(find "$DIR/work" -name "${JOB}_*.out" | wc -l)" -eq 3 ] || fail "logs elsewhere too"
+[ ! -e "$MARKER" ] || fail "the hostile partition value ran a command"
+"$BIN" status "$OUT/slurm_check"
 
 "$BIN" run sweep.yaml -j 1 --out "$DIR/work/local" > /dev/null 2>&1 || fail "local run failed"
 local_root="$DIR/work/local/slurm_check"
-cluster_root="$DIR/work/cluster/slurm_check"
+cluster_root="$OUT/slurm_check"
 cmp "$local_root/manifest.csv" "$cluster_root/manifest.csv" || fail "manifests differ"
 n=0
 for d in "$local_root"/*/; do
@@ -149,4 +175,5 @@ for d in "$local_root"/*/; do
   n=$((n + 1))
 done
 [ "$n" -eq 6 ] || fail "expected 6 runs, compared $n"
-echo "slurm test: 6 runs from 3 array tasks equal the one-machine run"
+echo "slurm test: 6 runs from 3 array tasks (logs in a folder with a space) equal the one-machine run;"
+echo "slurm test: a partition holding a newline was refused with exit 2 and ran nothing"

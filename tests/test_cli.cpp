@@ -286,3 +286,158 @@ TEST_CASE("train --config takes env and agent (a network) from an experiment fil
                       "replaced by agent.network");
   requireOneLineError(runSpikegym("train --config '" + file + "' --env CartPole-v1"), "excludes");
 }
+
+namespace {
+
+/// A single-quoted word for the shell that runSpikegym uses (a newline inside stays literal).
+std::string sq(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// `s` with control characters as \xNN, for test messages.
+std::string visible(const std::string& s) {
+  std::string out;
+  char buf[8];
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+/// A small sweep (2 runs) written to a fresh scratch folder; returns the file's path.
+std::string writeSubmitSweep() {
+  const auto file = scratchDir("submit") / "sweep.yaml";
+  std::ofstream(file) << "name: submit_check\nenv: {id: CartPole-v1}\n"
+                         "agent: {type: snn, output_size: 8}\ntrain: {episodes: 2}\nseeds: 2\n";
+  return file.string();
+}
+
+}  // namespace
+
+TEST_CASE("submit --slurm refuses hostile or malformed values before writing a script",
+          "[cli][submit]") {
+  const std::string file = writeSubmitSweep();
+  const std::string base = "submit " + sq(file) + " --slurm --dry-run ";
+  const std::string marker = (scratchDir("marker") / "pwned").string();
+  const std::string inject = "\ntouch " + marker;
+  struct Bad {
+    std::string args;    // after the base command
+    std::string needle;  // the message names the flag and shows the value escaped
+  };
+  const std::vector<Bad> bad = {
+      // A newline in every value that reaches the script (it would start a shell line).
+      {"--partition " + sq("debug" + inject), "--partition 'debug\\ntouch "},
+      {"--time " + sq("10" + inject), "--time '10\\ntouch "},
+      {"--mem " + sq("4G" + inject), "--mem '4G\\ntouch "},
+      {"--out " + sq("res" + inject), "--out 'res\\ntouch "},
+      {"--set " + sq("train.episodes=3" + inject), "--set 'train.episodes=3\\ntouch "},
+      // Other control characters, shown escaped.
+      {"--partition " + sq("deb\x01ug"), "--partition 'deb\\x01ug'"},
+      {"--out " + sq("res\x1b[2Jults"), "--out 'res\\x1b[2Jults'"},
+      {"--set " + sq("train.episodes=3\x7f"), "--set 'train.episodes=3\\x7f'"},
+      {"--time " + sq("1\t0"), "--time '1\\t0'"},
+      {"--set " + sq("train.episodes=3\r"), "control character '\\r'"},
+      // Time formats SLURM does not take, or fields out of range.
+      {"--time 25:00:00:00", "--time '25:00:00:00'"},
+      {"--time 1-24:00:00", "--time '1-24:00:00': hours after 'days-' must be below 24"},
+      {"--time 1:60", "--time '1:60': seconds must be below 60"},
+      {"--time 10:60:00", "--time '10:60:00': minutes must be below 60"},
+      {"--time 1-2:3:60", "--time '1-2:3:60'"},
+      {"--time 2h", "--time '2h'"},
+      {"--time 1-", "--time '1-'"},
+      {"--time -1", "--time '-1'"},
+      {"--time 1:", "--time '1:'"},
+      {"--time 999999999999", "--time '999999999999'"},
+      {"--time 99999-00", "--time '99999-00': longer than SLURM can hold"},
+      // Memory: digits and one unit only, bounded.
+      {"--mem 4X", "--mem '4X'"},
+      {"--mem -1G", "--mem '-1G'"},
+      {"--mem G", "--mem 'G'"},
+      {"--mem 4GB", "--mem '4GB'"},
+      {"--mem " + sq("4 G"), "--mem '4 G'"},
+      {"--mem 1.5G", "--mem '1.5G'"},
+      {"--mem 1025T", "--mem '1025T': more than 1 PiB"},
+      {"--mem 99999999999999999999", "--mem '99999999999999999999'"},
+      // Partitions: names of [A-Za-z0-9_.-], comma-separated.
+      {"--partition " + sq("debug gpu"), "--partition 'debug gpu': the character ' '"},
+      {"--partition " + sq("debug;touch x"), "--partition 'debug;touch x': the character ';'"},
+      {"--partition " + sq("debug,"), "--partition 'debug,': an empty partition name"},
+      {"--partition " + sq("$(id)"), "--partition '$(id)'"},
+      {"--partition " + std::string(65, 'p'), "a name longer than 64 characters"},
+      // Paths an #SBATCH line cannot hold reliably.
+      {"--out " + sq("res\"ults"), "--out '"},
+      {"--out " + sq("res\\ults"), "--out '"},
+  };
+  for (const Bad& b : bad) {
+    INFO("args: " << visible(b.args));
+    requireOneLineError(runSpikegym(base + b.args), b.needle);
+  }
+  // The experiment file's own path is written into the script too.
+  requireOneLineError(runSpikegym("submit " + sq(file + inject) + " --slurm --dry-run"),
+                      "experiment file '" + file + "\\ntouch ");
+  CHECK_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_CASE("submit --slurm takes SLURM's formats and quotes every path in the script",
+          "[cli][submit]") {
+  const std::string file = writeSubmitSweep();
+  const auto out = scratchDir("submit_out") / "with space" / "100%";
+  const std::string base = "submit " + sq(file) + " --slurm --dry-run --out " + sq(out.string());
+  for (const char* args :
+       {"--partition debug,gpu --time 1-02:03:04 --mem 4G", "--time 90 --mem 4096",
+        "--time UNLIMITED --mem 0", "--time infinite", "--time 10:30 --mem 512K", "--time 1-2",
+        "--time 1-2:30", "--time 48:00:00 --mem 1024T", "--partition a.b_c-D"}) {
+    const CommandResult r = runSpikegym(base + " " + args);
+    INFO(args << "\nstderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    // #SBATCH lines: double quotes (sbatch's own splitter, not a shell); '%' doubled.
+    const std::string logs = out.string();
+    CHECK_THAT(r.out, Catch::Contains("#SBATCH --output=\"" + logs.substr(0, logs.size() - 1) +
+                                      "%%/submit_check/slurm/%A_%a.out\"\n"));
+    CHECK_THAT(r.out, Catch::Contains("#SBATCH --job-name=\"spikegym-submit_check\"\n"));
+    // Shell lines: single quotes.
+    CHECK_THAT(r.out, Catch::Contains(" run '" + file + "'"));
+    CHECK_THAT(r.out, Catch::Contains("--out '" + out.string() + "'"));
+  }
+  const CommandResult r =
+      runSpikegym(base + " --partition debug,gpu --time 1-02:03:04 --mem 4G --set seeds=3");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("#SBATCH --partition=debug,gpu\n#SBATCH --time=1-02:03:04\n"
+                                    "#SBATCH --mem=4G\n"));
+  CHECK_THAT(r.out, Catch::Contains("--set 'seeds=3'"));
+}
+
+TEST_CASE("status reads only a small prefix of slurm/shards and refuses a bad count",
+          "[cli][status]") {
+  const auto root = scratchDir("status") / "sweep";
+  std::filesystem::create_directories(root / "slurm");
+  std::ofstream(root / "manifest.csv") << "id,seed\n";
+  const auto shards = root / "slurm" / "shards";
+  const std::string status = "status " + sq(root.string());
+  std::ofstream(shards) << "3\n";
+  CommandResult r = runSpikegym(status);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("2/3"));
+  for (const char* text : {"0\n", "100001\n", "-2\n", "3x\n", "", "1\n2\n", "3\ntouch x\n"}) {
+    std::ofstream(shards, std::ios::trunc) << text;
+    INFO("shards file: " << visible(text));
+    requireOneLineError(runSpikegym(status), shards.string() + ": ");
+  }
+  // A huge file (sparse: no disk used) is refused after reading 65 bytes, not read whole.
+  std::ofstream(shards, std::ios::trunc) << "3\n";
+  std::filesystem::resize_file(shards, 3900ull << 20);
+  requireOneLineError(runSpikegym(status), "longer than 64 bytes");
+  std::filesystem::remove(shards);
+  std::filesystem::create_directory(shards);
+  requireOneLineError(runSpikegym(status), "not a regular file");
+  std::filesystem::remove(shards);
+  CHECK(runSpikegym(status).exit_code == 0);  // no file: one shard
+}
