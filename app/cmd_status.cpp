@@ -1,14 +1,8 @@
 // `spikegym status results/<name>`: how many runs are complete, running, failed, interrupted
 // and missing, per shard and in total, read from the run folders (what a user checks while a
 // job array runs).
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cctype>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -37,35 +31,15 @@ struct StatusOptions {
 /// small prefix is ever read (never a whole multi-gigabyte file), opening never blocks (a FIFO),
 /// and anything but a whole number from 1 to 100000 is a one-line error naming the file.
 int recordedShards(const std::string& path) {
-  constexpr std::size_t kMaxBytes = 64;  // "100000\n" and room for stray whitespace
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return 0;
-    throw UserError(printable(path) + ": cannot open: " + std::strerror(errno));
-  }
-  struct stat st {};
-  std::string text(kMaxBytes + 1, '\0');
-  std::size_t got = 0;
-  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  while (regular && got < text.size()) {
-    const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  if (!regular)
-    throw UserError(printable(path) + ": not a regular file; expected the number of shards");
-  text.resize(got);
-  const std::string expected = "; expected the number of shards, a whole number from 1 to 100000";
-  if (got > kMaxBytes) {
-    throw UserError(printable(path) + ": longer than " + std::to_string(kMaxBytes) + " bytes" +
-                    expected);
-  }
+  // "100000\n" and room for stray whitespace; core/files refuses a FIFO, folder or longer file.
+  const auto read = readRegularFileIfExists(path, 64, "the shard count (slurm/shards)");
+  if (!read) return 0;
+  std::string text = *read;
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
   std::int64_t n = 0;
   if (!parseInteger(text, n) || n < 1 || n > 100000) {
-    throw UserError(printable(path) + ": '" + printable(text) + "'" + expected);
+    throw UserError(printable(path) + ": '" + printable(text) +
+                    "'; expected the number of shards, a whole number from 1 to 100000");
   }
   return static_cast<int>(n);
 }
