@@ -45,12 +45,22 @@ class Resolver {
     return it->second;
   }
 
+  /// The given keys that start with `lead`: a contiguous range of the sorted map, so each
+  /// lookup costs log(keys) + its own keys, not every key (a scan of every key per population
+  /// made the checks quadratic in the number of populations).
+  template <typename Fn>
+  void forEachUnder(const std::string& lead, Fn&& fn) const {
+    for (auto it = given_.lower_bound(lead); it != given_.end() && startsWith(it->first, lead);
+         ++it) {
+      fn(it->first, it->second);
+    }
+  }
+
   /// Any given key at `prefix` or under it.
   bool has(const std::string& prefix) const {
-    for (const auto& [key, value] : given_) {
-      if (key == prefix || startsWith(key, prefix + ".")) return true;
-    }
-    return false;
+    if (given_.count(prefix)) return true;
+    const auto it = given_.lower_bound(prefix + ".");
+    return it != given_.end() && startsWith(it->first, prefix + ".");
   }
 
   /// `prefix` must be a map (a scalar there is an error).
@@ -64,11 +74,10 @@ class Resolver {
   std::vector<std::string> names(const std::string& prefix) const {
     std::set<std::string> out;
     const std::string lead = prefix + ".";
-    for (const auto& [key, value] : given_) {
-      if (!startsWith(key, lead)) continue;
+    forEachUnder(lead, [&](const std::string& key, const std::string&) {
       const std::string rest = key.substr(lead.size());
       out.insert(rest.substr(0, rest.find('.')));
-    }
+    });
     return {out.begin(), out.end()};
   }
 
@@ -82,11 +91,10 @@ class Resolver {
     known.insert(known.end(), nested.begin(), nested.end());
     requireMap(prefix, "a map of settings (" + join(known) + ")");
     ParamText mine;
-    for (const auto& [key, value] : given_) {
-      if (!startsWith(key, lead)) continue;
+    forEachUnder(lead, [&](const std::string& key, const std::string& value) {
       const std::string rest = key.substr(lead.size());
       const std::string head = rest.substr(0, rest.find('.'));
-      if (std::find(nested.begin(), nested.end(), head) != nested.end()) continue;
+      if (std::find(nested.begin(), nested.end(), head) != nested.end()) return;
       if (head == "<<") {
         fail(key, "YAML merge keys (<<) are not supported; write each setting out");
       }
@@ -96,7 +104,7 @@ class Resolver {
       }
       mine[rest] = value;
       claimed_.insert(key);
-    }
+    });
     ParamText resolved;
     for (const Param& p : table) {
       auto it = mine.find(p.name);

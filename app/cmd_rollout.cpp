@@ -13,6 +13,7 @@
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/params.hpp"
 #include "core/rng.hpp"
 #include "envs/registry.hpp"
@@ -70,8 +71,8 @@ std::vector<std::int64_t> actionsFromList(const std::string& text) {
 
 /// An action file holds integers separated by commas, spaces or newlines; '#' starts a comment.
 std::vector<std::int64_t> actionsFromFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UserError(path + ": cannot open the --actions-file");
+  // Regular files only, bounded (a FIFO or /dev/zero would hang or fill memory).
+  std::istringstream in(readRegularFile(path, kMaxTextFileBytes, "the --actions-file"));
   std::vector<std::int64_t> out;
   std::string line;
   for (int line_no = 1; std::getline(in, line); ++line_no) {

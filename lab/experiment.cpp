@@ -128,17 +128,12 @@ void flatten(const YAML::Node& node, const std::string& path, const std::string&
 
 Loaded loadFile(const std::string& path, int depth) {
   if (depth > 8) throw UserError(path + ": include nesting deeper than 8 (a cycle?)");
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    throw UserError(path + ": is a folder; expected an experiment file (YAML)");
-  }
-  if (fs::exists(path, ec) && fs::file_size(path, ec) > 10'000'000) {
-    throw UserError(path + ": larger than 10 MB; an experiment file is a few lines");
-  }
+  // Regular files only, at most 10 MB: a folder, FIFO, device or symlink loop is one line.
+  const std::string whole = readRegularFile(path, 10'000'000, "the experiment file");
   // Text first: yaml-cpp 0.7 can loop for minutes on some byte sequences that are not UTF-8
   // (found by fuzz_experiment), and an experiment file is plain text anyway.
   {
-    const std::string text = readFileOrEmpty(path);
+    const std::string& text = whole;
     int line = 1;
     for (std::size_t i = 0; i < text.size();) {
       const auto c = static_cast<unsigned char>(text[i]);
@@ -210,7 +205,7 @@ Loaded loadFile(const std::string& path, int depth) {
   }
   YAML::Node root;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAllFromFile(path);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(whole);
     if (documents.size() > 1) {
       throw UserError(path + ": holds " + std::to_string(documents.size()) +
                       " YAML documents (separated by ---); expected one");
@@ -851,10 +846,9 @@ std::string runId(const FlatConfig& config, std::uint64_t seed) {
 
 RunSpec loadRunConfig(const std::string& path) {
   YAML::Node root;
+  const std::string text = readRegularFile(path, kMaxTextFileBytes, "the run's config.yaml");
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw UserError(path + ": cannot open the run's config.yaml");
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw UserError(where(path, e.mark) + ": YAML syntax error: " + e.msg);
   }

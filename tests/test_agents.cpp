@@ -113,6 +113,59 @@ TEST_CASE("checkpoints from another agent or architecture, or damaged ones, fail
   CHECK_THROWS_AS(snn->load(path + ".missing"), UserError);
 }
 
+TEST_CASE("checkpoint counters and RNG words are checked; long runs pass 2^32 steps",
+          "[agents][checkpoint][long]") {
+  auto env = envs::make("CartPole-v1");
+  for (const std::string type : {"snn", "reinforce", "random"}) {
+    INFO(type);
+    auto agent = makeAgent(type, env->observationSpace(), env->actionSpace(), {}, 1);
+    const std::string path = tempPath(type + "_zero.ckpt");
+    // An all-zero generator state would give zeros forever and hang every rejection loop.
+    Checkpoint ck = agent->checkpoint();
+    ck.sections["rng"] = std::vector<double>(8, 0.0);
+    ck.write(path);
+    CHECK_THROWS_WITH(agent->load(path), Catch::Contains("all zero"));
+    ck.sections["rng"] = {1, 2, 3, 4, 5, 6, 7, 4294967296.0};  // not a 32-bit half
+    ck.write(path);
+    CHECK_THROWS_WITH(agent->load(path), Catch::Contains("[0, 2^32)"));
+    ck.sections["rng"] = {1, 2, 3, 4, 5, 6, 7, 0.5};
+    ck.write(path);
+    CHECK_THROWS_AS(agent->load(path), UserError);
+  }
+  // The snn agent's counters: whole numbers, and a step count past 2^32 continues.
+  auto snn = makeAgent("snn", env->observationSpace(), env->actionSpace(), {}, 1);
+  Checkpoint ck = snn->checkpoint();
+  const std::string path = tempPath("snn_counters.ckpt");
+  for (double bad : {-1.0, 0.5, 1e300}) {
+    Checkpoint c = ck;
+    c.sections["counters"][1] = bad;
+    c.write(path);
+    CHECK_THROWS_WITH(snn->load(path), Catch::Contains("network step"));
+  }
+  ck.sections["counters"][1] = 4294967296.0 - 30;  // 2^32 - 30 SNN steps done
+  ck.write(path);
+  snn->load(path);
+  CHECK(snn->view()->networkStep() == 4294967296ull - 30);
+  auto e = envs::make("CartPole-v1", 7);
+  std::vector<double> obs;
+  const auto start = e->reset();
+  obs.assign(start.obs.begin(), start.obs.end());
+  snn->onEpisodeStart();
+  for (int t = 0; t < 50; ++t) {  // 50 env steps x 20 SNN steps: past the wrap
+    const auto a = snn->act(obs);
+    const auto r = e->step(a);
+    snn->observe(r.obs, r.reward, r.terminated, r.truncated);
+    obs.assign(r.obs.begin(), r.obs.end());
+    if (r.terminated || r.truncated) {
+      const auto again = e->reset();
+      obs.assign(again.obs.begin(), again.obs.end());
+      snn->onEpisodeStart();
+    }
+  }
+  CHECK(snn->view()->networkStep() > 4294967296ull);
+  CHECK(snn->numericalFault().empty());
+}
+
 TEST_CASE("agent parameters are checked: unknown keys, ranges, choices", "[agents][config]") {
   auto env = envs::make("CartPole-v1");
   auto make = [&](ConfigValues p) {
