@@ -23,6 +23,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// Groups up to which every pair is compared; past it, neighbours in the ranking only.
+constexpr std::size_t kMaxAllPairs = 30;
+
 /// A score rule, parsed from --score.
 struct ScoreRule {
   enum class Kind { kLast, kAuc, kThreshold, kEval } kind = Kind::kLast;
@@ -235,6 +238,29 @@ CompareResult compare(const CompareOptions& options) {
     if (fresh) result.groups.push_back({r.group, r.group_values, {}, 0, 0});
     result.groups[it->second].runs.push_back(i);
   }
+  // Bootstrap work before any of it is done: every resample draws each group's runs, and each
+  // compared pair's. Past kMaxDraws (several seconds) the user is asked for fewer --reps.
+  {
+    constexpr double kMaxDraws = 1e9;
+    double per_rep = 0;
+    for (const GroupSummary& g : result.groups) per_rep += static_cast<double>(g.runs.size());
+    const std::size_t k = result.groups.size();
+    const bool neighbours = k > kMaxAllPairs;  // as the pairs below
+    for (std::size_t a = 0; a < k; ++a) {
+      for (std::size_t b = 0; b < k; ++b) {
+        if (a == b || (neighbours && a + 1 != b && b + 1 != a)) continue;
+        per_rep += static_cast<double>(result.groups[a].runs.size() + result.groups[b].runs.size());
+      }
+    }
+    if (per_rep * options.reps > kMaxDraws) {
+      throw UserError("--reps " + std::to_string(options.reps) + ": " +
+                      std::to_string(result.runs.size()) + " runs in " + std::to_string(k) +
+                      " groups would take " + formatNumber(per_rep * options.reps) +
+                      " bootstrap draws, more than " + formatNumber(kMaxDraws) +
+                      "; use at most --reps " +
+                      std::to_string(std::max<long>(1, static_cast<long>(kMaxDraws / per_rep))));
+    }
+  }
   for (GroupSummary& g : result.groups) {
     std::vector<double> scores;
     std::vector<int> strata;
@@ -284,7 +310,6 @@ CompareResult compare(const CompareOptions& options) {
                    });
   // Every ordered pair of groups is a bootstrap of its own: quadratic in the groups. Past
   // kMaxAllPairs groups only neighbours in the ranking are compared (what the table prints).
-  constexpr std::size_t kMaxAllPairs = 30;
   const bool neighbours_only = result.groups.size() > kMaxAllPairs;
   if (neighbours_only) {
     result.warnings.push_back(std::to_string(result.groups.size()) + " groups: more than " +

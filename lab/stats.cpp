@@ -141,9 +141,16 @@ double iqm(std::span<const double> x) {
 
 double probabilityOfImprovement(std::span<const double> x, std::span<const double> y) {
   if (x.empty() || y.empty()) return std::nan("");
+  // Mann-Whitney U by sorting: for each a, the ys below it count 1 and those equal 1/2. An exact
+  // count (whole and half units), so the same value as the pairwise double loop, in
+  // O((n + m) log m) instead of O(n m).
+  std::vector<double> ys(y.begin(), y.end());
+  std::sort(ys.begin(), ys.end());
   double u = 0;
   for (double a : x) {
-    for (double b : y) u += a > b ? 1.0 : (a == b ? 0.5 : 0.0);
+    const auto lo = std::lower_bound(ys.begin(), ys.end(), a);
+    const auto hi = std::upper_bound(lo, ys.end(), a);
+    u += static_cast<double>(lo - ys.begin()) + 0.5 * static_cast<double>(hi - lo);
   }
   return u / (static_cast<double>(x.size()) * static_cast<double>(y.size()));
 }

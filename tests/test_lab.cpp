@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "agents/agent.hpp"
+#include "agents/checkpoint.hpp"
 #include "core/error.hpp"
 #include "envs/registry.hpp"
 #include "lab/experiment.hpp"
@@ -1427,4 +1429,77 @@ sweep:
     CHECK(entry.path().string().find(".tmp.") == std::string::npos);
   }
   CHECK(fs::exists(root / "compare" / "improvement.png"));
+}
+
+TEST_CASE("golden hash: short fixed runs give the same returns and weights on every commit",
+          "[lab][golden]") {
+  // Box2D's HelloWorld check: any change of results across commits shows here. The hash covers
+  // every training and evaluation row (return, length, truncation, every env metric and agent
+  // diagnostic, as exact bits) and every section of the final checkpoint (weights, critic, RNG,
+  // counters). A change that is meant to change results updates the value and says why in
+  // BENCHMARKS.md; the values printed on failure are what this build computes.
+  struct Golden {
+    std::string name, env;
+    agents::ConfigValues agent;
+    long episodes;
+    std::uint64_t expected;
+  };
+  const std::vector<Golden> cases = {
+      {"CartPole-v1 snn rstdp", "CartPole-v1", {}, 30, 0x356a2e619035dd09ULL},
+      {"CartPole-v1 snn feedback_rstdp (the solving preset)",
+       "CartPole-v1",
+       {{"learning_rule", "feedback_rstdp"},
+        {"decoder", "softmax"},
+        {"temperature", "15"},
+        {"epsilon_start", "0"},
+        {"homeostasis", "none"},
+        {"critic_features", "joint_rf"},
+        {"rule.performance_target", "500"},
+        {"greedy_eval", "true"}},
+       30,
+       0x577bd62d1b554ffcULL},
+      {"Foraging-v0 snn rstdp",
+       "Foraging-v0",
+       {{"encoder", "rate"}, {"max_rate_hz", "400"}, {"w_init_min", "2.5"}, {"w_init_max", "5"},
+        {"rule.tau_c_ms", "1000"}, {"rule.eta", "0.5"}},
+       3,
+       0xf9ee71b8d6eeb3e1ULL},
+  };
+  const auto dir = testing::scratchDir("golden");
+  for (const Golden& g : cases) {
+    TrainSpec spec;
+    spec.env_id = g.env;
+    spec.agent_type = "snn";
+    spec.agent_params = g.agent;
+    spec.episodes = g.episodes;
+    spec.seed = 7;
+    spec.eval_every = 10;
+    spec.eval_episodes = 1;
+    spec.save_checkpoint = (dir / "golden.ckpt").string();
+    std::uint64_t h = 0xCBF29CE484222325ULL;
+    auto mix = [&h](double v) {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &v, sizeof bits);
+      for (int b = 0; b < 8; ++b) {
+        h ^= (bits >> (8 * b)) & 0xFF;
+        h *= 0x100000001B3ULL;
+      }
+    };
+    runTraining(spec, [&](const EpisodeRow& row) {
+      mix(static_cast<double>(row.episode));
+      mix(row.eval ? 1.0 : 0.0);
+      mix(row.episode_return);
+      mix(static_cast<double>(row.length));
+      mix(row.truncated ? 1.0 : 0.0);
+      for (const auto& [name, value] : row.metrics) mix(value);
+    });
+    const agents::Checkpoint ck = agents::Checkpoint::read(spec.save_checkpoint);
+    for (const auto& [name, values] : ck.sections) {
+      for (char c : name) mix(static_cast<double>(c));
+      for (double v : values) mix(v);
+    }
+    std::printf("golden hash %s: 0x%016llx\n", g.name.c_str(), static_cast<unsigned long long>(h));
+    INFO(g.name << ": this build gives 0x" << std::hex << h);
+    CHECK(h == g.expected);
+  }
 }
