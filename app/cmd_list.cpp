@@ -4,6 +4,7 @@
 #include "agents/agent.hpp"
 #include "agents/feedback_rule.hpp"
 #include "app/commands.hpp"
+#include "lab/presets.hpp"
 #include "envs/registry.hpp"
 #include "snn/neuromodulator.hpp"
 #include "snn/plasticity.hpp"
@@ -79,6 +80,16 @@ void listAgents() {
   }
 }
 
+void listPresets() {
+  for (const lab::Preset& p : lab::presets()) {
+    std::string envs;
+    for (const auto& e : p.tuned_on) envs += (envs.empty() ? "" : ", ") + e;
+    std::cout << p.name << "  " << p.summary << "\n  tuned on: " << envs << "\n  reached: "
+              << p.figure << "\n  use: agent: {preset: " << p.name << "}  (spikegym show preset "
+              << p.name << " prints every value)\n";
+  }
+}
+
 }  // namespace
 
 void addListCommand(CLI::App& app) {
@@ -92,6 +103,8 @@ void addListCommand(CLI::App& app) {
       ->callback(listNeurons);
   list->add_subcommand("agents", "Agents with their parameters, defaults and ranges")
       ->callback(listAgents);
+  list->add_subcommand("presets", "Named agent configurations shipped with spikegym (presets/)")
+      ->callback(listPresets);
 }
 
 }  // namespace spikegym::app

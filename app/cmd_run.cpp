@@ -59,6 +59,7 @@ std::pair<int, int> shardOption(const std::string& text) {
 
 int runCommand(const RunOptions& o) {
   const lab::Experiment exp = lab::loadExperiment(o.file, o.sets);  // bad input throws here
+  for (const auto& note : exp.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
   const auto [shard_index, shard_count] = shardOption(o.shard);
   const std::filesystem::path root = std::filesystem::path(o.out) / exp.name;
   if (o.dry_run) {

@@ -9,6 +9,7 @@
 
 #include "agents/snn_agent.hpp"
 #include "app/commands.hpp"
+#include "lab/presets.hpp"
 #include "core/error.hpp"
 #include "envs/registry.hpp"
 #include "lab/experiment.hpp"
@@ -58,6 +59,27 @@ void showNetwork(const ShowOptions& o) {
       swept.empty() ? "" : (" (" + swept.substr(1) + ")").c_str(), lab::nestedYaml(values).c_str());
 }
 
+struct PresetOptions {
+  std::string name;
+  std::string env;  // "": the first env it was tuned on
+};
+
+void showPreset(const PresetOptions& o) {
+  const lab::Preset& p = lab::findPreset(o.name);
+  const std::string env = o.env.empty() ? p.tuned_on.front() : o.env;
+  const lab::RunSpec run = lab::resolvePreset(o.name, env);
+  std::vector<std::pair<std::string, std::string>> values;
+  for (const auto& [key, entry] : run.config) {
+    if (key.rfind("agent.", 0) == 0) values.emplace_back(key, entry.text);
+  }
+  std::cout << "# preset " << p.name << " (" << p.file << "): " << p.summary << "\n# tuned on: ";
+  for (std::size_t i = 0; i < p.tuned_on.size(); ++i) std::cout << (i ? ", " : "") << p.tuned_on[i];
+  std::cout << "; reached: " << p.figure << "\n# Every value resolved on " << env
+            << " (defaults filled in); `agent: {preset: " << p.name
+            << "}` gives exactly these. Paste and edit, or override key by key.\n"
+            << lab::nestedYaml(values);
+}
+
 }  // namespace
 
 void addShowCommand(CLI::App& app) {
@@ -71,6 +93,12 @@ void addShowCommand(CLI::App& app) {
   net->add_option("--cell", o->cell, "Which sweep cell (1 = the first)")
       ->check(wholeNumber(1, 100000));
   net->callback([o] { showNetwork(*o); });
+  auto po = std::make_shared<PresetOptions>();
+  CLI::App* preset = show->add_subcommand(
+      "preset", "A shipped preset expanded: every agent value it gives, defaults filled in");
+  preset->add_option("name", po->name, "Preset name (spikegym list presets)")->required();
+  preset->add_option("--env", po->env, "Resolve on this env (default: the first it was tuned on)");
+  preset->callback([po] { showPreset(*po); });
 }
 
 }  // namespace spikegym::app

@@ -12,6 +12,7 @@
 #include "app/commands.hpp"
 #include "core/error.hpp"
 #include "lab/experiment.hpp"
+#include "lab/presets.hpp"
 #include "lab/stats.hpp"
 #include "lab/training.hpp"
 
@@ -23,6 +24,7 @@ struct TrainOptions {
   lab::TrainSpec spec;
   std::vector<std::string> sets;
   std::string config;  // an experiment file: env and agent from its first cell
+  std::string preset;  // a shipped preset (lab/presets.hpp)
   bool episodes_given = false;
 };
 
@@ -35,7 +37,10 @@ void train(TrainOptions& o) {
       overrides.push_back(kv.rfind("env.", 0) == 0 ? kv : "agent." + kv);
     }
     o.sets.clear();
+    if (!o.preset.empty()) overrides.push_back("agent.preset=" + o.preset);
+    o.preset.clear();
     const lab::Experiment exp = lab::loadExperiment(o.config, overrides);
+    for (const auto& note : exp.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     const lab::TrainSpec& cell = exp.runs.front().train;
     o.spec.env_id = cell.env_id;
     o.spec.env_params = cell.env_params;
@@ -43,12 +48,33 @@ void train(TrainOptions& o) {
     o.spec.agent_params = cell.agent_params;
     if (!o.episodes_given) o.spec.episodes = cell.episodes;
   }
+  // A preset (--preset NAME, or --set preset=NAME / agent.preset=NAME): its agent values first,
+  // every --set on top, as `agent: {preset: NAME, ...}` in a file.
+  for (const auto& kv : o.sets) {
+    if (kv.rfind("preset=", 0) == 0) o.preset = kv.substr(7);
+    if (kv.rfind("agent.preset=", 0) == 0) o.preset = kv.substr(13);
+  }
+  if (!o.preset.empty()) {
+    const lab::Preset& p = lab::findPreset(o.preset);
+    for (const auto& [path, entry] : p.values) {
+      if (path == "type") {
+        o.spec.agent_type = entry.text;
+      } else {
+        o.spec.agent_params[path] = entry.text;
+      }
+    }
+  }
+  if (const std::string note = lab::presetNote(o.preset, o.spec.env_id, o.spec.agent_type);
+      !note.empty() && o.config.empty()) {
+    std::fprintf(stderr, "note: %s\n", note.c_str());
+  }
   for (const auto& kv : o.sets) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
       throw UserError("--set '" + kv + "': expected key=value, e.g. --set learning_rule=mstdp");
     }
     const std::string key = kv.substr(0, eq);
+    if (key == "preset" || key == "agent.preset") continue;
     if (key.rfind("env.", 0) == 0) {
       o.spec.env_params[key.substr(4)] = kv.substr(eq + 1);
     } else {
@@ -128,6 +154,10 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--set", o->sets,
                   "Agent parameter key=value (repeatable), e.g. --set learning_rule=mstdp "
                   "--set rule.tau_c_ms=500; env.<name>=value sets an env parameter");
+  cmd->add_option("--preset", o->preset,
+                  "Start from a shipped agent preset (spikegym list presets); --set applies on "
+                  "top")
+      ->excludes(agent);
   cmd->add_option("--load", o->spec.load_checkpoint, "Start from this checkpoint");
   cmd->add_option("--save", o->spec.save_checkpoint, "Write the trained agent here at the end");
   cmd->callback([o] { train(*o); });

@@ -17,6 +17,7 @@
 #include "core/files.hpp"
 #include "core/rng.hpp"
 #include "envs/registry.hpp"
+#include "lab/presets.hpp"
 #include "snn/connectivity.hpp"
 
 namespace spikegym::lab {
@@ -844,6 +845,15 @@ std::string runId(const FlatConfig& config, std::uint64_t seed) {
   return buf;
 }
 
+RunSpec resolvePreset(const std::string& name, const std::string& env_id) {
+  FlatConfig config;
+  config["name"] = {"preset", "show preset"};
+  config["env.id"] = {env_id, "--env"};
+  config["agent.preset"] = {name, "preset"};
+  applyPreset(config);
+  return buildRun(config, "preset " + name);
+}
+
 RunSpec loadRunConfig(const std::string& path) {
   YAML::Node root;
   const std::string text = readRegularFile(path, kMaxTextFileBytes, "the run's config.yaml");
@@ -987,7 +997,13 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
       }
     }
     for (const auto& [key, entry] : sets) config[key] = entry;
+    const std::string preset_name = applyPreset(config);  // under everything given explicitly
     RunSpec base = buildRun(config, path);
+    if (const std::string note =
+            presetNote(preset_name, base.train.env_id, base.train.agent_type);
+        !note.empty() && std::find(exp.notes.begin(), exp.notes.end(), note) == exp.notes.end()) {
+      exp.notes.push_back(note);
+    }
     // A bare key must be a setting of at least one cell (rule.gate: null in the cells whose
     // rule has no gate is how a sweep says "not set").
     for (std::size_t b = 0; b < bare.size(); ++b) {

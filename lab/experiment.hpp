@@ -54,6 +54,7 @@ struct Experiment {
   std::vector<std::string> swept_paths;  ///< in file order (manifest columns)
   std::vector<RunSpec> runs;             ///< cells x seeds, in a fixed order
   std::vector<std::string> overrides;    ///< the --set path=value given (recorded in run.json)
+  std::vector<std::string> notes;  ///< one line each, for stderr: e.g. which preset fits the env
 };
 
 /// Loads, merges (include, --set overrides "path=value"), expands and checks an experiment.
@@ -66,6 +67,10 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
 /// A finished run's configuration (its config.yaml: the resolved values and the seed), checked
 /// again against today's declarations. Throws UserError for a file that is not one.
 RunSpec loadRunConfig(const std::string& path);
+
+/// Preset `name` expanded and resolved on `env_id` (every default of the agent filled in), as
+/// `spikegym show preset` prints it. Throws UserError for an unknown name or env.
+RunSpec resolvePreset(const std::string& name, const std::string& env_id);
 
 /// The run id of a resolved configuration and seed: a hash of every value (the experiment's
 /// name aside) and of the env's dynamics version.

@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "envs/registry.hpp"
 #include "lab/experiment.hpp"
+#include "lab/presets.hpp"
 #include "lab/results.hpp"
 #include "lab/runner.hpp"
 #include "lab/session.hpp"
@@ -1502,4 +1503,83 @@ TEST_CASE("golden hash: short fixed runs give the same returns and weights on ev
     INFO(g.name << ": this build gives 0x" << std::hex << h);
     CHECK(h == g.expected);
   }
+}
+
+TEST_CASE("presets expand to exactly the settings they stand for (same run ids)",
+          "[lab][presets]") {
+  const fs::path experiments = fs::path(SPIKEGYM_SOURCE_DIR) / "experiments";
+  const auto dir = testing::scratchDir("presets");
+  // cartpole_solve = the first cell of experiments/cartpole_solve.yaml; foraging_rstdp = the
+  // first cell of experiments/foraging_rules.yaml: the same resolved values, the same run ids.
+  struct Pair {
+    std::string preset, file, train;
+  };
+  for (const Pair& p : {Pair{"cartpole_solve", "cartpole_solve.yaml",
+                             "{episodes: 1000, eval_every: 100, eval_episodes: 10}"},
+                        Pair{"foraging_rstdp", "foraging_rules.yaml", "{episodes: 300}"}}) {
+    INFO(p.preset);
+    const Experiment written = loadExperiment((experiments / p.file).string(), {});
+    const std::string env = written.runs.front().config.at("env.id").text;
+    const std::string file = write(dir, p.preset + ".yaml",
+                                   "name: " + p.preset + "\nenv: {id: " + env +
+                                       "}\nagent: {preset: " + p.preset + "}\ntrain: " + p.train +
+                                       "\nseeds: 10\n");
+    const Experiment named = loadExperiment(file, {});
+    REQUIRE(named.runs.size() == 10);
+    for (std::size_t i = 0; i < 10; ++i) CHECK(named.runs[i].run_id == written.runs[i].run_id);
+    CHECK(named.notes.empty());
+  }
+  // Overridable key by key; --set agent.preset too; a sweep over presets.
+  const std::string file = write(dir, "over.yaml", R"(name: over
+env: {id: CartPole-v1}
+agent: {preset: cartpole_solve, temperature: 12}
+sweep:
+  grid:
+    agent.rule.eta: [0.001, 0.002]
+)");
+  const Experiment over = loadExperiment(file, {});
+  CHECK(over.runs[0].config.at("agent.temperature").text == "12");
+  CHECK(over.runs[0].config.at("agent.learning_rule").text == "feedback_rstdp");
+  CHECK(over.runs[0].config.count("agent.preset") == 0);  // the values are hashed, not the name
+  const std::string plain = write(dir, "plain.yaml",
+                                  "name: plain\nenv: {id: Foraging-v0}\nagent: {type: snn}\n");
+  const Experiment set = loadExperiment(plain, {"agent.preset=foraging_rstdp"});
+  CHECK(set.runs[0].config.at("agent.encoder").text == "rate");
+  CHECK(set.notes.empty());
+  const Experiment bare = loadExperiment(plain, {});
+  REQUIRE(bare.notes.size() == 1);
+  CHECK_THAT(bare.notes[0], Catch::Contains("use agent: {preset: foraging_rstdp}"));
+  const std::string swept = write(dir, "swept.yaml", R"(name: swept
+env: {id: CartPole-v1}
+agent: {type: snn}
+sweep:
+  grid:
+    agent.preset: [cartpole_solve, rstdp_default]
+)");
+  const Experiment both = loadExperiment(swept, {});
+  REQUIRE(both.runs.size() == 2);
+  CHECK(both.runs[0].config.at("agent.learning_rule").text == "feedback_rstdp");
+  CHECK(both.runs[1].config.at("agent.learning_rule").text == "rstdp");
+  // Every shipped preset resolves on every env it was tuned on, and the CLI lists and shows it.
+  const auto list = testing::runSpikegym("list presets");
+  CHECK(list.exit_code == 0);
+  for (const Preset& p : presets()) {
+    CHECK_THAT(list.out, Catch::Contains(p.name));
+    for (const auto& env : p.tuned_on) CHECK_NOTHROW(resolvePreset(p.name, env));
+    const auto show = testing::runSpikegym("show preset " + p.name);
+    CHECK(show.exit_code == 0);
+    CHECK_THAT(show.out, Catch::Contains("agent:\n"));
+  }
+  CHECK(fs::exists(fs::path(SPIKEGYM_SOURCE_DIR) / "presets" / "cartpole_solve.yaml"));
+  // train --preset equals train with the same values given one by one.
+  const auto a = testing::runSpikegym("train --env CartPole-v1 --preset cartpole_solve --episodes 3");
+  const auto b = testing::runSpikegym(
+      "train --env CartPole-v1 --agent snn --episodes 3 --set learning_rule=feedback_rstdp "
+      "--set decoder=softmax --set temperature=15 --set epsilon_start=0 --set homeostasis=none "
+      "--set critic_features=joint_rf --set rule.performance_target=500 --set greedy_eval=true");
+  CHECK(a.exit_code == 0);
+  CHECK(a.out == b.out);
+  const auto c = testing::runSpikegym(
+      "train --env CartPole-v1 --agent snn --episodes 3 --set agent.preset=cartpole_solve");
+  CHECK(c.out == a.out);
 }
