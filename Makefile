@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 
 DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev libfccp-dev \
-                libbox2d-dev libsfml-dev libbenchmark-dev \
+                libbox2d-dev libsfml-dev libx11-dev libbenchmark-dev \
                 nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config \
                 xvfb xauth fonts-dejavu-core slurmctld slurmd slurm-client munge iproute2
 

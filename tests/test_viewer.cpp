@@ -1,5 +1,6 @@
 // viewer/: `spikegym view` offscreen under xvfb-run: the image, its world panel, and that a
 // watched run is the same computation as a headless one.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <fstream>
@@ -31,6 +32,20 @@ std::string viewCommand(const std::string& args) {
 }  // namespace
 
 #ifdef SPIKEGYM_HAVE_VIEWER
+TEST_CASE("view without a display: one line naming what to run instead, exit 2", "[viewer]") {
+  // SFML aborts the process (exit 134) when it cannot open a display; the viewer asks first.
+  for (const std::string& display : {std::string("env -u DISPLAY"), std::string("DISPLAY=:987")}) {
+    const CommandResult r =
+        runShell("ASAN_OPTIONS=detect_leaks=0 " + display + " " + std::string(SPIKEGYM_BIN) +
+                 " view " + std::string(SPIKEGYM_SOURCE_DIR) +
+                 "/experiments/quickstart.yaml --frames 1 --screenshot /dev/null");
+    INFO(display << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK_THAT(r.err, Catch::Contains("no X display") && Catch::Contains("xvfb-run -a"));
+  }
+}
+
 TEST_CASE("view renders CartPole offscreen: size, not blank, the world moves", "[viewer]") {
   const auto dir = scratchDir("view");
   const std::string png = (dir / "cartpole.png").string();

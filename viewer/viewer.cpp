@@ -1,5 +1,7 @@
 #include "viewer/viewer.hpp"
 
+#include "viewer/display.hpp"
+
 #include <SFML/Graphics.hpp>
 #include <algorithm>
 #include <chrono>
@@ -501,6 +503,7 @@ sf::Image worldPixels(const sf::Image& frame) {
 }  // namespace
 
 int runViewer(const ViewerOptions& options) {
+  requireDisplay();  // before SFML, which aborts without a display
   Viewer viewer(options);
   if (options.frames > 0) {
     // Offscreen: a RenderTexture (needs an X display, e.g. xvfb-run -a, but no window).
