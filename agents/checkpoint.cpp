@@ -14,6 +14,21 @@
 namespace spikegym::agents {
 
 void Checkpoint::write(const std::string& path) const {
+  // The header is line-based: a line break inside a field would forge the next line. Values
+  // reach here checked by their declarations, so one here is a bug, not user input.
+  auto oneLine = [](const std::string& field) {
+    if (field.find_first_of("\n\r") != std::string::npos) {
+      throw UsageError("Checkpoint::write: a line break in '" + printable(field) + "'");
+    }
+  };
+  oneLine(agent_type);
+  oneLine(architecture);
+  for (const auto& [key, value] : config) {
+    oneLine(key);
+    oneLine(value);
+    if (key.find('=') != std::string::npos) throw UsageError("Checkpoint::write: '=' in a key");
+  }
+  for (const auto& [name, values] : sections) oneLine(name);
   std::ostringstream out(std::ios::binary);
   {
     out << "spikegym-checkpoint " << kCheckpointVersion << "\n"

@@ -49,8 +49,8 @@ struct Fd {
   }
 };
 
-std::string megabytes(std::size_t bytes) {
-  return std::to_string(bytes >> 20) + " MB";
+std::string sizeText(std::size_t bytes) {
+  return bytes < (1u << 20) ? std::to_string(bytes) + " bytes" : std::to_string(bytes >> 20) + " MB";
 }
 
 }  // namespace
@@ -75,12 +75,12 @@ std::optional<std::string> readRegularFileIfExists(const std::string& path, std:
                        : S_ISCHR(st.st_mode)  ? "a character device"
                        : S_ISBLK(st.st_mode)  ? "a block device"
                        : S_ISSOCK(st.st_mode) ? "a socket"
-                                              : "not a regular file";
-    throw UserError(path + ": " + what + " is " + kind + "; expected a regular file");
+                                              : "something else";
+    throw UserError(path + ": " + what + " is " + kind + ", not a regular file");
   }
   if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-    throw UserError(path + ": " + what + " is " + megabytes(static_cast<std::size_t>(st.st_size)) +
-                    ", more than the " + megabytes(max_bytes) + " it may be (damaged?)");
+    throw UserError(path + ": " + what + " is " + sizeText(static_cast<std::size_t>(st.st_size)) +
+                    ", longer than " + sizeText(max_bytes) + " (damaged?)");
   }
   // A regular file opened with O_NONBLOCK reads as usual. Read at most max_bytes + 1: a file
   // that grows while it is read is still bounded.
@@ -90,8 +90,8 @@ std::optional<std::string> readRegularFileIfExists(const std::string& path, std:
   for (;;) {
     if (got == out.size()) {
       if (out.size() > max_bytes) {
-        throw UserError(path + ": " + what + " is more than the " + megabytes(max_bytes) +
-                        " it may be (damaged?)");
+        throw UserError(path + ": " + what + " is longer than " + sizeText(max_bytes) +
+                        " (damaged?)");
       }
       out.resize(std::min(max_bytes + 1, std::max<std::size_t>(4096, out.size() * 2)));
     }
@@ -110,7 +110,7 @@ std::optional<std::string> readRegularFileIfExists(const std::string& path, std:
 std::string readRegularFile(const std::string& path, std::size_t max_bytes,
                             const std::string& what) {
   auto text = readRegularFileIfExists(path, max_bytes, what);
-  if (!text) throw UserError(path + ": " + what + " does not exist");
+  if (!text) throw UserError(path + ": cannot open " + what + ": no such file");
   return std::move(*text);
 }
 

@@ -56,18 +56,55 @@ ScoreRule parseScore(const std::string& text) {
   return r;
 }
 
-/// The swept paths named by a manifest's header (columns after run_id,status,seed).
-std::vector<std::string> sweptPaths(const fs::path& manifest) {
-  std::vector<std::string> out;
-  const std::string text = readFileOrEmpty(manifest.string());
-  const std::string header = text.substr(0, text.find('\n'));
-  std::stringstream ss(header);
-  std::string col;
-  int i = 0;
-  while (std::getline(ss, col, ',')) {
-    if (i++ >= 3) out.push_back(col);
+/// The fields of one line of a CSV file spikegym wrote (lab/results csvField: a field with a
+/// comma or quote is quoted, quotes doubled). Hand-written: libfccp needs the column count at
+/// compile time, and a manifest's columns are the sweep's.
+std::vector<std::string> csvFields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
   }
   return out;
+}
+
+/// A manifest: its swept paths (the columns after run_id,status,seed) and each run's swept
+/// values by path ("" for a null). The swept values name a cell even where config.yaml cannot
+/// (a preset's name is expanded there, not kept).
+struct Manifest {
+  std::vector<std::string> paths;
+  std::map<std::string, std::map<std::string, std::string>> values;  ///< run id -> path -> value
+};
+
+Manifest readManifest(const fs::path& file) {
+  Manifest m;
+  std::istringstream in(readFileOrEmpty(file.string()));
+  std::string line;
+  if (!std::getline(in, line)) return m;
+  const std::vector<std::string> header = csvFields(line);
+  for (std::size_t i = 3; i < header.size(); ++i) m.paths.push_back(header[i]);
+  while (std::getline(in, line)) {
+    const std::vector<std::string> f = csvFields(line);
+    if (f.size() != header.size()) continue;  // not a row spikegym wrote: ignored
+    for (std::size_t i = 3; i < f.size(); ++i) m.values[f[0]][header[i]] = f[i];
+  }
+  return m;
 }
 
 std::string fmt(double v, int decimals = 3) {
@@ -93,7 +130,7 @@ CompareResult compare(const CompareOptions& options) {
   result.by = options.by;
   if (result.by.empty()) {
     for (const auto& d : options.dirs) {
-      for (const auto& p : sweptPaths(fs::path(d) / "manifest.csv")) {
+      for (const auto& p : readManifest(fs::path(d) / "manifest.csv").paths) {
         if (std::find(result.by.begin(), result.by.end(), p) == result.by.end()) {
           result.by.push_back(p);
         }
@@ -118,6 +155,7 @@ CompareResult compare(const CompareOptions& options) {
     const fs::path real = fs::canonical(dir, ec);
     if (ec) throw UserError(d + ": cannot resolve the folder (" + ec.message() + ")");
     const Results results(real.parent_path().string(), real.filename().string());
+    const Manifest manifest = readManifest(real / "manifest.csv");
     for (const auto& id : runFolders(real)) {
       if (!seen_runs.insert(fs::weakly_canonical(real / id, ec).string()).second) {
         ++duplicates;
@@ -136,10 +174,18 @@ CompareResult compare(const CompareOptions& options) {
       run.dynamics_version = record->env_dynamics_version;
       const std::map<std::string, std::string> config = results.readConfig(id);
       run.env_id = config.count("env.id") ? config.at("env.id") : "";
+      const auto swept = manifest.values.find(id);
       for (const auto& p : result.by) {
         const auto it = config.find(p);
-        if (it != config.end()) by_known.insert(p);
-        const std::string value = it == config.end() ? "null" : it->second;
+        std::string value = "null";
+        if (it != config.end()) {
+          value = it->second;
+          by_known.insert(p);
+        } else if (swept != manifest.values.end() && swept->second.count(p)) {
+          // A swept path the configuration does not keep (agent.preset: expanded).
+          by_known.insert(p);
+          if (!swept->second.at(p).empty()) value = swept->second.at(p);
+        }
         run.group_values.push_back(value);
         run.group += (run.group.empty() ? "" : " ") + value;
       }
@@ -230,6 +276,26 @@ CompareResult compare(const CompareOptions& options) {
                               " runs named twice (the same folder given twice) once");
   }
 
+  // Group names without their nulls ("reinforce", not "reinforce null null"), when that keeps
+  // them distinct; summary.csv has every path's value in its own column.
+  {
+    std::map<std::string, std::string> shorter;  // full name -> without nulls
+    std::set<std::string> taken;
+    bool distinct = true;
+    for (const RunScore& r : result.runs) {
+      if (shorter.count(r.group)) continue;
+      std::string name;
+      for (const auto& v : r.group_values) {
+        if (v != "null") name += (name.empty() ? "" : " ") + v;
+      }
+      if (name.empty()) name = r.group_values.empty() ? r.group : "(defaults)";
+      distinct = distinct && taken.insert(name).second;
+      shorter[r.group] = name;
+    }
+    if (distinct) {
+      for (RunScore& r : result.runs) r.group = shorter.at(r.group);
+    }
+  }
   // Groups, in order of first appearance, then best first.
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < result.runs.size(); ++i) {

@@ -787,6 +787,7 @@ bool bareKeyKnown(const RunSpec& run, const std::string& path) {
     return true;
   }
   if (path == "env" || path == "agent" || path == "train") return true;
+  if (path == "agent.preset") return true;  // null: no preset in this cell (lab/presets)
   std::vector<std::string> parts;
   for (std::size_t start = 0, dot;; start = dot + 1) {
     dot = path.find('.', start);

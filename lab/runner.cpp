@@ -225,7 +225,8 @@ std::vector<std::string> summarizeCells(const Experiment& exp, const std::vector
   for (std::size_t i = 0; i < exp.runs.size(); ++i) {
     std::string key;
     for (const auto& [k, v] : exp.runs[i].swept) {
-      key += (key.empty() ? "" : " ") + k + "=" + (v.empty() ? "null" : v);
+      if (v.empty()) continue;  // a null: the key is not set in this cell
+      key += (key.empty() ? "" : " ") + k + "=" + v;
     }
     if (key.empty()) key = "(no sweep)";
     auto it = std::find(cells.begin(), cells.end(), key);

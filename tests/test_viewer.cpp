@@ -85,7 +85,8 @@ TEST_CASE("a watched run equals the headless one", "[viewer]") {
     n += line != "episode,return,length";
   }
   REQUIRE(n >= 20);
-  const CommandResult headless = runSpikegym("train --seed 1 --episodes " + std::to_string(n));
+  const CommandResult headless =
+      runSpikegym("train --preset cartpole_solve --seed 1 --episodes " + std::to_string(n));
   REQUIRE(headless.exit_code == 0);
   std::istringstream h(headless.out);
   std::string expected;
