@@ -21,7 +21,7 @@ struct ViewCli {
   std::string source;
   std::vector<std::string> sets;
   std::optional<std::uint64_t> seed;
-  long cell = 0;
+  long cell = 1;  // 1-based, as everywhere (show network --cell, "cell 1 of N")
   std::string learn;  // "", "on", "off"
   double speed = 1.0;
   long frames = 0;
@@ -64,13 +64,14 @@ int view(const ViewCli& c) {
     for (const auto& r : exp.runs) {
       if (r.seed == exp.runs.front().seed) cells.push_back(&r);
     }
-    if (c.cell < 0 || c.cell >= static_cast<long>(cells.size())) {
+    if (c.cell < 1 || c.cell > static_cast<long>(cells.size())) {
       throw UserError("--cell " + std::to_string(c.cell) + ": " + c.source + " has " +
-                      std::to_string(cells.size()) + " cells (0 .. " +
-                      std::to_string(cells.size() - 1) + ")");
+                      std::to_string(cells.size()) + " cells (1 .. " +
+                      std::to_string(cells.size()) + ")");
     }
-    o.spec = cells[c.cell]->train;
-    o.title = "spikegym view " + c.source + " (cell " + std::to_string(c.cell) + ")";
+    o.spec = cells[static_cast<std::size_t>(c.cell - 1)]->train;
+    o.title = "spikegym view " + c.source + " (cell " + std::to_string(c.cell) + " of " +
+              std::to_string(cells.size()) + ")";
   }
   if (c.seed) o.spec.seed = *c.seed;
   o.learn = c.learn.empty() ? !finished_run : c.learn == "on";
@@ -100,8 +101,8 @@ void addViewCommand(CLI::App& app) {
   cmd->add_option("--set", c->sets, "Override an experiment value path=value (repeatable)");
   cmd->add_option("--seed", c->seed, "Seed (default: the experiment's first seed, or the run's)")
       ->check(wholeNumber(0, kMaxSeed));
-  cmd->add_option("--cell", c->cell, "Which cell of the sweep (0 = the first)")
-      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--cell", c->cell, "Which cell of the sweep (1 = the first, as in show network)")
+      ->check(CLI::Range(1L, 100000L));
   cmd->add_option("--learn", c->learn,
                   "Learning at the start: on (default for experiment files) or off (default for "
                   "finished runs)")

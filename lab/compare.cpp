@@ -114,9 +114,66 @@ std::string fmt(double v, int decimals = 3) {
   return buf;
 }
 
+/// The results folder a compare argument names: a results folder itself; an experiment file
+/// (its results/<name>, under the folder that holds the file's results: "results"); otherwise
+/// a one-line error that says what the path is and what to pass instead.
+std::string resultsFolderOf(const std::string& given) {
+  std::error_code ec;
+  const fs::path path(given);
+  if (fs::is_regular_file(path, ec)) {
+    const std::string ext = path.extension().string();
+    if (ext != ".yaml" && ext != ".yml") {
+      throw UserError(given + ": a file, not a results folder; pass results/<name> (or the "
+                              "experiment's YAML file)");
+    }
+    const Experiment exp = loadExperiment(given, {});
+    const fs::path folder = fs::path("results") / exp.name;
+    if (!fs::is_directory(folder, ec)) {
+      throw UserError(given + ": its results folder " + folder.string() +
+                      " does not exist; run it first: spikegym run " + given);
+    }
+    return folder.string();
+  }
+  if (!fs::is_directory(path, ec)) {
+    throw UserError(given + ": no such results folder (expected results/<name> of a sweep, or "
+                            "its experiment file)");
+  }
+  const bool has_runs = !runFolders(path).empty() || fs::exists(path / "manifest.csv", ec);
+  if (!has_runs) {
+    // A run folder, or a folder of experiments?
+    if (fs::exists(path / "run.json", ec) || fs::exists(path / "config.yaml", ec)) {
+      const fs::path parent = fs::absolute(path, ec).lexically_normal().parent_path();
+      throw UserError(given + ": one run's folder; compare takes a whole sweep: pass " +
+                      parent.string());
+    }
+    std::vector<std::string> experiments;
+    for (auto it = fs::directory_iterator(path, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+      std::error_code e2;
+      if (it->is_directory(e2) && fs::exists(it->path() / "manifest.csv", e2)) {
+        experiments.push_back(it->path().filename().string());
+      }
+    }
+    std::sort(experiments.begin(), experiments.end());
+    if (!experiments.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < experiments.size() && i < 5; ++i) {
+        list += (list.empty() ? "" : ", ") + experiments[i];
+      }
+      if (experiments.size() > 5) list += ", ...";
+      throw UserError(given + ": a folder of " + std::to_string(experiments.size()) +
+                      " experiments' results (" + list + "); pass one or more of them, e.g. " +
+                      (path / experiments.front()).string());
+    }
+  }
+  return given;
+}
+
 }  // namespace
 
-CompareResult compare(const CompareOptions& options) {
+CompareResult compare(const CompareOptions& options_given) {
+  CompareOptions options = options_given;
+  for (auto& d : options.dirs) d = resultsFolderOf(d);
   if (options.dirs.empty()) throw UserError("compare: give at least one results folder");
   if (options.reps < 1)
     throw UserError("--reps " + std::to_string(options.reps) + ": expected >= 1");
@@ -412,6 +469,25 @@ CompareResult compare(const CompareOptions& options) {
   if (ec || !fs::is_directory(result.out_dir)) {
     throw UserError("--out " + result.out_dir + ": cannot create the folder (" + ec.message() +
                     ")");
+  }
+  // What an earlier call wrote here (figures of another --score, --metric or --by) never stays
+  // beside tables that disagree with it: every file compare owns is removed first, and
+  // options.txt says which options made what is there now.
+  for (const char* name : {"summary", "pairs", "curves", "scores", "profile", "improvement"}) {
+    for (const char* ext : {".csv", ".svg", ".png", ".pdf"}) {
+      fs::remove(fs::path(result.out_dir) / (std::string(name) + ext), ec);
+    }
+  }
+  {
+    std::string text = "spikegym compare";
+    for (const auto& d : options.dirs) text += " " + d;
+    std::string by;
+    for (const auto& p : result.by) by += (by.empty() ? "" : ",") + p;
+    text += "\n--by " + (by.empty() ? std::string("(none)") : by) + "\n--metric " +
+            options.metric + "\n--score " + options.score + "\n--reps " +
+            std::to_string(options.reps) + "\n--seed " + std::to_string(options.seed) +
+            "\n--smooth " + std::to_string(options.smooth_episodes) + "\n";
+    writeFileAtomic((fs::path(result.out_dir) / "options.txt").string(), text);
   }
   std::string summary = "group";
   for (const auto& p : result.by) summary += "," + csvField(p);

@@ -1585,3 +1585,55 @@ sweep:
       "train --env CartPole-v1 --agent snn --episodes 3 --set agent.preset=cartpole_solve");
   CHECK(c.out == a.out);
 }
+
+TEST_CASE("compare: says what a wrong path is and what to pass; clears what it owns",
+          "[lab][compare]") {
+  const auto dir = testing::scratchDir("compare_paths");
+  const std::string file = write(dir, "p.yaml", R"(name: p
+env: {id: CartPole-v1}
+agent: {type: random}
+train: {episodes: 2}
+seeds: 5
+)");
+  const fs::path results = dir / "results";
+  REQUIRE(testing::runShell("cd '" + dir.string() + "' && '" + SPIKEGYM_BIN + "' run p.yaml")
+              .exit_code == 0);
+  auto one = [&](const std::string& args, const std::string& needle) {
+    const auto r = testing::runShell("cd '" + dir.string() + "' && '" + SPIKEGYM_BIN +
+                                     "' compare " + args + " --plots none");
+    INFO(args << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK_THAT(r.err, Catch::Contains(needle));
+  };
+  one("results", "a folder of 1 experiments' results (p); pass one or more of them");
+  std::string run_id;
+  for (const auto& d : fs::directory_iterator(results / "p")) {
+    if (d.is_directory() && d.path().filename() != "compare") run_id = d.path().filename();
+  }
+  one("results/p/" + run_id, "one run's folder; compare takes a whole sweep");
+  one("p.yaml.missing", "no such results folder");
+  write(dir, "other.yaml", "name: other\nenv: {id: CartPole-v1}\nagent: {type: random}\n");
+  one("other.yaml", "run it first: spikegym run other.yaml");
+  // An experiment file stands for its results folder.
+  const auto byfile = testing::runShell("cd '" + dir.string() + "' && '" + SPIKEGYM_BIN +
+                                        "' compare p.yaml --plots png --score auc");
+  CHECK(byfile.exit_code == 0);
+  CHECK(fs::exists(results / "p" / "compare" / "curves.png"));
+  CHECK_THAT(testing::readFile(results / "p" / "compare" / "options.txt"),
+             Catch::Contains("--score auc"));
+  // A second call without figures leaves none of the first call's behind.
+  REQUIRE(testing::runShell("cd '" + dir.string() + "' && '" + SPIKEGYM_BIN +
+                            "' compare results/p --plots none")
+              .exit_code == 0);
+  CHECK_FALSE(fs::exists(results / "p" / "compare" / "curves.png"));
+  CHECK_THAT(testing::readFile(results / "p" / "compare" / "options.txt"),
+             Catch::Contains("--score last:100"));
+#ifdef SPIKEGYM_HAVE_VIEWER
+  // view counts cells from 1, as show network does.
+  const auto cell = testing::runShell("cd '" + dir.string() + "' && '" + SPIKEGYM_BIN +
+                                      "' view p.yaml --cell 2 --frames 1 --screenshot x.png");
+  CHECK(cell.exit_code == 2);
+  CHECK_THAT(cell.err, Catch::Contains("has 1 cells (1 .. 1)"));
+#endif
+}
