@@ -333,24 +333,39 @@ CompareResult compare(const CompareOptions& options_given) {
                               " runs named twice (the same folder given twice) once");
   }
 
-  // Group names without their nulls ("reinforce", not "reinforce null null"), when that keeps
-  // them distinct; summary.csv has every path's value in its own column.
+  // Short group names: the values of the --by paths that differ between groups, nulls left out
+  // ("reinforce", not "reinforce null null"), at most kMaxGroupName characters, each name
+  // distinct; summary.csv keeps every path's value in its own column (the legend).
   {
-    std::map<std::string, std::string> shorter;  // full name -> without nulls
-    std::set<std::string> taken;
-    bool distinct = true;
+    constexpr std::size_t kMaxGroupName = 40;
+    std::vector<std::set<std::string>> seen(result.by.size());
     for (const RunScore& r : result.runs) {
-      if (shorter.count(r.group)) continue;
-      std::string name;
-      for (const auto& v : r.group_values) {
-        if (v != "null") name += (name.empty() ? "" : " ") + v;
-      }
-      if (name.empty()) name = r.group_values.empty() ? r.group : "(defaults)";
-      distinct = distinct && taken.insert(name).second;
-      shorter[r.group] = name;
+      for (std::size_t k = 0; k < r.group_values.size(); ++k) seen[k].insert(r.group_values[k]);
     }
-    if (distinct) {
+    auto nameOf = [&](const RunScore& r, bool drop_nulls) {
+      std::string name;
+      for (std::size_t k = 0; k < r.group_values.size(); ++k) {
+        if (seen[k].size() < 2 || (drop_nulls && r.group_values[k] == "null")) continue;
+        name += (name.empty() ? "" : " ") + r.group_values[k];
+      }
+      return name.empty() ? std::string("(all runs)") : name;
+    };
+    for (const bool drop_nulls : {true, false}) {
+      std::map<std::string, std::string> shorter;  // full name -> short
+      std::set<std::string> taken;
+      bool distinct = true;
+      for (const RunScore& r : result.runs) {
+        if (shorter.count(r.group)) continue;
+        std::string name = nameOf(r, drop_nulls);
+        if (name.size() > kMaxGroupName) {
+          name = name.substr(0, kMaxGroupName - 4) + " ~" + std::to_string(shorter.size() + 1);
+        }
+        distinct = distinct && taken.insert(name).second;
+        shorter[r.group] = name;
+      }
+      if (!distinct) continue;  // nulls told two groups apart: keep them
       for (RunScore& r : result.runs) r.group = shorter.at(r.group);
+      break;
     }
   }
   // Groups, in order of first appearance, then best first.

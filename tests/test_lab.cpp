@@ -1637,3 +1637,33 @@ seeds: 5
   CHECK_THAT(cell.err, Catch::Contains("has 1 cells (1 .. 1)"));
 #endif
 }
+
+TEST_CASE("compare: group names are short, distinct and leave out what does not vary",
+          "[lab][compare]") {
+  // experiments/cartpole_solve.yaml zips nine paths: its groups would be named by nine values,
+  // most of them null. Here: the same sweep, 2 episodes, 5 seeds.
+  const auto dir = testing::scratchDir("compare_names");
+  const fs::path exp = fs::path(SPIKEGYM_SOURCE_DIR) / "experiments" / "cartpole_solve.yaml";
+  REQUIRE(testing::runSpikegym("run '" + exp.string() + "' --out '" + (dir / "r").string() +
+                               "' --set train.episodes=2 --set train.eval_every=0 --set seeds=5")
+              .exit_code == 0);
+  const auto r = testing::runSpikegym("compare '" + (dir / "r" / "cartpole_solve").string() +
+                                      "' --plots none --reps 100");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const std::string summary =
+      testing::readFile(dir / "r" / "cartpole_solve" / "compare" / "summary.csv");
+  std::istringstream lines(summary);
+  std::string line;
+  std::getline(lines, line);  // header: group, then one column per swept path (the legend)
+  CHECK(std::count(line.begin(), line.end(), ',') >= 9);
+  std::set<std::string> names;
+  while (std::getline(lines, line)) {
+    const std::string name = line.substr(0, line.find(','));
+    CHECK(name.size() <= 40);
+    CHECK(name.find("null") == std::string::npos);
+    CHECK(names.insert(name).second);
+  }
+  CHECK(names.size() == 3);
+  CHECK(names.count("reinforce") == 1);
+}
