@@ -245,6 +245,10 @@ CompareResult compare(const CompareOptions& options_given) {
         }
         run.group_values.push_back(value);
         run.group += (run.group.empty() ? "" : " ") + value;
+        // The label: what the sweep said for a swept path (null: not set), else the value.
+        const bool swept_here = swept != manifest.values.end() && swept->second.count(p);
+        run.label_values.push_back(
+            swept_here ? (swept->second.at(p).empty() ? "null" : swept->second.at(p)) : value);
       }
       if (run.group.empty()) run.group = "(all runs)";
       const EpisodeSeries s = results.readEpisodes(id, options.metric);
@@ -338,25 +342,32 @@ CompareResult compare(const CompareOptions& options_given) {
   // distinct; summary.csv keeps every path's value in its own column (the legend).
   {
     constexpr std::size_t kMaxGroupName = 40;
-    std::vector<std::set<std::string>> seen(result.by.size());
-    for (const RunScore& r : result.runs) {
-      for (std::size_t k = 0; k < r.group_values.size(); ++k) seen[k].insert(r.group_values[k]);
-    }
-    auto nameOf = [&](const RunScore& r, bool drop_nulls) {
-      std::string name;
-      for (std::size_t k = 0; k < r.group_values.size(); ++k) {
-        if (seen[k].size() < 2 || (drop_nulls && r.group_values[k] == "null")) continue;
-        name += (name.empty() ? "" : " ") + r.group_values[k];
-      }
-      return name.empty() ? std::string("(all runs)") : name;
+    // First the sweep's own words (a null cell is "not set", not its default), then the
+    // resolved values, with nulls, if the shorter names would not tell the groups apart.
+    auto valuesOf = [](const RunScore& r, bool sweep_words) -> const std::vector<std::string>& {
+      return sweep_words ? r.label_values : r.group_values;
     };
     for (const bool drop_nulls : {true, false}) {
+      std::vector<std::set<std::string>> seen(result.by.size());
+      for (const RunScore& r : result.runs) {
+        const auto& v = valuesOf(r, drop_nulls);
+        for (std::size_t k = 0; k < v.size(); ++k) seen[k].insert(v[k]);
+      }
+      auto nameOf = [&](const RunScore& r) {
+        const auto& v = valuesOf(r, drop_nulls);
+        std::string name;
+        for (std::size_t k = 0; k < v.size(); ++k) {
+          if (seen[k].size() < 2 || (drop_nulls && v[k] == "null")) continue;
+          name += (name.empty() ? "" : " ") + v[k];
+        }
+        return name.empty() ? std::string("(all runs)") : name;
+      };
       std::map<std::string, std::string> shorter;  // full name -> short
       std::set<std::string> taken;
       bool distinct = true;
       for (const RunScore& r : result.runs) {
         if (shorter.count(r.group)) continue;
-        std::string name = nameOf(r, drop_nulls);
+        std::string name = nameOf(r);
         if (name.size() > kMaxGroupName) {
           name = name.substr(0, kMaxGroupName - 4) + " ~" + std::to_string(shorter.size() + 1);
         }

@@ -30,6 +30,7 @@ struct RunScore {
   int dynamics_version = 1;
   std::string group;                      ///< the --by values, space-separated
   std::vector<std::string> group_values;  ///< per --by path
+  std::vector<std::string> label_values;  ///< per --by path: the sweep's value where swept (names)
   std::vector<double> train;              ///< metric per training episode
   double score = 0;                       ///< by the score rule
   bool censored = false;                  ///< threshold never reached (score = episodes + 1)
