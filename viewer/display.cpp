@@ -10,13 +10,11 @@
 
 namespace spikegym::viewer {
 
-void requireDisplay() {
+DisplayConnection::~DisplayConnection() { XCloseDisplay(static_cast<Display*>(display_)); }
+
+DisplayConnection::DisplayConnection() : display_(XOpenDisplay(nullptr)) {
+  if (display_) return;
   const char* name = std::getenv("DISPLAY");
-  Display* display = XOpenDisplay(nullptr);
-  if (display) {
-    XCloseDisplay(display);
-    return;
-  }
   std::string shown = "not set";
   if (name) {  // appended piecewise: GCC 12 warns (-Wrestrict) on "'" + std::string here
     shown = "'";

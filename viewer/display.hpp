@@ -5,8 +5,18 @@
 
 namespace spikegym::viewer {
 
-/// Throws UserError (exit 2, one line) naming DISPLAY and what to run instead when no X display
-/// can be opened.
-void requireDisplay();
+/// An open connection to the X display, held while SFML runs: an X server resets when its last
+/// client disconnects, and a connection SFML opened during that reset would fail (seen under
+/// xvfb-run on a loaded machine), so the probe stays connected until the viewer is done.
+class DisplayConnection {
+ public:
+  DisplayConnection();  ///< UserError (exit 2, one line) naming DISPLAY and xvfb-run if none
+  ~DisplayConnection();
+  DisplayConnection(const DisplayConnection&) = delete;
+  DisplayConnection& operator=(const DisplayConnection&) = delete;
+
+ private:
+  void* display_;  // Display*, kept opaque: Xlib's macros stay in display.cpp
+};
 
 }  // namespace spikegym::viewer

@@ -503,7 +503,7 @@ sf::Image worldPixels(const sf::Image& frame) {
 }  // namespace
 
 int runViewer(const ViewerOptions& options) {
-  requireDisplay();  // before SFML, which aborts without a display
+  const DisplayConnection display;  // before SFML, which aborts without a display
   Viewer viewer(options);
   if (options.frames > 0) {
     // Offscreen: a RenderTexture (needs an X display, e.g. xvfb-run -a, but no window).
