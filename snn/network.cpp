@@ -63,7 +63,9 @@ std::vector<float> Network::currentEligibility(const Projection& projection) con
 
 void Network::setStepCount(std::uint64_t step) {
   step_ = step;
-  for (auto& proj : projections_) proj->restart(step == 0 ? 0 : step - 1);
+  // The last step done is step - 1; none (-1) for step 0, which restarts to the fresh state
+  // (restarting "as of step 0" there made the first step index its history at -1).
+  for (auto& proj : projections_) proj->restart(static_cast<std::int64_t>(step) - 1);
 }
 
 void Network::resetState() {

@@ -386,10 +386,10 @@ namespace spikegym::snn {
 void Projection::resetPlasticity(std::uint64_t k) {
   if (spec_.rule.kind == RuleKind::kNone) return;
   flush(k);
-  restart(k);
+  restart(static_cast<std::int64_t>(k));
 }
 
-void Projection::restart(std::uint64_t k) {
+void Projection::restart(std::int64_t k) {
   if (spec_.rule.kind == RuleKind::kNone) return;
   std::fill(c_.begin(), c_.end(), 0.0f);
   std::fill(x_last_.begin(), x_last_.end(), 0.0);

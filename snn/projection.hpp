@@ -54,7 +54,7 @@ class Projection {
   void resetPlasticity(std::uint64_t k);
   /// Forgets eligibility, traces and histories without integrating anything, and continues
   /// from step k + 1 (after weights were restored from a checkpoint).
-  void restart(std::uint64_t k);
+  void restart(std::int64_t k);
 
   const std::string& name() const { return spec_.name; }
   const PlasticityRule& rule() const { return spec_.rule; }
