@@ -22,7 +22,7 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The quickstart (about half a minute on 2 cores), then its comparison table and what to run next.
+# The quickstart (about 20 s on 2 cores), then its comparison table and what to run next.
 run: build
 	$(BUILD)/spikegym run experiments/quickstart.yaml
 	$(BUILD)/spikegym compare results/quickstart --plots png
