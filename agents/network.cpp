@@ -845,8 +845,12 @@ namespace {
 std::atomic<std::uint64_t> g_network_memory_limit{kDefaultNetworkMemoryLimit};
 }  // namespace
 
-void setNetworkMemoryLimit(std::uint64_t bytes) { g_network_memory_limit.store(bytes); }
-std::uint64_t networkMemoryLimit() { return g_network_memory_limit.load(); }
+void setNetworkMemoryLimit(std::uint64_t bytes) {
+  g_network_memory_limit.store(bytes);
+}
+std::uint64_t networkMemoryLimit() {
+  return g_network_memory_limit.load();
+}
 
 NetworkSize estimateSize(const NetworkDef& def) {
   NetworkSize out;

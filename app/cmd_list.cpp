@@ -4,8 +4,8 @@
 #include "agents/agent.hpp"
 #include "agents/feedback_rule.hpp"
 #include "app/commands.hpp"
-#include "lab/presets.hpp"
 #include "envs/registry.hpp"
+#include "lab/presets.hpp"
 #include "snn/neuromodulator.hpp"
 #include "snn/plasticity.hpp"
 #include "snn/population.hpp"
@@ -84,9 +84,9 @@ void listPresets() {
   for (const lab::Preset& p : lab::presets()) {
     std::string envs;
     for (const auto& e : p.tuned_on) envs += (envs.empty() ? "" : ", ") + e;
-    std::cout << p.name << "  " << p.summary << "\n  tuned on: " << envs << "\n  reached: "
-              << p.figure << "\n  use: agent: {preset: " << p.name << "}  (spikegym show preset "
-              << p.name << " prints every value)\n";
+    std::cout << p.name << "  " << p.summary << "\n  tuned on: " << envs
+              << "\n  reached: " << p.figure << "\n  use: agent: {preset: " << p.name
+              << "}  (spikegym show preset " << p.name << " prints every value)\n";
   }
 }
 

@@ -9,10 +9,10 @@
 
 #include "agents/snn_agent.hpp"
 #include "app/commands.hpp"
-#include "lab/presets.hpp"
 #include "core/error.hpp"
 #include "envs/registry.hpp"
 #include "lab/experiment.hpp"
+#include "lab/presets.hpp"
 
 namespace spikegym::app {
 namespace {

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "app/commands.hpp"

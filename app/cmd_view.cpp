@@ -21,7 +21,7 @@ struct ViewCli {
   std::string source;
   std::vector<std::string> sets;
   std::optional<std::uint64_t> seed;
-  long cell = 1;  // 1-based, as everywhere (show network --cell, "cell 1 of N")
+  long cell = 1;      // 1-based, as everywhere (show network --cell, "cell 1 of N")
   std::string learn;  // "", "on", "off"
   double speed = 1.0;
   long frames = 0;

@@ -50,7 +50,8 @@ struct Fd {
 };
 
 std::string sizeText(std::size_t bytes) {
-  return bytes < (1u << 20) ? std::to_string(bytes) + " bytes" : std::to_string(bytes >> 20) + " MB";
+  return bytes < (1u << 20) ? std::to_string(bytes) + " bytes"
+                            : std::to_string(bytes >> 20) + " MB";
 }
 
 }  // namespace

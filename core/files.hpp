@@ -21,9 +21,9 @@ namespace spikegym {
 void writeFileAtomic(const std::string& path, const std::string& content);
 
 /// Size limits of the files spikegym reads [bytes].
-inline constexpr std::size_t kMaxTextFileBytes = 64ull << 20;         ///< YAML, JSON, CSV headers
-inline constexpr std::size_t kMaxEpisodesCsvBytes = 1ull << 30;       ///< episodes.csv
-inline constexpr std::size_t kMaxCheckpointBytes = 1ull << 30;        ///< agent.ckpt
+inline constexpr std::size_t kMaxTextFileBytes = 64ull << 20;    ///< YAML, JSON, CSV headers
+inline constexpr std::size_t kMaxEpisodesCsvBytes = 1ull << 30;  ///< episodes.csv
+inline constexpr std::size_t kMaxCheckpointBytes = 1ull << 30;   ///< agent.ckpt
 
 /// The whole of regular file `path`, at most `max_bytes`; `what` names it in messages
 /// ("run.json"). Throws UserError naming the path when it is missing, not a regular file (a

@@ -34,8 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       << (b == std::string::npos ? "" : input.substr(b + 1));
   std::ofstream(root / "out" / "e" / "manifest.csv") << "run_id,status,seed\n";
   const spikegym::lab::Results results((root / "out").string(), "e");
-  results.assess(run.run_id, &run);      // resume's view
-  results.assess(run.run_id, nullptr);   // status's and compare's view
+  results.assess(run.run_id, &run);     // resume's view
+  results.assess(run.run_id, nullptr);  // status's and compare's view
   try {
     spikegym::lab::CompareOptions o;
     o.dirs = {(root / "out" / "e").string()};

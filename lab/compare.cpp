@@ -123,8 +123,9 @@ std::string resultsFolderOf(const std::string& given) {
   if (fs::is_regular_file(path, ec)) {
     const std::string ext = path.extension().string();
     if (ext != ".yaml" && ext != ".yml") {
-      throw UserError(given + ": a file, not a results folder; pass results/<name> (or the "
-                              "experiment's YAML file)");
+      throw UserError(given +
+                      ": a file, not a results folder; pass results/<name> (or the "
+                      "experiment's YAML file)");
     }
     const Experiment exp = loadExperiment(given, {});
     const fs::path folder = fs::path("results") / exp.name;
@@ -135,8 +136,9 @@ std::string resultsFolderOf(const std::string& given) {
     return folder.string();
   }
   if (!fs::is_directory(path, ec)) {
-    throw UserError(given + ": no such results folder (expected results/<name> of a sweep, or "
-                            "its experiment file)");
+    throw UserError(given +
+                    ": no such results folder (expected results/<name> of a sweep, or "
+                    "its experiment file)");
   }
   const bool has_runs = !runFolders(path).empty() || fs::exists(path / "manifest.csv", ec);
   if (!has_runs) {
@@ -509,10 +511,10 @@ CompareResult compare(const CompareOptions& options_given) {
     for (const auto& d : options.dirs) text += " " + d;
     std::string by;
     for (const auto& p : result.by) by += (by.empty() ? "" : ",") + p;
-    text += "\n--by " + (by.empty() ? std::string("(none)") : by) + "\n--metric " +
-            options.metric + "\n--score " + options.score + "\n--reps " +
-            std::to_string(options.reps) + "\n--seed " + std::to_string(options.seed) +
-            "\n--smooth " + std::to_string(options.smooth_episodes) + "\n";
+    text += "\n--by " + (by.empty() ? std::string("(none)") : by) + "\n--metric " + options.metric +
+            "\n--score " + options.score + "\n--reps " + std::to_string(options.reps) +
+            "\n--seed " + std::to_string(options.seed) + "\n--smooth " +
+            std::to_string(options.smooth_episodes) + "\n";
     writeFileAtomic((fs::path(result.out_dir) / "options.txt").string(), text);
   }
   std::string summary = "group";

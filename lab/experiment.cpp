@@ -112,8 +112,8 @@ void flatten(const YAML::Node& node, const std::string& path, const std::string&
       break;
     case YAML::NodeType::Null:
       // Removes the value (and everything under it) that an included file gave.
-      for (auto it = flat.lower_bound(path); it != flat.end() && (it->first == path ||
-                                                                  it->first.rfind(path + ".", 0) == 0);) {
+      for (auto it = flat.lower_bound(path);
+           it != flat.end() && (it->first == path || it->first.rfind(path + ".", 0) == 0);) {
         it = flat.erase(it);
       }
       if (bare) bare->push_back({path, where(file, node.Mark())});
@@ -486,7 +486,12 @@ const Entry& required(const FlatConfig& c, const std::string& key, const std::st
 const ParamTable& trainTable() {
   using Kind = Param::Kind;
   static const ParamTable table = {
-      {"episodes", "100", Kind::kInteger, 1, kMaxEpisodes, {},
+      {"episodes",
+       "100",
+       Kind::kInteger,
+       1,
+       kMaxEpisodes,
+       {},
        "[episodes] training episodes per run"},
       {"eval_every",
        "0",
@@ -495,7 +500,12 @@ const ParamTable& trainTable() {
        kMaxEpisodes,
        {},
        "[episodes] an evaluation block (learning off) after every K training episodes; 0: none"},
-      {"eval_episodes", "10", Kind::kInteger, 0, kMaxEpisodes, {},
+      {"eval_episodes",
+       "10",
+       Kind::kInteger,
+       0,
+       kMaxEpisodes,
+       {},
        "[episodes] per evaluation block"},
       {"checkpoint", "true", Kind::kBool, 0, 0, {}, "write agent.ckpt at the end of the run"},
   };
@@ -954,8 +964,9 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
   double product = static_cast<double>(seeds.size());
   for (const auto& d : dims) product *= static_cast<double>(d.options.size());
   if (product > static_cast<double>(kMaxRuns)) {
-    throw UserError(path + ": the sweep makes " + sweepNumber(product) + " runs (cells x seeds); at most " +
-                    std::to_string(kMaxRuns) + " per experiment (split it into files)");
+    throw UserError(path + ": the sweep makes " + sweepNumber(product) +
+                    " runs (cells x seeds); at most " + std::to_string(kMaxRuns) +
+                    " per experiment (split it into files)");
   }
 
   // Cartesian product of the dimensions (the first varies slowest).
@@ -1000,8 +1011,7 @@ Experiment loadExperiment(const std::string& path, const std::vector<std::string
     for (const auto& [key, entry] : sets) config[key] = entry;
     const std::string preset_name = applyPreset(config);  // under everything given explicitly
     RunSpec base = buildRun(config, path);
-    if (const std::string note =
-            presetNote(preset_name, base.train.env_id, base.train.agent_type);
+    if (const std::string note = presetNote(preset_name, base.train.env_id, base.train.agent_type);
         !note.empty() && std::find(exp.notes.begin(), exp.notes.end(), note) == exp.notes.end()) {
       exp.notes.push_back(note);
     }

@@ -1,11 +1,11 @@
 #include "lab/plots.hpp"
 
 #include <plplot/plstream.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <unistd.h>
 
 #include "core/error.hpp"
 

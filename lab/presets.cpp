@@ -70,8 +70,8 @@ const Preset& findPreset(const std::string& name) {
   }
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  throw UserError("unknown preset '" + name + "'" + didYouMean(name, names) +
-                  "; presets: " + list + " (spikegym list presets)");
+  throw UserError("unknown preset '" + name + "'" + didYouMean(name, names) + "; presets: " + list +
+                  " (spikegym list presets)");
 }
 
 std::string applyPreset(FlatConfig& config) {
@@ -86,8 +86,8 @@ std::string applyPreset(FlatConfig& config) {
     throw UserError(given.where + ": agent.preset: " + e.what());
   }
   for (const auto& [path, entry] : p->values) {
-    config.emplace("agent." + path,
-                   Entry{entry.text, entry.where + " (preset " + p->name + " at " + given.where + ")"});
+    config.emplace("agent." + path, Entry{entry.text, entry.where + " (preset " + p->name + " at " +
+                                                          given.where + ")"});
   }
   return p->name;
 }
@@ -106,8 +106,8 @@ std::string presetNote(const std::string& preset_name, const std::string& env_id
   for (const Preset& p : presets()) {
     if (std::find(p.tuned_on.begin(), p.tuned_on.end(), env_id) == p.tuned_on.end()) continue;
     if (env_id == "CartPole-v1") return "";
-    return "the default snn agent is tuned for CartPole-v1; on " + env_id + " use agent: {preset: " +
-           p.name + "} (" + p.figure + ")";
+    return "the default snn agent is tuned for CartPole-v1; on " + env_id +
+           " use agent: {preset: " + p.name + "} (" + p.figure + ")";
   }
   return "";
 }

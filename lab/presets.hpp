@@ -22,10 +22,10 @@ namespace spikegym::lab {
 
 struct Preset {
   std::string name;
-  std::string file;     ///< "presets/NAME.yaml"
-  std::string summary;  ///< one line
-  std::string figure;   ///< the result it reached, with its env and episodes
-  std::vector<std::string> tuned_on;                  ///< env ids
+  std::string file;                   ///< "presets/NAME.yaml"
+  std::string summary;                ///< one line
+  std::string figure;                 ///< the result it reached, with its env and episodes
+  std::vector<std::string> tuned_on;  ///< env ids
   std::vector<std::pair<std::string, Entry>> values;  ///< agent settings: dotted path -> value
 };
 

@@ -1,22 +1,21 @@
 #include "lab/results.hpp"
 
-#include <libfccp/csv.h>
-#include <yaml-cpp/yaml.h>
-
 #include <fcntl.h>
+#include <libfccp/csv.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "core/error.hpp"
 #include "agents/checkpoint.hpp"
+#include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/params.hpp"
 #include "envs/registry.hpp"
@@ -88,7 +87,8 @@ Results::Claim Results::claimRun(const std::string& run_id) const {
   if (ec) throw UserError(dir.string() + ": cannot create the run folder (" + ec.message() + ")");
   const std::string lock = (dir / ".lock").string();
   const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-  if (fd < 0) throw UserError(lock + ": cannot open the run's lock file (" + std::strerror(errno) + ")");
+  if (fd < 0)
+    throw UserError(lock + ": cannot open the run's lock file (" + std::strerror(errno) + ")");
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     return Claim();
@@ -111,7 +111,8 @@ void Results::beginRun(const RunSpec& run) const {
   // folder, a FIFO) would stop the rename.
   std::error_code ec;
   const fs::path config = dir / "config.yaml";
-  if (fs::exists(fs::symlink_status(config, ec)) && !fs::is_regular_file(fs::symlink_status(config, ec))) {
+  if (fs::exists(fs::symlink_status(config, ec)) &&
+      !fs::is_regular_file(fs::symlink_status(config, ec))) {
     fs::remove_all(config, ec);
   }
   writeFileAtomic(config.string(), configYaml(run));
@@ -185,8 +186,8 @@ EpisodeSeries Results::readEpisodes(const std::string& run_id, const std::string
     // cell as 0 and "1e400" as inf, which would enter a score silently.
     io::CSVReader<4, io::trim_chars<>, io::double_quote_escape<',', '"'>> in(
         file, text.data(), text.data() + text.size());
-    in.read_header(io::ignore_extra_column | io::ignore_missing_column, "episode", "eval",
-                   "return", metric);
+    in.read_header(io::ignore_extra_column | io::ignore_missing_column, "episode", "eval", "return",
+                   metric);
     for (const char* column : {"episode", "return"}) {
       if (!in.has_column(column)) {
         throw UserError(file + ":1: no column '" + std::string(column) + "'");
@@ -215,8 +216,8 @@ EpisodeSeries Results::readEpisodes(const std::string& run_id, const std::string
       const double v = metric == "return" ? r : cellNumber(metric_cell, file, line, metric);
       if (eval == 0 && episode != static_cast<double>(s.train.size())) {
         throw UserError(file + ":" + std::to_string(line) + ": training episode " +
-                        formatNumber(episode) + " where episode " +
-                        std::to_string(s.train.size()) + " was expected (rows out of order)");
+                        formatNumber(episode) + " where episode " + std::to_string(s.train.size()) +
+                        " was expected (rows out of order)");
       }
       (eval != 0 ? s.eval : s.train).push_back(v);
       if (eval == 0) s.returns.push_back(r);
@@ -342,8 +343,8 @@ RunState Results::assess(const std::string& run_id, const RunSpec* expected) con
       run.eval_every > 0 ? run.train.episodes / run.eval_every * run.eval_episodes : 0;
   if (static_cast<long>(series.train.size()) != want_train ||
       static_cast<long>(series.eval.size()) != want_eval) {
-    return damaged("episodes.csv has " + std::to_string(series.train.size()) +
-                   " training and " + std::to_string(series.eval.size()) +
+    return damaged("episodes.csv has " + std::to_string(series.train.size()) + " training and " +
+                   std::to_string(series.eval.size()) +
                    " evaluation episodes; its configuration asks for " +
                    std::to_string(want_train) + " and " + std::to_string(want_eval));
   }

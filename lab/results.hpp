@@ -45,8 +45,8 @@ struct RunState {
   /// complete, running, failed, interrupted, missing (no run.json), damaged (files that do not
   /// check out) or stale (made under other dynamics, connectivity or definitions)
   std::string status = "missing";
-  std::string reason;              ///< damaged, stale: why, in one line
-  double score = 0;                ///< complete: the run's score (lab/stats runScore)
+  std::string reason;               ///< damaged, stale: why, in one line
+  double score = 0;                 ///< complete: the run's score (lab/stats runScore)
   std::optional<RunRecord> record;  ///< run.json when it reads
   bool complete() const { return status == "complete"; }
 };

@@ -28,8 +28,9 @@ void runTraining(const TrainSpec& spec, const std::function<void(const EpisodeRo
     episode(session, e, false, -1);
     if (spec.eval_every > 0 && (e + 1) % spec.eval_every == 0 && spec.eval_episodes > 0) {
       if (!evaluator) evaluator = Session::forEvaluation(spec);
-      evaluator->copyAgent(session.agent(),
-                           rngStream(spec.seed, "eval_exploration:" + std::to_string(e + 1)).next());
+      evaluator->copyAgent(
+          session.agent(),
+          rngStream(spec.seed, "eval_exploration:" + std::to_string(e + 1)).next());
       for (long k = 0; k < spec.eval_episodes; ++k) episode(*evaluator, e + 1, true, k);
     }
   }

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "agents/agent.hpp"
@@ -545,8 +545,7 @@ TEST_CASE("resume reruns runs whose files are damaged, and says which", "[lab][h
   CHECK_THAT(r.out, Catch::Contains("2 complete now, 2 complete before"));
   CHECK_THAT(r.err, Catch::Contains("run " + exp.runs[1].run_id +
                                     " is damaged (episodes.csv has 3 rows, run.json says 4)"));
-  CHECK_THAT(r.err,
-             Catch::Contains("run " + exp.runs[2].run_id + " is damaged (config.yaml"));
+  CHECK_THAT(r.err, Catch::Contains("run " + exp.runs[2].run_id + " is damaged (config.yaml"));
   CHECK(fs::exists(root / exp.runs[2].run_id / "config.yaml"));
   REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "quick").string() +
                                " --set train.episodes=2")
@@ -1234,7 +1233,7 @@ seeds: 8
   }
   setCell(runDir(1) / "episodes.csv", 2, 3, "");       // 1: an empty return
   setCell(runDir(2) / "episodes.csv", 3, 3, "1e400");  // 2: a return that is not finite
-  {  // 3: run.json nested 200,000 deep
+  {                                                    // 3: run.json nested 200,000 deep
     std::ofstream(runDir(3) / "run.json", std::ios::trunc)
         << "{\"status\": \"complete\", \"x\": " << std::string(200000, '[')
         << std::string(200000, ']') << "}";
@@ -1260,8 +1259,8 @@ seeds: 8
   CHECK(counts["complete"] == 1);
   CHECK(counts["damaged"] == 6);
   CHECK(counts["stale"] == 1);
-  const auto dry = testing::runSpikegym("run " + file + " --out " + (dir / "r").string() +
-                                        " --dry-run");
+  const auto dry =
+      testing::runSpikegym("run " + file + " --out " + (dir / "r").string() + " --dry-run");
   CHECK(std::count(dry.out.begin(), dry.out.end(), '\n') - 2 == 8);
   CHECK(dry.out.find(",reuse,") != std::string::npos);
   std::size_t reuse = 0;
@@ -1313,9 +1312,9 @@ seeds: 6
   CHECK(counts["damaged"] == 5);
   // A checkpoint that is a FIFO or /dev/zero: --load is refused with one line, exit 2.
   for (const fs::path& p : {runDir(4) / "agent.ckpt", fs::path("/dev/zero")}) {
-    const auto r = testing::runShell("timeout 20 " + std::string(SPIKEGYM_BIN) +
-                                     " train --env CartPole-v1 --agent random --episodes 1 --load '" +
-                                     p.string() + "'");
+    const auto r = testing::runShell(
+        "timeout 20 " + std::string(SPIKEGYM_BIN) +
+        " train --env CartPole-v1 --agent random --episodes 1 --load '" + p.string() + "'");
     INFO(r.err);
     CHECK(r.exit_code == 2);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
@@ -1463,8 +1462,12 @@ TEST_CASE("golden hash: short fixed runs give the same returns and weights on ev
        0x577bd62d1b554ffcULL},
       {"Foraging-v0 snn rstdp",
        "Foraging-v0",
-       {{"encoder", "rate"}, {"max_rate_hz", "400"}, {"w_init_min", "2.5"}, {"w_init_max", "5"},
-        {"rule.tau_c_ms", "1000"}, {"rule.eta", "0.5"}},
+       {{"encoder", "rate"},
+        {"max_rate_hz", "400"},
+        {"w_init_min", "2.5"},
+        {"w_init_max", "5"},
+        {"rule.tau_c_ms", "1000"},
+        {"rule.eta", "0.5"}},
        3,
        0xf9ee71b8d6eeb3e1ULL},
   };
@@ -1522,10 +1525,10 @@ TEST_CASE("presets expand to exactly the settings they stand for (same run ids)"
     INFO(p.preset);
     const Experiment written = loadExperiment((experiments / p.file).string(), {});
     const std::string env = written.runs.front().config.at("env.id").text;
-    const std::string file = write(dir, p.preset + ".yaml",
-                                   "name: " + p.preset + "\nenv: {id: " + env +
-                                       "}\nagent: {preset: " + p.preset + "}\ntrain: " + p.train +
-                                       "\nseeds: 10\n");
+    const std::string file =
+        write(dir, p.preset + ".yaml",
+              "name: " + p.preset + "\nenv: {id: " + env + "}\nagent: {preset: " + p.preset +
+                  "}\ntrain: " + p.train + "\nseeds: 10\n");
     const Experiment named = loadExperiment(file, {});
     REQUIRE(named.runs.size() == 10);
     for (std::size_t i = 0; i < 10; ++i) CHECK(named.runs[i].run_id == written.runs[i].run_id);
@@ -1543,8 +1546,8 @@ sweep:
   CHECK(over.runs[0].config.at("agent.temperature").text == "12");
   CHECK(over.runs[0].config.at("agent.learning_rule").text == "feedback_rstdp");
   CHECK(over.runs[0].config.count("agent.preset") == 0);  // the values are hashed, not the name
-  const std::string plain = write(dir, "plain.yaml",
-                                  "name: plain\nenv: {id: Foraging-v0}\nagent: {type: snn}\n");
+  const std::string plain =
+      write(dir, "plain.yaml", "name: plain\nenv: {id: Foraging-v0}\nagent: {type: snn}\n");
   const Experiment set = loadExperiment(plain, {"agent.preset=foraging_rstdp"});
   CHECK(set.runs[0].config.at("agent.encoder").text == "rate");
   CHECK(set.notes.empty());
@@ -1574,7 +1577,8 @@ sweep:
   }
   CHECK(fs::exists(fs::path(SPIKEGYM_SOURCE_DIR) / "presets" / "cartpole_solve.yaml"));
   // train --preset equals train with the same values given one by one.
-  const auto a = testing::runSpikegym("train --env CartPole-v1 --preset cartpole_solve --episodes 3");
+  const auto a =
+      testing::runSpikegym("train --env CartPole-v1 --preset cartpole_solve --episodes 3");
   const auto b = testing::runSpikegym(
       "train --env CartPole-v1 --agent snn --episodes 3 --set learning_rule=feedback_rstdp "
       "--set decoder=softmax --set temperature=15 --set epsilon_start=0 --set homeostasis=none "

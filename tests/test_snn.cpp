@@ -100,8 +100,8 @@ TEST_CASE("the step counter passes 2^32: plasticity is the same as at step 0", "
   NeuromodulatorModel mod;
   for (const auto& rule : rules) {
     std::vector<double> weights;
-    for (const std::uint64_t base : {std::uint64_t{0}, (std::uint64_t{1} << 32) - 37,
-                                     (std::uint64_t{1} << 33) + 5}) {
+    for (const std::uint64_t base :
+         {std::uint64_t{0}, (std::uint64_t{1} << 32) - 37, (std::uint64_t{1} << 33) + 5}) {
       Pair pair(rule, 0.5, mod, 3, 2);
       pair.net.setStepCount(base);
       for (std::uint64_t k = 0; k < 200; k += 7) {

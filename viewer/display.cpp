@@ -10,7 +10,9 @@
 
 namespace spikegym::viewer {
 
-DisplayConnection::~DisplayConnection() { XCloseDisplay(static_cast<Display*>(display_)); }
+DisplayConnection::~DisplayConnection() {
+  XCloseDisplay(static_cast<Display*>(display_));
+}
 
 DisplayConnection::DisplayConnection() : display_(XOpenDisplay(nullptr)) {
   if (display_) return;

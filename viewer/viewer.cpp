@@ -1,7 +1,5 @@
 #include "viewer/viewer.hpp"
 
-#include "viewer/display.hpp"
-
 #include <SFML/Graphics.hpp>
 #include <algorithm>
 #include <chrono>
@@ -14,6 +12,7 @@
 #include "core/draw.hpp"
 #include "core/error.hpp"
 #include "lab/session.hpp"
+#include "viewer/display.hpp"
 
 namespace spikegym::viewer {
 namespace {
