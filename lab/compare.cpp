@@ -575,28 +575,37 @@ CompareResult compare(const CompareOptions& options_given) {
           k > 1 ? q->second * stddev(values) / std::sqrt(static_cast<double>(k)) : 0.0;
       c.x.push_back(static_cast<double>(e));
       c.y.push_back(m);
-      c.low.push_back(m - half);
-      c.high.push_back(m + half);
+      // A t interval of a few runs reaches far past anything observed (below 0 for a return
+      // bounded in [0, 500]): the band is clipped to the runs' own range at that episode.
+      const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+      const double low = std::max(m - half, *lowest), high = std::min(m + half, *highest);
+      c.low.push_back(low);
+      c.high.push_back(high);
       curves_csv += csvField(g.name) + "," + std::to_string(e) + "," +
                     std::to_string(values.size()) + "," + formatNumber(m) + "," +
-                    formatNumber(m - half) + "," + formatNumber(m + half) + "\n";
+                    formatNumber(low) + "," + formatNumber(high) + "\n";
     }
     curves.push_back(std::move(c));
   }
   writeFileAtomic((fs::path(result.out_dir) / "curves.csv").string(), curves_csv);
 
   if (!options.plots.empty()) {
-    // A figure holds a row or a line per group: past kMaxFigureGroups it is unreadable (and
-    // taller than cairo can draw), so the figures show the best groups and say so here.
-    constexpr std::size_t kMaxFigureGroups = 20;
-    if (result.groups.size() > kMaxFigureGroups) {
-      result.warnings.push_back("figures show the best " + std::to_string(kMaxFigureGroups) +
-                                " of " + std::to_string(result.groups.size()) +
-                                " groups (summary.csv and pairs.csv have all)");
+    // A figure holds a row or a line per group. Rows carry their names (scores, improvement):
+    // the best kMaxRowGroups. Lines are told apart by colour alone (curves, profiles): the best
+    // kMaxLineGroups, one colour each (the palette has 8; a ninth would repeat a colour).
+    constexpr std::size_t kMaxRowGroups = 20, kMaxLineGroups = 8;
+    const std::size_t k = result.groups.size();
+    if (k > kMaxLineGroups) {
+      result.warnings.push_back(
+          "figures show the best " + std::to_string(std::min(k, kMaxRowGroups)) + " of " +
+          std::to_string(k) + " groups in rows (scores, improvement) and the best " +
+          std::to_string(kMaxLineGroups) +
+          " as lines (curves, profile); summary.csv and pairs.csv have all");
     }
-    std::set<std::string> shown;
-    for (std::size_t k = 0; k < result.groups.size() && k < kMaxFigureGroups; ++k) {
-      shown.insert(result.groups[k].name);
+    std::set<std::string> rows, lines;
+    for (std::size_t g = 0; g < k; ++g) {
+      if (g < kMaxRowGroups) rows.insert(result.groups[g].name);
+      if (g < kMaxLineGroups) lines.insert(result.groups[g].name);
     }
     FigureSet figures;
     figures.metric = options.metric;
@@ -604,10 +613,10 @@ CompareResult compare(const CompareOptions& options_given) {
     figures.smooth_episodes = options.smooth_episodes;
     figures.lower_is_better = lower;
     for (const Curve& c : curves) {
-      if (shown.count(c.label)) figures.curves.push_back(c);
+      if (lines.count(c.label)) figures.curves.push_back(c);
     }
     for (const GroupSummary& g : result.groups) {
-      if (!shown.count(g.name)) continue;
+      if (!rows.count(g.name)) continue;
       ScoreColumn col;
       col.label = g.name;
       for (std::size_t i : g.runs) col.scores.push_back(result.runs[i].score);
@@ -623,7 +632,7 @@ CompareResult compare(const CompareOptions& options_given) {
     std::vector<double> taus;
     for (int t = 0; t <= 100; ++t) taus.push_back(lo + (hi - lo) * t / 100.0);
     for (const GroupSummary& g : result.groups) {
-      if (!shown.count(g.name)) continue;
+      if (!lines.count(g.name)) continue;
       std::vector<double> scores;
       for (std::size_t i : g.runs) scores.push_back(result.runs[i].score);
       figures.profiles.push_back(
@@ -636,7 +645,7 @@ CompareResult compare(const CompareOptions& options_given) {
                                    [&](const GroupSummary& g) { return g.name == p.a; });
       const auto ib = std::find_if(result.groups.begin(), result.groups.end(),
                                    [&](const GroupSummary& g) { return g.name == p.b; });
-      if (ia < ib && shown.count(p.a) && shown.count(p.b))
+      if (ia < ib && rows.count(p.a) && rows.count(p.b))
         figures.pairs.push_back({p.a + "  >  " + p.b, p.prob_improvement, p.low, p.high});
     }
     for (const auto& format : options.plots) {

@@ -1671,3 +1671,54 @@ TEST_CASE("compare: group names are short, distinct and leave out what does not 
   CHECK(names.size() == 3);
   CHECK(names.count("reinforce") == 1);
 }
+
+TEST_CASE("compare: learning-curve bands stay within what the runs did", "[lab][compare]") {
+  // Two seeds: a 95% t interval is mean +- 12.7 x sd / sqrt(2), far outside [0, 500] for
+  // CartPole returns; the band is clipped to the runs' own range at each episode.
+  const auto dir = testing::scratchDir("compare_bands");
+  const std::string file = write(dir, "b.yaml", R"(name: b
+env: {id: CartPole-v1}
+agent: {type: random}
+train: {episodes: 8}
+seeds: 2
+)");
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  REQUIRE(testing::runSpikegym("compare " + (dir / "r" / "b").string() + " --plots none --smooth 1")
+              .exit_code == 0);
+  std::vector<std::vector<double>> returns(2);
+  int run = 0;
+  for (const auto& d : fs::directory_iterator(dir / "r" / "b")) {
+    if (!d.is_directory() || d.path().filename() == "compare") continue;
+    std::istringstream csv(testing::readFile(d.path() / "episodes.csv"));
+    std::string line;
+    std::getline(csv, line);
+    while (std::getline(csv, line)) {
+      std::istringstream f(line);
+      std::string cell;
+      for (int c = 0; c < 4; ++c) std::getline(f, cell, ',');
+      returns[run].push_back(std::stod(cell));
+    }
+    ++run;
+  }
+  REQUIRE(run == 2);
+  std::istringstream curves(testing::readFile(dir / "r" / "b" / "compare" / "curves.csv"));
+  std::string line;
+  std::getline(curves, line);
+  int rows = 0, clipped = 0;
+  while (std::getline(curves, line)) {
+    std::vector<std::string> f;
+    std::istringstream in(line);
+    for (std::string cell; std::getline(in, cell, ',');) f.push_back(cell);
+    const std::size_t e = std::stoul(f[1]) - 1;
+    const double lo = std::stod(f[4]), hi = std::stod(f[5]);
+    const double a = returns[0][e], b = returns[1][e];
+    CHECK(lo >= std::min(a, b));
+    CHECK(hi <= std::max(a, b));
+    CHECK(lo <= std::stod(f[3]));
+    CHECK(std::stod(f[3]) <= hi);
+    clipped += a != b;
+    ++rows;
+  }
+  CHECK(rows == 8);
+  CHECK(clipped > 0);  // runs that differ: the unclipped t band would lie outside them
+}
