@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace spikegym {
@@ -21,6 +22,18 @@ inline constexpr int kUserErrorExit = 2;
 class UserError : public std::runtime_error {
  public:
   explicit UserError(const std::string& message) : std::runtime_error(message) {}
+};
+
+/// A user error about one parameter of a unit, named by `key` (its name in the unit's table), so
+/// that lab/ can place it at that key's file:line:col without reading the message.
+class ParamError : public UserError {
+ public:
+  ParamError(std::string key, const std::string& message)
+      : UserError(message), key_(std::move(key)) {}
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
 };
 
 /// A misuse of an API by the calling code (a bug in the caller, not bad input).

@@ -132,22 +132,25 @@ ForagingModel ForagingModel::fromParams(const ParamText& p) {
   // (10 s x 10 kHz = 1e5 substeps made one episode take ~90 s). 1000 substeps is 100 times the
   // default and still a few milliseconds.
   if (m.control_period_s * m.physics_hz > kMaxSubsteps) {
-    throw UserError("env 'Foraging-v0': control_period_s x physics_hz = " +
-                    formatNumber(m.control_period_s) + " s x " + formatNumber(m.physics_hz) +
-                    " Hz = " + formatNumber(m.control_period_s * m.physics_hz) +
-                    " Box2D steps per env step; at most " + std::to_string(kMaxSubsteps));
+    throw ParamError("control_period_s",
+                     "env 'Foraging-v0': control_period_s x physics_hz = " +
+                         formatNumber(m.control_period_s) + " s x " + formatNumber(m.physics_hz) +
+                         " Hz = " + formatNumber(m.control_period_s * m.physics_hz) +
+                         " Box2D steps per env step; at most " + std::to_string(kMaxSubsteps));
   }
   const double free = m.arena_size_m - 2 * m.robot_radius_m;
   if (free <= 2 * m.item_radius_m) {
-    throw UserError("env 'Foraging-v0': arena_size_m = " + formatNumber(m.arena_size_m) +
-                    " leaves no room for the robot (robot_radius_m = " +
-                    formatNumber(m.robot_radius_m) + ") and an item");
+    throw ParamError("arena_size_m",
+                     "env 'Foraging-v0': arena_size_m = " + formatNumber(m.arena_size_m) +
+                         " leaves no room for the robot (robot_radius_m = " +
+                         formatNumber(m.robot_radius_m) + ") and an item");
   }
   const double item_area = (m.food_count + m.poison_count) * 4 * m.item_radius_m * m.item_radius_m;
   if (item_area > 0.5 * free * free) {
-    throw UserError("env 'Foraging-v0': " + std::to_string(m.food_count + m.poison_count) +
-                    " items of radius " + formatNumber(m.item_radius_m) +
-                    " m do not fit in the arena; expected them to cover at most half of it");
+    throw ParamError("food_count",
+                     "env 'Foraging-v0': " + std::to_string(m.food_count + m.poison_count) +
+                         " items of radius " + formatNumber(m.item_radius_m) +
+                         " m do not fit in the arena; expected them to cover at most half of it");
   }
   return m;
 }

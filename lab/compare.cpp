@@ -26,6 +26,12 @@ namespace fs = std::filesystem;
 /// Groups up to which every pair is compared; past it, neighbours in the ranking only.
 constexpr std::size_t kMaxAllPairs = 30;
 
+/// Whether groups a and b (indices in the ranking) of `count` groups are compared as a pair:
+/// the bootstrap budget and the pairs themselves ask the same question.
+bool comparedPair(std::size_t a, std::size_t b, std::size_t count) {
+  return a != b && (count <= kMaxAllPairs || a + 1 == b || b + 1 == a);
+}
+
 /// A score rule, parsed from --score.
 struct ScoreRule {
   enum class Kind { kLast, kAuc, kThreshold, kEval } kind = Kind::kLast;
@@ -396,10 +402,9 @@ CompareResult compare(const CompareOptions& options_given) {
     double per_rep = 0;
     for (const GroupSummary& g : result.groups) per_rep += static_cast<double>(g.runs.size());
     const std::size_t k = result.groups.size();
-    const bool neighbours = k > kMaxAllPairs;  // as the pairs below
     for (std::size_t a = 0; a < k; ++a) {
       for (std::size_t b = 0; b < k; ++b) {
-        if (a == b || (neighbours && a + 1 != b && b + 1 != a)) continue;
+        if (!comparedPair(a, b, k)) continue;
         per_rep += static_cast<double>(result.groups[a].runs.size() + result.groups[b].runs.size());
       }
     }
@@ -470,8 +475,7 @@ CompareResult compare(const CompareOptions& options_given) {
   }
   for (std::size_t ga = 0; ga < result.groups.size(); ++ga) {
     for (std::size_t gb = 0; gb < result.groups.size(); ++gb) {
-      if (ga == gb) continue;
-      if (neighbours_only && ga + 1 != gb && gb + 1 != ga) continue;
+      if (!comparedPair(ga, gb, result.groups.size())) continue;
       const GroupSummary& a = result.groups[ga];
       const GroupSummary& b = result.groups[gb];
       std::vector<double> x, y;

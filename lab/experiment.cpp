@@ -741,16 +741,13 @@ void checkBuilds(const RunSpec& run) {
   std::unique_ptr<envs::Env> env;
   try {
     env = envs::make(run.train.env_id, 0, run.train.env_params);
-  } catch (const UserError& e) {
-    // A check across env parameters: placed at the first given parameter it names.
-    const std::string message = e.what();
-    for (const auto& [key, entry] : run.config) {
-      if (key.rfind("env.", 0) != 0 || entry.where == "default") continue;
-      if (message.find(key.substr(4)) != std::string::npos) {
-        throw UserError(entry.where + ": " + key + ": " + message);
-      }
-    }
-    throw UserError(run.config.at("env.id").where + ": env: " + message);
+  } catch (const ParamError& e) {
+    // A check across env parameters: placed at the parameter it names, if the file gave it.
+    const auto it = run.config.find("env." + e.key());
+    const std::string& where = it != run.config.end() && it->second.where != "default"
+                                   ? it->second.where
+                                   : run.config.at("env.id").where;
+    throw UserError(where + ": env." + e.key() + ": " + e.what());
   }
   try {
     agents::makeAgent(run.train.agent_type, env->observationSpace(), env->actionSpace(),

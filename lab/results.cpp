@@ -31,30 +31,6 @@ namespace {
 /// run.json is a few hundred bytes.
 constexpr std::size_t kMaxRunJsonBytes = 1 << 20;
 
-/// The deepest nesting of [ and { in JSON text (strings skipped); stops counting past 1000.
-int jsonDepth(const std::string& text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > 1000) return deepest;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 /// A whole finite number, else UserError naming the file, line and column.
 double cellNumber(const char* cell, const std::string& file, unsigned line,
                   const std::string& column) {
@@ -137,10 +113,22 @@ void Results::writeRecord(const RunRecord& r) const {
 
 std::optional<RunRecord> Results::readRecord(const std::string& run_id) const {
   const std::string text = readFileOrEmpty((runDir(run_id) / "run.json").string());
+  if (text.size() > kMaxRunJsonBytes) return std::nullopt;
   // spikegym writes run.json two levels deep; a deeply nested file is damage (or an attack on
-  // every reader of a shared folder): refuse it before parsing.
-  if (text.size() > kMaxRunJsonBytes || jsonDepth(text) > 16) return std::nullopt;
-  const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // every reader of a shared folder): the parser's callback stops it at depth 16.
+  struct TooDeep {};
+  Json j;
+  try {
+    j = Json::parse(
+        text,
+        [](int depth, nlohmann::json::parse_event_t, Json&) {
+          if (depth > 16) throw TooDeep{};
+          return true;
+        },
+        /*allow_exceptions=*/false);
+  } catch (const TooDeep&) {
+    return std::nullopt;
+  }
   if (!j.is_object() || !j.contains("status") || !j["status"].is_string()) return std::nullopt;
   RunRecord r;
   auto get = [&j](const char* key, auto fallback) {
@@ -177,9 +165,12 @@ void Results::writeEpisodes(const std::string& run_id, const std::string& csv) c
 }
 
 EpisodeSeries Results::readEpisodes(const std::string& run_id, const std::string& metric) const {
-  const fs::path csv = runDir(run_id) / "episodes.csv";
-  const std::string file = csv.string();
-  const std::string text = readRegularFile(file, kMaxEpisodesCsvBytes, "episodes.csv");
+  const std::string file = (runDir(run_id) / "episodes.csv").string();
+  return parseEpisodes(file, readRegularFile(file, kMaxEpisodesCsvBytes, "episodes.csv"), metric);
+}
+
+EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
+                            const std::string& metric) {
   EpisodeSeries s;
   try {
     // Every cell is read as text and parsed whole: libfccp's own conversion reads an empty
@@ -334,7 +325,7 @@ RunState Results::assess(const std::string& run_id, const RunSpec* expected) con
   }
   EpisodeSeries series;
   try {
-    series = readEpisodes(run_id);
+    series = parseEpisodes((dir / "episodes.csv").string(), text, "return");  // read once
   } catch (const std::exception& e) {
     return damaged(std::string("episodes.csv does not read back: ") + e.what());
   }

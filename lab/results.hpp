@@ -123,6 +123,10 @@ std::string episodesHeader(const EpisodeRow& first, bool has_eval);
 /// One row of episodes.csv.
 std::string episodesRow(const RunSpec& run, const EpisodeRow& row, double wall_s, bool has_eval);
 
+/// The series of episodes.csv text `text` (named `file` in errors), as Results::readEpisodes.
+EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
+                            const std::string& metric);
+
 /// The run folders (directories named by a 16-hex-digit run id) under a results folder, sorted.
 std::vector<std::string> runFolders(const std::filesystem::path& root);
 

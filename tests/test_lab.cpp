@@ -1185,6 +1185,24 @@ std::map<std::string, int> statusCounts(const fs::path& dir) {
   return out;
 }
 
+/// A finished sweep of the random agent on CartPole-v1 (`seeds` runs of `episodes` episodes) in
+/// a scratch folder: the experiment file, its results folder and each run's folder.
+struct FinishedSweep {
+  fs::path dir, root;
+  std::string file;
+  Experiment exp;
+  FinishedSweep(const std::string& name, int episodes, int seeds) {
+    dir = testing::scratchDir(name);
+    file = write(dir, "t.yaml",
+                 "name: t\nenv: {id: CartPole-v1}\nagent: {type: random}\ntrain: {episodes: " +
+                     std::to_string(episodes) + "}\nseeds: " + std::to_string(seeds) + "\n");
+    REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+    root = dir / "r" / "t";
+    exp = loadExperiment(file, {});
+  }
+  fs::path runDir(int i) const { return root / exp.runs[static_cast<std::size_t>(i)].run_id; }
+};
+
 /// Replaces the `column`-th field (0-based) of data row `row` (1-based) of a CSV file.
 void setCell(const fs::path& csv, int row, int column, const std::string& value) {
   std::string text = testing::readFile(csv);
@@ -1200,17 +1218,10 @@ void setCell(const fs::path& csv, int row, int column, const std::string& value)
 
 TEST_CASE("results: each run counted once; damaged, cut-short and stale runs left out",
           "[lab][hostile][results]") {
-  const auto dir = testing::scratchDir("trust");
-  const std::string file = write(dir, "t.yaml", R"(name: t
-env: {id: CartPole-v1}
-agent: {type: random}
-train: {episodes: 5}
-seeds: 8
-)");
-  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
-  const fs::path root = dir / "r" / "t";
-  const Experiment exp = loadExperiment(file, {});
-  auto runDir = [&](int i) { return root / exp.runs[static_cast<std::size_t>(i)].run_id; };
+  const FinishedSweep sweep("trust", 5, 8);
+  const fs::path &dir = sweep.dir, &root = sweep.root;
+  const std::string& file = sweep.file;
+  auto runDir = [&](int i) { return sweep.runDir(i); };
 
   // The same folder twice (and through ./ and a trailing slash) counts each run once.
   const auto twice = testing::runSpikegym("compare '" + root.string() + "' '" +
@@ -1277,17 +1288,10 @@ seeds: 8
 
 TEST_CASE("results: files that are not regular files never hang or stop a command",
           "[lab][hostile][results]") {
-  const auto dir = testing::scratchDir("irregular");
-  const std::string file = write(dir, "t.yaml", R"(name: t
-env: {id: CartPole-v1}
-agent: {type: random}
-train: {episodes: 3}
-seeds: 6
-)");
-  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
-  const fs::path root = dir / "r" / "t";
-  const Experiment exp = loadExperiment(file, {});
-  auto runDir = [&](int i) { return root / exp.runs[static_cast<std::size_t>(i)].run_id; };
+  const FinishedSweep sweep("irregular", 3, 6);
+  const fs::path &dir = sweep.dir, &root = sweep.root;
+  const std::string& file = sweep.file;
+  auto runDir = [&](int i) { return sweep.runDir(i); };
   fs::remove(runDir(0) / "run.json");
   REQUIRE(::mkfifo((runDir(0) / "run.json").c_str(), 0644) == 0);  // a FIFO
   fs::remove(runDir(1) / "run.json");
