@@ -7,7 +7,6 @@
 #include <set>
 
 #include "agents/encoder.hpp"
-#include "agents/feedback_rule.hpp"
 #include "snn/plasticity.hpp"
 #include "snn/population.hpp"
 
@@ -210,14 +209,13 @@ ParamTable connectivityTable(const std::string& rule) {
 std::vector<std::string> ruleNames() {
   std::vector<std::string> out;
   for (const auto& r : snn::plasticityRules()) out.push_back(r.name);
-  out.push_back(kFeedbackRule);  // the agent's own rule (agents/feedback_rule.hpp)
   return out;
 }
 
 }  // namespace
 
 snn::ParamValues snnRuleDefaults(const std::string& rule) {
-  if (rule == kFeedbackRule) return {};
+  if (snn::ruleInfo(rule).make_learner) return {};  // a window rule's own defaults
   switch (snn::ruleInfo(rule).kind) {
     case snn::RuleKind::kEligibility:
       // mstdpet keeps Florian's 25 ms eligibility: it is what distinguishes it from rstdp.
@@ -238,7 +236,6 @@ snn::ParamValues snnRuleDefaults(const std::string& rule) {
 }
 
 ParamTable snnRuleTable(const std::string& rule) {
-  if (rule == kFeedbackRule) return feedbackRuleTable();
   ParamTable t = snn::ruleInfo(rule).params;
   for (const auto& [name, value] : snnRuleDefaults(rule)) {
     for (Param& p : t) {
@@ -629,23 +626,30 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
     d.rule = selector(r, pkey + ".rule", "none", ruleNames());
     ParamTable pt = {choice("rule", "none", ruleNames(), "plasticity rule (see list rules)"),
                      text("modulator", "", "the modulator of a modulated rule (by name)")};
-    const bool feedback = d.rule == kFeedbackRule;
+    const snn::RuleInfo& rule_info = snn::ruleInfo(d.rule);
     for (const auto& q : snnRuleTable(d.rule)) pt.push_back(q);
     const ParamText pl = r.block(pkey, pt);
     d.modulator = pl.at("modulator");
-    for (const auto& [k, v] : numbersOf(pl)) d.rule_params[k] = v;
-    if (pl.count("gate")) d.rule_params["gate"] = pl.at("gate") == "true" ? 1.0 : 0.0;
-    bool modulated = feedback;
+    for (const auto& q : rule_info.params) {
+      const std::string& v = pl.at(q.name);
+      d.rule_params[q.name] = q.kind == Param::Kind::kBool ? (v == "true" ? 1.0 : 0.0) : [&] {
+        double x = 0;
+        parseNumber(v, x);
+        return x;
+      }();
+    }
+    if (d.rule_params.count("w_min") && d.rule_params.at("w_min") > d.rule_params.at("w_max")) {
+      fail(pkey + ".w_min", "is above w_max");
+    }
     try {
-      if (!feedback) modulated = snn::makeRule(d.rule, d.rule_params).modulated();
+      snn::makeRule(d.rule, d.rule_params);
     } catch (const UserError& err) {
       fail(pkey, err.what());
     }
-    if (feedback && d.rule_params.at("w_min") > d.rule_params.at("w_max")) {
-      fail(pkey + ".w_min", "is above w_max");
-    }
-    if (feedback && d.connectivity != "all_to_all") {
-      fail(ckey + ".rule", "feedback_rstdp needs all_to_all connectivity");
+    const bool modulated = rule_info.needs.modulator;
+    if (rule_info.needs.dense && d.connectivity != "all_to_all") {
+      fail(ckey + ".rule", "'" + d.connectivity + "': rule '" + d.rule +
+                               "' keeps a matrix per synapse and needs all_to_all connectivity");
     }
     if (modulated && d.modulator.empty()) {
       fail(pkey + ".rule",
@@ -778,18 +782,19 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
     }
   }
   for (const auto& d : def.projections) {
-    if (d.rule != kFeedbackRule) continue;
+    if (!snn::ruleInfo(d.rule).needs.action_probabilities) continue;
     const std::string pkey = "network.projections." + d.name + ".plasticity.rule";
     if (d.target != def.readout.population) {
-      fail(pkey,
-           "feedback_rstdp gates pairings by the action feedback (a - p) of the readout "
-           "groups; its target must be the readout population '" +
-               def.readout.population + "'");
+      fail(pkey, "'" + d.rule +
+                     "' gates pairings by the action feedback (a - p) of the readout groups; its "
+                     "target must be the readout population '" +
+                     def.readout.population + "'");
     }
     if (def.readout.decode != "softmax") {
       fail("network.readout.decode", "'" + def.readout.decode + "': projection '" + d.name +
-                                         "' learns by feedback_rstdp, which needs the action's "
-                                         "probabilities: use softmax (sampled)");
+                                         "' learns by '" + d.rule +
+                                         "', which needs the action's probabilities: use softmax "
+                                         "(sampled)");
     }
   }
   const PopulationDef& out = pops.at(def.readout.population);
@@ -926,8 +931,7 @@ ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space)
   for (const auto& [key, value] : flat.values()) {
     if (startsWith(key, "rule.")) n[pl + "plasticity." + key.substr(5)] = value;
   }
-  if (rule == kFeedbackRule || snn::ruleInfo(rule).kind == snn::RuleKind::kEligibility ||
-      snn::ruleInfo(rule).kind == snn::RuleKind::kMstdp) {
+  if (snn::ruleInfo(rule).needs.modulator) {
     n[pl + "plasticity.modulator"] = "dopamine";
   }
   n[pl + "normalize.mode"] =

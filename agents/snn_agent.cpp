@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "agents/checkpoint.hpp"
@@ -78,14 +79,7 @@ const ParamTable& SnnAgent::params() {
        0,
        {},
        "output neuron model, or model:PRESET (see list neurons); its parameters: neuron.<name>"},
-      {"learning_rule",
-       "rstdp",
-       Kind::kText,
-       0,
-       0,
-       {},
-       "plasticity rule (see list rules), or feedback_rstdp (the agent's own: "
-       "agents/feedback_rule.hpp)"},
+      {"learning_rule", "rstdp", Kind::kText, 0, 0, {}, "plasticity rule (see list rules)"},
       {"w_init_min", "1.7", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: min"},
       {"w_init_max", "3.4", Kind::kNumber, -1e6, 1e6, {}, "[mV] initial plastic weights: max"},
       {"wta_inhibition",
@@ -183,8 +177,8 @@ const ParamTable& SnnAgent::params() {
 std::vector<ChildTable> SnnAgent::children(const ConfigValues& own) {
   std::vector<ChildTable> out;
   const std::string& rule = own.at("learning_rule");
-  out.push_back({"rule", "learning rule '" + rule + "'", snnRuleTable(rule),
-                 rule == kFeedbackRule ? feedbackRuleTable() : snn::ruleInfo(rule).params});
+  out.push_back(
+      {"rule", "learning rule '" + rule + "'", snnRuleTable(rule), snn::ruleInfo(rule).params});
   const std::string& neuron = own.at("neuron_model");
   ChildTable n{"neuron", "neuron model '" + neuron + "'", snn::neuronModelTable(neuron), {}};
   n.base = n.table;
@@ -325,7 +319,7 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
   snn::Projection* first_plastic = nullptr;
   snn::Projection* first_into_output = nullptr;
   normalized_.clear();
-  feedback_.clear();
+  learners_.clear();
   for (const ProjectionDef& d : def_.projections) {
     snn::ProjectionSpec spec;
     spec.name = d.name;
@@ -359,9 +353,8 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     spec.w_init_max = d.inhibitory ? -d.w_low : d.w_high;
     spec.delay_min_steps = d.delay_low;
     spec.delay_max_steps = d.delay_high;
-    const bool feedback = d.rule == "feedback_rstdp";
-    // feedback_rstdp: frozen in the engine, learned between windows (agents/feedback_rule.hpp).
-    spec.rule = feedback ? snn::makeRule("none") : snn::makeRule(d.rule, d.rule_params);
+    // A window rule's engine part keeps the weights fixed; its learner changes them.
+    spec.rule = snn::makeRule(d.rule, d.rule_params);
     snn::Projection& proj =
         net_->connect(net_->population(d.source), net_->population(d.target), spec);
     if (proj.size() == 0) {
@@ -374,9 +367,8 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     if (d.rule != "none" && !first_plastic) first_plastic = &proj;
     if (into_output && !first_into_output) first_into_output = &proj;
     if (d.normalize) normalized_.push_back({&proj, {}});
-    if (feedback) {
-      const FeedbackRuleParams fp = FeedbackRuleParams::fromValues(d.rule_params);
-      feedback_.emplace_back(proj, fp, group_size_, dt_ms);
+    if (const auto& make = snn::ruleInfo(d.rule).make_learner) {
+      learners_.push_back(make(proj, d.rule_params, group_size_, dt_ms));
     }
   }
   action_p_.assign(n_actions_, 0.0);
@@ -525,8 +517,8 @@ WeightGrid SnnAgent::weights(std::size_t index) const {
 
 double SnnAgent::meanEligibility() const {
   if (!primary_) return 0.0;
-  if (!feedback_.empty() && primary_ == &feedback_.front().projection()) {
-    return feedback_.front().meanEligibility();
+  for (const auto& learner : learners_) {
+    if (&learner->projection() == primary_) return learner->meanEligibility();
   }
   const std::vector<float> c = net_->currentEligibility(*primary_);
   if (c.empty()) return 0.0;
@@ -547,7 +539,7 @@ double SnnAgent::epsilon() const {
 
 void SnnAgent::onEpisodeStart() {
   net_->resetState();
-  for (FeedbackRule& f : feedback_) f.reset();
+  for (auto& learner : learners_) learner->reset();
   if (critic_) critic_->startEpisode();
   stats_ = {};
 }
@@ -582,8 +574,9 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
     if (recording_) recordStep();
     decoder_->countSpikes(output_->spikes(), rng_);
     if (learning_) {
-      for (FeedbackRule& f : feedback_) {
-        f.onStep(f.projection().pre().spikes(), output_->spikes());
+      for (auto& learner : learners_) {
+        learner->onStep(learner->projection().pre().spikes(),
+                        learner->projection().post().spikes());
       }
     }
   }
@@ -597,9 +590,9 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
   stats_.steps += 1;
   if (explore >= 0) stats_.explored += 1;
   const int action = decoder_->decide(explore, rng_, !learning_ && def_.readout.greedy_eval);
-  if (learning_ && !feedback_.empty()) {
+  if (learning_ && !learners_.empty()) {
     decoder_->softmaxProbabilities(epsilon(), action_p_);
-    for (FeedbackRule& f : feedback_) f.endWindow(action, action_p_);
+    for (auto& learner : learners_) learner->endWindow(action, action_p_);
   }
   return envs::Action::discrete(action);
 }
@@ -633,7 +626,7 @@ void SnnAgent::observe(std::span<const double> next_obs, double reward, bool ter
       delivered = net_->modulator().level() - before;
     }
     stats_.dopamine += delivered;
-    for (FeedbackRule& f : feedback_) f.learn(delivered);
+    for (auto& learner : learners_) learner->learn(delivered);
   }
   if (terminated || truncated) endEpisode();
 }
@@ -646,12 +639,12 @@ void SnnAgent::endEpisode() {
     net_->flush();
     double elig = 0;
     const std::vector<float> none;
-    const std::vector<float>& c = !feedback_.empty() && primary_ == &feedback_.front().projection()
-                                      ? feedback_.front().eligibility()
-                                  : primary_ ? primary_->eligibility()
-                                             : none;
-    for (float x : c) elig += std::abs(x);
-    stats_.elig_abs = c.empty() ? 0.0 : elig / static_cast<double>(c.size());
+    const std::vector<float>* c = primary_ ? &primary_->eligibility() : &none;
+    for (const auto& learner : learners_) {
+      if (&learner->projection() == primary_) c = &learner->eligibility();
+    }
+    for (float x : *c) elig += std::abs(x);
+    stats_.elig_abs = c->empty() ? 0.0 : elig / static_cast<double>(c->size());
     // Synaptic scaling (normalize: keep_initial_row_sum).
     for (Normalized& nz : normalized_) {
       snn::Projection& proj = *nz.projection;
@@ -677,7 +670,7 @@ void SnnAgent::endEpisode() {
         }
       }
     }
-    for (FeedbackRule& f : feedback_) f.endEpisode(stats_.episode_return);
+    for (auto& learner : learners_) learner->endEpisode(stats_.episode_return);
     ++episodes_done_;
   }
   last_stats_ = stats_;
@@ -729,9 +722,12 @@ Checkpoint SnnAgent::checkpoint() const {
   for (const Normalized& nz : normalized_)
     targets.insert(targets.end(), nz.target.begin(), nz.target.end());
   if (!targets.empty()) ck.sections["row_sum_target"] = targets;
-  std::vector<double> performance;
-  for (const FeedbackRule& f : feedback_) performance.push_back(f.meanReturn());
-  if (!performance.empty()) ck.sections["feedback_mean_return"] = performance;
+  // Window learners' own state, one section per kind, learners in projection order.
+  for (const auto& learner : learners_) {
+    const std::vector<double> state = learner->state();
+    auto& section = ck.sections[learner->stateSection()];
+    section.insert(section.end(), state.begin(), state.end());
+  }
   return ck;
 }
 
@@ -768,9 +764,15 @@ void SnnAgent::restore(const Checkpoint& ck, const std::string& path) {
       for (float& t : nz.target) t = static_cast<float>(targets[at++]);
     }
   }
-  if (!feedback_.empty()) {
-    const auto& performance = ck.section(path, "feedback_mean_return", feedback_.size());
-    for (std::size_t i = 0; i < feedback_.size(); ++i) feedback_[i].setMeanReturn(performance[i]);
+  std::map<std::string, std::size_t> state_sizes, state_at;
+  for (const auto& learner : learners_)
+    state_sizes[learner->stateSection()] += learner->state().size();
+  for (auto& learner : learners_) {
+    const std::string name = learner->stateSection();
+    const auto& values = ck.section(path, name, state_sizes.at(name));
+    const std::size_t n = learner->state().size();
+    learner->setState(std::span<const double>(values).subspan(state_at[name], n));
+    state_at[name] += n;
   }
   for (auto& p : net_->populations()) p->resetState();
 }

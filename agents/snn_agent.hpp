@@ -27,9 +27,9 @@
 #include "agents/critic.hpp"
 #include "agents/decoder.hpp"
 #include "agents/encoder.hpp"
-#include "agents/feedback_rule.hpp"
 #include "agents/network.hpp"
 #include "snn/network.hpp"
+#include "snn/plasticity.hpp"
 
 namespace spikegym::agents {
 
@@ -132,8 +132,8 @@ class SnnAgent final : public Agent, public AgentView {
   std::vector<Normalized> normalized_;
   /// What the modulator carries, decided once when the network is built.
   enum class Signal { kNone, kReward, kTdError } signal_ = Signal::kNone;
-  std::vector<FeedbackRule> feedback_;  // projections learning by feedback_rstdp
-  std::vector<double> action_p_;        // the readout's action probabilities of the last window
+  std::vector<std::unique_ptr<snn::WindowLearner>> learners_;  // window rules, projection order
+  std::vector<double> action_p_;  // the readout's action probabilities of the last window
   Rng rng_;
   std::vector<float> critic_features_, next_features_;  // critic features of s and s'
   long episodes_done_ = 0;

@@ -2,7 +2,6 @@
 #include <iostream>
 
 #include "agents/agent.hpp"
-#include "agents/feedback_rule.hpp"
 #include "app/commands.hpp"
 #include "envs/registry.hpp"
 #include "lab/presets.hpp"
@@ -39,15 +38,19 @@ void listEnvs() {
 
 void listRules() {
   for (const auto& rule : snn::plasticityRules()) {
-    std::cout << rule.name << "  " << rule.summary << "\n"
-              << (rule.params.empty() ? "  (no parameters)\n"
+    std::cout << rule.name << "  " << rule.summary << "\n";
+    std::string needs;
+    auto need = [&needs](bool on, const char* what) {
+      if (on) needs += (needs.empty() ? "" : ", ") + std::string(what);
+    };
+    need(rule.needs.modulator, "a modulator (plasticity.modulator)");
+    need(rule.needs.dense, "all_to_all connectivity");
+    need(rule.needs.action_probabilities,
+         "the readout as target, decoded by softmax (the action's probabilities)");
+    if (!needs.empty()) std::cout << "  needs: " << needs << "\n";
+    std::cout << (rule.params.empty() ? "  (no parameters)\n"
                                       : snn::describeParams(rule.params, "  "));
   }
-  std::cout << agents::kFeedbackRule
-            << "  the snn agent's own rule (agents/feedback_rule.hpp): STDP pairings gated by the "
-               "action feedback (a - p) of a sampled readout, x TD error; projections into the "
-               "readout only\n"
-            << describeTable(agents::feedbackRuleTable(), "  ");
   std::cout << "\nneuromodulator (the dopamine channel the modulated rules read)\n"
             << snn::describeParams(snn::neuromodulatorParams(), "  ");
 }

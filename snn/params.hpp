@@ -13,7 +13,7 @@
 
 namespace spikegym::snn {
 
-/// Values by name, as numbers.
+/// Values by name, as numbers (a switch as 1 or 0).
 using ParamValues = std::map<std::string, double>;
 
 /// Checks `given` against `table` (unknown names get a did-you-mean, out-of-range values name

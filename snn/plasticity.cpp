@@ -1,6 +1,7 @@
 #include "snn/plasticity.hpp"
 
 #include "core/error.hpp"
+#include "snn/feedback_rule.hpp"
 
 namespace spikegym::snn {
 namespace {
@@ -50,7 +51,8 @@ const std::vector<RuleInfo>& plasticityRules() {
         {"a_minus", 1.0, 0.0, 1e3, "depression at unit trace"},
         {"eta", 0.01, 0.0, 1e3, "[1] learning rate per unit modulator and pairing"},
         wMin(0.0),
-        wMax(1.0)}},
+        wMax(1.0)},
+       {.modulator = true}},
       {"mstdpet",
        "Florian 2007 reward-modulated STDP with eligibility trace",
        RuleKind::kEligibility,
@@ -61,7 +63,8 @@ const std::vector<RuleInfo>& plasticityRules() {
         {"tau_c_ms", 25.0, 1.0, 1e5, "[ms] eligibility trace decay (Florian: 25)"},
         {"eta", 0.4, 0.0, 1e6, "[1/s] learning rate per unit modulator and eligibility"},
         wMin(0.0),
-        wMax(1.0)}},
+        wMax(1.0)},
+       {.modulator = true}},
       {"rstdp",
        "Izhikevich 2007 dopamine-modulated STDP (NEST stdp_dopamine_synapse)",
        RuleKind::kEligibility,
@@ -73,7 +76,9 @@ const std::vector<RuleInfo>& plasticityRules() {
         {"eta", 100.0, 0.0, 1e6,
          "[1/s] dw/dt = eta c m (Izhikevich: 100, i.e. w += (DA + 0.002) c every 10 ms)"},
         wMin(0.0),
-        wMax(4.0)}},
+        wMax(4.0)},
+       {.modulator = true}},
+      feedbackRuleInfo(),  // snn/feedback_rule.hpp
   };
   return rules;
 }
@@ -97,6 +102,9 @@ const RuleInfo& ruleInfo(const std::string& name) {
 PlasticityRule makeRule(const std::string& name, const ParamValues& params) {
   const RuleInfo* info = &ruleInfo(name);
   const ParamValues p = resolveParams(info->params, params, "learning rule '" + name + "'");
+  if (p.count("w_min") && p.count("w_max") && !(p.at("w_min") <= p.at("w_max"))) {
+    throw UserError("learning rule '" + name + "': w_min must not exceed w_max");
+  }
   auto get = [&p](const char* key, double fallback) {
     auto it = p.find(key);
     return it == p.end() ? fallback : it->second;
@@ -113,9 +121,6 @@ PlasticityRule makeRule(const std::string& name, const ParamValues& params) {
   rule.eta = get("eta", 0.0);
   rule.w_min = get("w_min", -1e6);
   rule.w_max = get("w_max", 1e6);
-  if (rule.kind != RuleKind::kNone && !(rule.w_min <= rule.w_max)) {
-    throw UserError("learning rule '" + name + "': w_min must not exceed w_max");
-  }
   return rule;
 }
 

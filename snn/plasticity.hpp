@@ -26,14 +26,27 @@
 // Exact event-driven integration: eligibility and weight are only touched at pre spikes (and at
 // periodic sweeps), in closed form for the steps in between; the result equals stepping every
 // synapse every step (tested), with weight bounds applied at the update.
+//
+// Window rules learn outside the engine: the engine keeps their projection's weights fixed
+// during an action window, and a WindowLearner that the rule builds changes them between windows
+// from the window's spikes, the action taken and its probabilities (snn/feedback_rule.hpp is
+// one). A rule is a unit: its RuleInfo declares its parameters, what it needs from the network
+// around it (RuleNeeds, checked wherever networks are resolved) and, for a window rule, its
+// learner. Adding a rule is one file, one line in plasticityRules() and tests.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "snn/params.hpp"
 
 namespace spikegym::snn {
+
+class Projection;
 
 enum class RuleKind { kNone, kStdp, kHebbian, kMstdp, kEligibility };
 
@@ -53,19 +66,64 @@ struct PlasticityRule {
   bool modulated() const { return kind == RuleKind::kMstdp || kind == RuleKind::kEligibility; }
 };
 
-/// A registered rule: name, summary and declared parameters.
+/// A rule that changes its projection's weights between action windows (the engine keeps them
+/// fixed within a window; weights are read at each delivery, so a change acts from the next
+/// window on).
+class WindowLearner {
+ public:
+  virtual ~WindowLearner() = default;
+  /// A new episode: traces and eligibility to zero.
+  virtual void reset() = 0;
+  /// After each step of a window: the step's pre and post spikes.
+  virtual void onStep(std::span<const std::uint32_t> pre_spikes,
+                      std::span<const std::uint32_t> post_spikes) = 0;
+  /// After the window: action `action` was taken, the readout's groups had probabilities `p`.
+  virtual void endWindow(int action, std::span<const double> p) = 0;
+  /// The modulator's signal for the window's last step: changes the weights.
+  virtual void learn(double signal) = 0;
+  /// An episode ended with return `episode_return`.
+  virtual void endEpisode(double episode_return) = 0;
+  /// State beyond weights and per-episode traces, for checkpoints: its section name and values
+  /// (a fixed count per learner).
+  virtual std::string stateSection() const = 0;
+  virtual std::vector<double> state() const = 0;
+  virtual void setState(std::span<const double> values) = 0;
+  /// Per-synapse eligibility (the projection's synapse order) and its mean magnitude.
+  virtual const std::vector<float>& eligibility() const = 0;
+  virtual double meanEligibility() const = 0;
+  virtual const Projection& projection() const = 0;
+};
+
+/// Builds a window rule's learner for `projection`, whose post neurons form action groups of
+/// `group_size` neurons (group g = neurons [g * size, (g + 1) * size)); steps of `dt_ms` [ms].
+using LearnerFactory = std::function<std::unique_ptr<WindowLearner>(
+    Projection& projection, const ParamValues& params, int group_size, double dt_ms)>;
+
+/// What a rule needs from the network it is used in.
+struct RuleNeeds {
+  bool modulator = false;  ///< a neuromodulator signal (plasticity.modulator)
+  bool dense = false;      ///< all_to_all connectivity (it keeps a matrix per synapse)
+  /// The action feedback: its target is the readout, whose decoder samples actions with
+  /// probabilities (softmax).
+  bool action_probabilities = false;
+};
+
+/// A registered rule: name, summary, declared parameters, needs and (window rules) learner.
 struct RuleInfo {
   std::string name;
   std::string summary;
-  RuleKind kind;
+  RuleKind kind;  ///< what the engine does (kNone for a window rule: weights fixed in a window)
   ParamTable params;
+  RuleNeeds needs = {};
+  LearnerFactory make_learner = {};  ///< set for window rules only
 };
 
-/// Every registered rule (none, stdp, hebbian, mstdp, mstdpet, rstdp).
+/// Every registered rule (none, stdp, hebbian, mstdp, mstdpet, rstdp and the window rules).
 const std::vector<RuleInfo>& plasticityRules();
 /// The rule `name`; unknown names throw UserError with a did-you-mean.
 const RuleInfo& ruleInfo(const std::string& name);
-/// Builds rule `name` from user values (checked; unknown names and keys get a did-you-mean).
+/// Builds rule `name`'s engine part from user values (checked; unknown names and keys get a
+/// did-you-mean; w_min above w_max is refused for every rule that has both).
 PlasticityRule makeRule(const std::string& name, const ParamValues& params = {});
 
 }  // namespace spikegym::snn

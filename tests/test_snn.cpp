@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "snn/feedback_rule.hpp"
 #include "snn/izhikevich.hpp"
 #include "snn/lif.hpp"
 #include "snn/network.hpp"
@@ -447,7 +448,25 @@ TEST_CASE("neuromodulator: pulses decay with tau, baseline tracks the reward ave
 TEST_CASE("rules: registry, parameter checks, storage per synapse", "[snn][rules]") {
   std::set<std::string> names;
   for (const auto& r : plasticityRules()) names.insert(r.name);
-  CHECK(names == std::set<std::string>{"none", "stdp", "hebbian", "mstdp", "mstdpet", "rstdp"});
+  CHECK(names == std::set<std::string>{"none", "stdp", "hebbian", "mstdp", "mstdpet", "rstdp",
+                                       "feedback_rstdp"});
+  // Every rule declares itself consistently: the engine's modulated kinds need a modulator, a
+  // window rule (its own learner) keeps the engine's weights fixed, and every rule with weight
+  // bounds refuses w_min above w_max.
+  for (const auto& r : plasticityRules()) {
+    INFO("rule " << r.name);
+    const PlasticityRule engine = makeRule(r.name);
+    if (engine.modulated()) CHECK(r.needs.modulator);
+    if (r.make_learner) CHECK(engine.kind == RuleKind::kNone);
+    if (!r.make_learner && !engine.modulated()) CHECK_FALSE(r.needs.modulator);
+    if (findParam(r.params, "w_min") && findParam(r.params, "w_max")) {
+      CHECK_THROWS_WITH(makeRule(r.name, {{"w_min", 2.0}, {"w_max", 1.0}}),
+                        Catch::Contains("w_min must not exceed w_max"));
+    }
+  }
+  // Switches travel as 1 or 0 and are checked as switches.
+  CHECK(makeRule("feedback_rstdp", {{"gate", 0.0}}).name == "feedback_rstdp");
+  CHECK_THROWS_WITH(makeRule("feedback_rstdp", {{"gate", 0.5}}), Catch::Contains("true or false"));
   CHECK_THROWS_WITH(makeRule("rstpd"), Catch::Contains("did you mean 'rstdp'"));
   CHECK_THROWS_WITH(makeRule("rstdp", {{"tau_c", 5.0}}), Catch::Contains("tau_c_ms"));
   CHECK_THROWS_AS(makeRule("stdp", {{"mu", 2.0}}), UserError);
@@ -517,4 +536,83 @@ TEST_CASE("determinism: the same seed gives the same spikes and weights, bit for
   INFO("spike hash " << a.first << ", weight hash " << a.second);
   CHECK(a == b);
   CHECK(a.first != c.first);
+}
+
+// ---- feedback_rstdp (snn/feedback_rule): a window rule ----
+
+TEST_CASE("feedback_rstdp: gated pairings, eligibility and weight change by hand",
+          "[snn][feedback]") {
+  // 2 pre neurons -> 4 post neurons in 2 groups of 2, all to all; synapse i -> j at i * 4 + j.
+  Network net(1.0, 7);
+  auto& pre = net.addPopulation("poisson", "pre", 2, {{"rate_hz", 0.0}});
+  auto& post = net.addPopulation("lif", "post", 4);
+  ProjectionSpec spec;
+  spec.name = "pre_post";
+  spec.w_init_min = spec.w_init_max = 2.0;
+  Projection& proj = net.connect(pre, post, spec);
+  FeedbackRuleParams p = FeedbackRuleParams::fromValues({});
+  p.eta = 0.01;
+  p.tau_plus_ms = 20;
+  p.lambda = 0.5;
+  FeedbackRule rule(proj, p, 2, 1.0);
+  const double d = std::exp(-1.0 / 20.0);  // pre trace decay per 1 ms step
+  const std::vector<std::uint32_t> none, zero = {0}, one = {1}, three = {3};
+  rule.onStep(zero, none);   // step 0: pre 0 fires (trace 1 after the step)
+  rule.onStep(none, one);    // step 1: post 1 fires: pairing x_0 = d
+  rule.onStep(none, three);  // step 2: post 3 fires: pairing x_0 = d^2
+  const std::vector<double> probs = {0.25, 0.75};
+  rule.endWindow(0, probs);  // action 0: gate +0.75 on group 0 (posts 0, 1), -0.75 on group 1
+  CHECK(rule.eligibility()[1] == Approx(0.75 * d));
+  CHECK(rule.eligibility()[3] == Approx(-0.75 * d * d));
+  CHECK(rule.eligibility()[0] == 0.0f);
+  CHECK(rule.eligibility()[4 + 1] == 0.0f);  // pre 1 never fired
+  rule.learn(2.0);                           // TD error 2: w += eta * 2 * e
+  CHECK(proj.weights()[1] == Approx(2.0 + 0.01 * 2.0 * 0.75 * d));
+  CHECK(proj.weights()[3] == Approx(2.0 - 0.01 * 2.0 * 0.75 * d * d));
+  CHECK(proj.weights()[0] == 2.0f);
+  // The next window without pairings: the eligibility decays by lambda.
+  rule.endWindow(1, probs);
+  CHECK(rule.eligibility()[1] == Approx(0.5 * 0.75 * d));
+  // Performance-dependent rate: mean return after one episode of 250 with tau 10 is 25.
+  FeedbackRuleParams q = p;
+  q.performance_target = 500;
+  q.performance_tau_episodes = 10;
+  FeedbackRule scaled(proj, q, 2, 1.0);
+  scaled.endEpisode(250);
+  CHECK(scaled.rateScale() == Approx(1.0 - 25.0 / 500.0));
+}
+
+TEST_CASE("feedback_rstdp: the gate has zero mean when actions follow p", "[snn][feedback]") {
+  // Averaged over actions drawn with probabilities p, (1[a = g] - p_g) is zero: with the same
+  // pairings every window, the eligibility's expectation stays zero (no drift without a TD
+  // error), unlike ungated pairings.
+  Network net(1.0, 7);
+  auto& pre = net.addPopulation("poisson", "pre", 1, {{"rate_hz", 0.0}});
+  auto& post = net.addPopulation("lif", "post", 2);
+  ProjectionSpec spec;
+  spec.name = "pre_post";
+  Projection& proj = net.connect(pre, post, spec);
+  FeedbackRuleParams p = FeedbackRuleParams::fromValues({});
+  p.lambda = 1.0;  // sum over windows
+  FeedbackRule gated(proj, p, 1, 1.0);
+  p.gate = false;
+  FeedbackRule ungated(proj, p, 1, 1.0);
+  Rng rng(5);
+  const std::vector<double> probs = {0.3, 0.7};
+  const std::vector<std::uint32_t> none, zero = {0}, both = {0, 1};
+  for (int w = 0; w < 20000; ++w) {
+    const int action = rng.uniform() < 0.3 ? 0 : 1;
+    for (FeedbackRule* rule : {&gated, &ungated}) {
+      rule->onStep(zero, none);
+      rule->onStep(none, both);
+      rule->endWindow(action, probs);
+    }
+  }
+  for (int j = 0; j < 2; ++j) {
+    // The gate's mean over 20,000 draws has a standard error of sqrt(0.21 / 20000) = 0.003.
+    INFO("post " << j << ": gated " << gated.eligibility()[j] << ", ungated "
+                 << ungated.eligibility()[j]);
+    CHECK(ungated.eligibility()[j] > 0.0f);
+    CHECK(std::abs(gated.eligibility()[j]) < 0.015 * ungated.eligibility()[j]);
+  }
 }

@@ -1,13 +1,15 @@
-#include "agents/feedback_rule.hpp"
+#include "snn/feedback_rule.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
 
-namespace spikegym::agents {
+namespace spikegym::snn {
 
-ParamTable feedbackRuleTable() {
+namespace {
+
+ParamTable table() {
   return {
       {"eta", 0.002, 0, 1e3, "[mV] weight change per unit signal x gated pairing"},
       {"tau_plus_ms", 20, 0.1, 1e4, "[ms] pre trace decay"},
@@ -18,16 +20,36 @@ ParamTable feedbackRuleTable() {
        "[return] performance-dependent rate: eta x max(floor, 1 - mean return / target); 0 off"},
       {"performance_floor", 0, 0, 1, "[1] smallest rate scale"},
       {"performance_tau_episodes", 10, 1, 1e6, "[episodes] running mean of returns"},
-      {"gate", "true", Param::Kind::kBool, 0, 0, {},
+      {"gate",
+       "true",
+       Param::Kind::kBool,
+       0,
+       0,
+       {},
        "gate the pairings by the action feedback (a - p); false: pairings alone (ablation)"},
   };
 }
 
-FeedbackRuleParams FeedbackRuleParams::fromValues(const snn::ParamValues& values) {
-  static const ParamTable table = feedbackRuleTable();
+}  // namespace
+
+RuleInfo feedbackRuleInfo() {
+  return {"feedback_rstdp",
+          "STDP pairings gated by the action feedback (a - p) of a sampled readout, x TD error "
+          "(Chung & Kozma 2020); learns between windows",
+          RuleKind::kNone,
+          table(),
+          {.modulator = true, .dense = true, .action_probabilities = true},
+          [](Projection& projection, const ParamValues& params, int group_size, double dt_ms) {
+            return std::make_unique<FeedbackRule>(
+                projection, FeedbackRuleParams::fromValues(params), group_size, dt_ms);
+          }};
+}
+
+FeedbackRuleParams FeedbackRuleParams::fromValues(const ParamValues& values) {
+  static const ParamTable declared = table();
   auto get = [&values](const char* name) {
     if (auto it = values.find(name); it != values.end()) return it->second;
-    const Param* p = findParam(table, name);
+    const Param* p = findParam(declared, name);
     if (p->kind == Param::Kind::kBool) return p->default_value == "true" ? 1.0 : 0.0;
     double x = 0;
     parseNumber(p->default_value, x);
@@ -44,8 +66,8 @@ FeedbackRuleParams FeedbackRuleParams::fromValues(const snn::ParamValues& values
           get("gate") != 0.0};
 }
 
-FeedbackRule::FeedbackRule(snn::Projection& projection, const FeedbackRuleParams& params,
-                           int group_size, double dt_ms)
+FeedbackRule::FeedbackRule(Projection& projection, const FeedbackRuleParams& params, int group_size,
+                           double dt_ms)
     : projection_(projection),
       params_(params),
       group_size_(group_size),
@@ -123,4 +145,4 @@ double FeedbackRule::meanEligibility() const {
   return e_.empty() ? 0.0 : sum / static_cast<double>(e_.size());
 }
 
-}  // namespace spikegym::agents
+}  // namespace spikegym::snn

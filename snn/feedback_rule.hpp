@@ -1,5 +1,5 @@
-// Feedback-modulated R-STDP ("feedback_rstdp"): a three-factor rule for the projections into the
-// readout population, with a policy-gradient-consistent eligibility (Chung & Kozma 2020: the
+// Feedback-modulated R-STDP (rule "feedback_rstdp"): a three-factor rule for the projections into
+// the readout population, with a policy-gradient-consistent eligibility (Chung & Kozma 2020: the
 // actor's eligibility is gated by a - p; Williams 1992 and Florian 2007 for the reading).
 //
 // During an action's window each synapse i -> j collects its causal STDP pairings
@@ -17,9 +17,10 @@
 // local to the synapse (its pre and post spikes), its post neuron's group (the action feedback)
 // or global (delta).
 //
-// The engine simulates such a projection with frozen weights; this class changes them between
-// windows (weights are read by the engine at each delivery, so the change acts from the next
-// window on).
+// A window rule (snn/plasticity.hpp): the engine simulates the projection with fixed weights and
+// this learner changes them between windows. It needs a modulator (the TD error), all_to_all
+// connectivity (a matrix of pairings) and the action feedback (a readout sampled by softmax);
+// RuleNeeds declares these and the network resolver checks them.
 #pragma once
 
 #include <span>
@@ -28,19 +29,19 @@
 
 #include "core/params.hpp"
 #include "snn/params.hpp"
+#include "snn/plasticity.hpp"
 #include "snn/projection.hpp"
 
-namespace spikegym::agents {
+namespace spikegym::snn {
 
-/// The rule's name in learning_rule / plasticity.rule.
-inline const std::string kFeedbackRule = "feedback_rstdp";
-/// Its parameters (`spikegym list rules`): the one place their defaults are declared.
-ParamTable feedbackRuleTable();
+/// The rule's registration (name, parameters with their defaults, needs, learner): the one place
+/// it is declared; plasticityRules() lists it.
+RuleInfo feedbackRuleInfo();
 
 struct FeedbackRuleParams {
-  double eta;          ///< [mV per unit signal x pairing] learning rate
-  double tau_plus_ms;  ///< [ms] pre trace decay
-  double lambda;       ///< [1] eligibility decay per env step
+  double eta;           ///< [mV per unit signal x pairing] learning rate
+  double tau_plus_ms;   ///< [ms] pre trace decay
+  double lambda;        ///< [1] eligibility decay per env step
   double w_min, w_max;  ///< [mV] weight bounds
   /// Performance-dependent learning rate (Fremaux et al. 2013 use one for stability): with
   /// target > 0, eta is scaled by max(floor, 1 - R / target), R the running mean of episode
@@ -51,38 +52,40 @@ struct FeedbackRuleParams {
   bool gate;  ///< false: e <- lambda e + P (no action feedback; an ablation)
 
   /// From resolved values by name (gate as 1 or 0); missing names take the table's defaults.
-  static FeedbackRuleParams fromValues(const snn::ParamValues& values);
+  static FeedbackRuleParams fromValues(const ParamValues& values);
 };
 
-class FeedbackRule {
+class FeedbackRule final : public WindowLearner {
  public:
   /// `projection` must be dense (all_to_all) into the readout; groups of `group_size` neurons.
-  FeedbackRule(snn::Projection& projection, const FeedbackRuleParams& params, int group_size,
+  FeedbackRule(Projection& projection, const FeedbackRuleParams& params, int group_size,
                double dt_ms);
   /// A new episode: traces, pairings and eligibility to zero.
-  void reset();
+  void reset() override;
   /// After each SNN step of a window: this step's pre and post spikes.
   void onStep(std::span<const std::uint32_t> pre_spikes,
-              std::span<const std::uint32_t> post_spikes);
+              std::span<const std::uint32_t> post_spikes) override;
   /// After the window: action `a` was chosen with group probabilities `p`.
-  void endWindow(int action, std::span<const double> p);
+  void endWindow(int action, std::span<const double> p) override;
   /// The modulator's signal for the last step (the TD error): changes the weights.
-  void learn(double signal);
+  void learn(double signal) override;
   /// An episode ended with return `episode_return` (performance-dependent learning rate).
-  void endEpisode(double episode_return);
-  /// The running mean of episode returns (checkpoints) and its restoration.
+  void endEpisode(double episode_return) override;
+  /// Checkpoints keep the running mean of episode returns.
+  std::string stateSection() const override { return "feedback_mean_return"; }
+  std::vector<double> state() const override { return {mean_return_}; }
+  void setState(std::span<const double> values) override { setMeanReturn(values[0]); }
   double meanReturn() const { return mean_return_; }
   void setMeanReturn(double r);
   /// The current learning-rate scale in [floor, 1].
   double rateScale() const { return scale_; }
   /// Mean |e| over synapses.
-  double meanEligibility() const;
-  snn::Projection& projection() { return projection_; }
-  const snn::Projection& projection() const { return projection_; }
-  const std::vector<float>& eligibility() const { return e_; }
+  double meanEligibility() const override;
+  const Projection& projection() const override { return projection_; }
+  const std::vector<float>& eligibility() const override { return e_; }
 
  private:
-  snn::Projection& projection_;
+  Projection& projection_;
   FeedbackRuleParams params_;
   int group_size_;
   std::uint32_t n_pre_, n_post_;
@@ -95,4 +98,4 @@ class FeedbackRule {
   double scale_ = 1;          // learning-rate scale
 };
 
-}  // namespace spikegym::agents
+}  // namespace spikegym::snn
