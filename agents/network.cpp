@@ -260,14 +260,40 @@ bool hasNetwork(const ConfigValues& values) {
 }
 
 const std::vector<std::string>& replacedByNetwork() {
-  static const std::vector<std::string> keys = {
-      "encoder",         "cells_per_dim", "rf_width",      "obs_range",       "max_rate_hz",
-      "input_current",   "hidden",        "hidden_p",      "hidden_w",        "output_size",
-      "neuron_model",    "learning_rule", "w_init_min",    "w_init_max",      "wta_inhibition",
-      "decoder",         "temperature",   "epsilon_start", "epsilon_end",     "epsilon_episodes",
-      "explore_current", "dopamine",      "dopamine_gain", "dopamine_tau_ms", "baseline_window",
-      "gamma",           "critic_lr",     "critic_lambda", "homeostasis",     "rule",
-      "neuron"};
+  static const std::vector<std::string> keys = {"encoder",
+                                                "cells_per_dim",
+                                                "rf_width",
+                                                "obs_range",
+                                                "max_rate_hz",
+                                                "input_current",
+                                                "hidden",
+                                                "hidden_p",
+                                                "hidden_w",
+                                                "output_size",
+                                                "neuron_model",
+                                                "learning_rule",
+                                                "w_init_min",
+                                                "w_init_max",
+                                                "wta_inhibition",
+                                                "decoder",
+                                                "temperature",
+                                                "epsilon_start",
+                                                "epsilon_end",
+                                                "epsilon_episodes",
+                                                "explore_current",
+                                                "dopamine",
+                                                "dopamine_gain",
+                                                "dopamine_tau_ms",
+                                                "baseline_window",
+                                                "gamma",
+                                                "critic_lr",
+                                                "critic_lambda",
+                                                "homeostasis",
+                                                "rule",
+                                                "neuron",
+                                                "critic_features",
+                                                "critic_joint_cells",
+                                                "greedy_eval"};
   return keys;
 }
 
@@ -881,19 +907,25 @@ NetworkSize estimateSize(const NetworkDef& def) {
   return out;
 }
 
-ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space) {
+ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space,
+                            std::map<std::string, std::string>* sources) {
   ConfigValues n;
+  // n[key] = the flat parameter `name`'s value, recording where it came from.
+  auto from = [&](const std::string& key, const std::string& name) {
+    n[key] = flat.text(name);
+    if (sources) (*sources)[key] = name;
+  };
   const std::string enc = flat.text("encoder");
   const std::string in = "network.populations.input.";
   n[in + "encoder.model"] = enc == "rate" ? "rate" : "gaussian_rf";
   if (enc != "rate") {
-    n[in + "encoder.cells_per_dim"] = flat.text("cells_per_dim");
-    n[in + "encoder.rf_width"] = flat.text("rf_width");
+    from(in + "encoder.cells_per_dim", "cells_per_dim");
+    from(in + "encoder.rf_width", "rf_width");
     n[in + "encoder.drive"] = enc == "current" ? "current" : "poisson";
-    n[in + "encoder.current_mv"] = flat.text("input_current");
+    from(in + "encoder.current_mv", "input_current");
   }
-  n[in + "encoder.obs_range"] = flat.text("obs_range");
-  n[in + "encoder.max_rate_hz"] = flat.text("max_rate_hz");
+  from(in + "encoder.obs_range", "obs_range");
+  from(in + "encoder.max_rate_hz", "max_rate_hz");
 
   const std::string out = "network.populations.output.";
   const std::string model = flat.text("neuron_model");
@@ -901,35 +933,35 @@ ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space)
   n[out + "neuron.model"] = model.substr(0, colon);
   if (colon != std::string::npos) n[out + "neuron.preset"] = model.substr(colon + 1);
   for (const auto& [key, value] : flat.values()) {
-    if (startsWith(key, "neuron.")) n[out + key] = value;
+    if (startsWith(key, "neuron.")) from(out + key, key);
   }
   n[out + "groups.count"] =
       std::to_string(action_space.kind() == envs::Space::Kind::kDiscrete ? action_space.n() : 0);
-  n[out + "groups.size"] = flat.text("output_size");
+  from(out + "groups.size", "output_size");
 
   std::string into = "input";
   if (flat.integer("hidden") > 0) {
-    n["network.populations.hidden.size"] = flat.text("hidden");
+    from("network.populations.hidden.size", "hidden");
     n["network.populations.hidden.neuron.model"] = "lif";
     const std::string ih = "network.projections.input_hidden.";
     n[ih + "source"] = "input";
     n[ih + "target"] = "hidden";
     n[ih + "connectivity.rule"] = "pairwise_bernoulli";
-    n[ih + "connectivity.p"] = flat.text("hidden_p");
+    from(ih + "connectivity.p", "hidden_p");
     n[ih + "weight.uniform.low"] = "0";
-    n[ih + "weight.uniform.high"] = flat.text("hidden_w");
+    from(ih + "weight.uniform.high", "hidden_w");
     into = "hidden";
   }
   const std::string pl = "network.projections." + into + "_output.";
   n[pl + "source"] = into;
   n[pl + "target"] = "output";
   n[pl + "connectivity.rule"] = "all_to_all";
-  n[pl + "weight.uniform.low"] = flat.text("w_init_min");
-  n[pl + "weight.uniform.high"] = flat.text("w_init_max");
+  from(pl + "weight.uniform.low", "w_init_min");
+  from(pl + "weight.uniform.high", "w_init_max");
   const std::string rule = flat.text("learning_rule");
   n[pl + "plasticity.rule"] = rule;
   for (const auto& [key, value] : flat.values()) {
-    if (startsWith(key, "rule.")) n[pl + "plasticity." + key.substr(5)] = value;
+    if (startsWith(key, "rule.")) from(pl + "plasticity." + key.substr(5), key);
   }
   if (snn::ruleInfo(rule).needs.modulator) {
     n[pl + "plasticity.modulator"] = "dopamine";
@@ -942,7 +974,7 @@ ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space)
     n[li + "target"] = "output";
     n[li + "receptor_type"] = "inhibitory";
     n[li + "connectivity.rule"] = "between_groups";
-    n[li + "weight"] = flat.text("wta_inhibition");
+    from(li + "weight", "wta_inhibition");
   }
 
   const std::string dopamine = flat.text("dopamine");
@@ -950,32 +982,31 @@ ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space)
   n[da + "signal"] = dopamine == "critic"   ? "td_error"
                      : dopamine == "reward" ? "reward"
                                             : "reward_minus_baseline";
-  n[da + "gain"] = flat.text("dopamine_gain");
-  n[da + "tau_ms"] = flat.text("dopamine_tau_ms");
-  if (dopamine == "reward_baseline") n[da + "baseline_window"] = flat.text("baseline_window");
+  from(da + "gain", "dopamine_gain");
+  from(da + "tau_ms", "dopamine_tau_ms");
+  if (dopamine == "reward_baseline") from(da + "baseline_window", "baseline_window");
   if (dopamine == "critic") {
     n["network.critic.model"] = "linear_td";
-    n["network.critic.features"] = flat.text("critic_features");
+    from("network.critic.features", "critic_features");
     if (flat.text("critic_features") == "joint_rf") {
-      n["network.critic.joint_cells"] = flat.text("critic_joint_cells");
+      from("network.critic.joint_cells", "critic_joint_cells");
     }
-    n["network.critic.cells_per_dim"] = flat.text("cells_per_dim");
-    n["network.critic.rf_width"] = flat.text("rf_width");
-    n["network.critic.obs_range"] = flat.text("obs_range");
-    n["network.critic.gamma"] = flat.text("gamma");
-    n["network.critic.lr"] = flat.text("critic_lr");
-    n["network.critic.lambda"] = flat.text("critic_lambda");
+    from("network.critic.cells_per_dim", "cells_per_dim");
+    from("network.critic.rf_width", "rf_width");
+    from("network.critic.obs_range", "obs_range");
+    from("network.critic.gamma", "gamma");
+    from("network.critic.lr", "critic_lr");
+    from("network.critic.lambda", "critic_lambda");
   }
   n["network.readout.population"] = "output";
-  n["network.readout.decode"] = flat.text("decoder");
-  if (flat.text("decoder") == "softmax")
-    n["network.readout.temperature"] = flat.text("temperature");
+  from("network.readout.decode", "decoder");
+  if (flat.text("decoder") == "softmax") from("network.readout.temperature", "temperature");
   const std::string ex = "network.readout.exploration.";
-  n[ex + "epsilon_start"] = flat.text("epsilon_start");
-  n[ex + "epsilon_end"] = flat.text("epsilon_end");
-  n[ex + "epsilon_episodes"] = flat.text("epsilon_episodes");
-  n[ex + "drive_mv"] = flat.text("explore_current");
-  n["network.readout.evaluation.greedy"] = flat.text("greedy_eval");
+  from(ex + "epsilon_start", "epsilon_start");
+  from(ex + "epsilon_end", "epsilon_end");
+  from(ex + "epsilon_episodes", "epsilon_episodes");
+  from(ex + "drive_mv", "explore_current");
+  from("network.readout.evaluation.greedy", "greedy_eval");
   return n;
 }
 

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -137,8 +138,12 @@ NetworkSize estimateSize(const NetworkDef& def);
 void setNetworkMemoryLimit(std::uint64_t bytes);
 std::uint64_t networkMemoryLimit();
 
-/// The "network.*" keys equivalent to the snn agent's resolved flat parameters.
-ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space);
+/// The "network.*" keys equivalent to the snn agent's resolved flat parameters: the one place the
+/// flat form is expanded (lab/ expands before hashing, so both forms of one network share a run
+/// id). `sources`, if given, receives for each key taken from a flat parameter that parameter's
+/// name (for error places).
+ConfigValues defaultNetwork(const Config& flat, const envs::Space& action_space,
+                            std::map<std::string, std::string>* sources = nullptr);
 
 /// The snn agent's defaults for rule `name`'s parameters (tuned on CartPole-v1; see
 /// agents/snn_agent.cpp), and the rule's table with them applied.

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -579,24 +581,37 @@ std::string networkErrorWhere(const FlatConfig& config, const agents::NetworkErr
   return fallback;
 }
 
-/// Resolves agent.network.* against the env's spaces (agents/network.hpp): every value checked
-/// at its file:line:col, defaults and derived sizes added.
-void resolveNetworkSection(FlatConfig& config, const std::string& env_id) {
+/// The env a configuration names, built with its env.* values (for its spaces).
+std::unique_ptr<envs::Env> envOf(const FlatConfig& config) {
   ParamText env_params;
-  agents::ConfigValues given;
   for (const auto& [key, entry] : config) {
     if (key.rfind("env.", 0) == 0 && key != "env.id") env_params[key.substr(4)] = entry.text;
+  }
+  return envs::make(config.at("env.id").text, 0, env_params);
+}
+
+/// Resolves agent.network.* against the env's spaces (agents/network.hpp): every value checked
+/// at its file:line:col, defaults and derived sizes added. `sources` names, for a network key
+/// written out from a flat parameter, that parameter (errors name what the user wrote).
+void resolveNetworkSection(FlatConfig& config,
+                           const std::map<std::string, std::string>& sources = {}) {
+  agents::ConfigValues given;
+  for (const auto& [key, entry] : config) {
     if (key.rfind("agent.network.", 0) == 0) given[key.substr(6)] = entry.text;
   }
-  auto env = envs::make(env_id, 0, env_params);
+  const auto env = envOf(config);
   double dt_ms = 1;
   parseNumber(config.at("agent.dt_ms").text, dt_ms);
   agents::NetworkDef def;
   try {
     def = agents::resolveNetwork(given, env->observationSpace(), env->actionSpace(), dt_ms);
   } catch (const agents::NetworkError& e) {
-    throw UserError(networkErrorWhere(config, e, config.at("agent.type").where) + ": agent." +
-                    e.key() + ": " + e.message());
+    const auto source = sources.find(e.key());
+    const std::string key = source != sources.end()
+                                ? "agent." + source->second + " (as agent." + e.key() + ")"
+                                : "agent." + e.key();
+    throw UserError(networkErrorWhere(config, e, config.at("agent.type").where) + ": " + key +
+                    ": " + e.message());
   }
   FlatConfig out;
   for (auto& [key, entry] : config) {
@@ -607,6 +622,38 @@ void resolveNetworkSection(FlatConfig& config, const std::string& env_id) {
     out["agent." + key] = {value, it != config.end() ? it->second.where : "default"};
   }
   config = std::move(out);
+}
+
+/// The flat form of a network-taking agent (encoder, hidden, learning_rule, rule.*, ...)
+/// written out as the network it builds (agents::defaultNetwork, the one expansion): the flat
+/// keys leave the configuration (their names go to `replaced`), the network's keys enter it at
+/// the places of the flat keys they came from, and the network is resolved. The same network
+/// written either way is one configuration, one run id.
+void expandFlatAgent(FlatConfig& config, const agents::AgentInfo& info,
+                     std::vector<std::string>& replaced) {
+  agents::ConfigValues flat;
+  for (const auto& [key, entry] : config) {
+    if (key.rfind("agent.", 0) == 0 && key != "agent.type") flat[key.substr(6)] = entry.text;
+  }
+  std::map<std::string, std::string> sources;
+  const agents::ConfigValues network = agents::defaultNetwork(
+      agents::Config(flat, "agent '" + info.name + "'"), envOf(config)->actionSpace(), &sources);
+  FlatConfig out;
+  for (auto& [key, entry] : config) {
+    if (key.rfind("agent.", 0) == 0 && agents::isReplacedByNetwork(info, key.substr(6))) {
+      replaced.push_back(key);
+    } else {
+      out.emplace(key, entry);
+    }
+  }
+  for (const auto& [key, value] : network) {
+    const auto source = sources.find(key);
+    out["agent." + key] = {value, source != sources.end()
+                                      ? config.at("agent." + source->second).where
+                                      : std::string("default")};
+  }
+  config = std::move(out);
+  resolveNetworkSection(config, sources);
 }
 
 /// Resolves the env, agent (with its nested units) and train settings of one configuration
@@ -699,7 +746,11 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
     resolveSection(config, "agent." + child.prefix, child.table, child.label + " of " + agent_label,
                    {}, false);
   }
-  if (network) resolveNetworkSection(config, env_id.text);
+  if (network) {
+    resolveNetworkSection(config);
+  } else if (info->takes_network) {
+    expandFlatAgent(config, *info, run.replaced_keys);
+  }
   resolveSection(config, "train", trainTable(), "train", {}, false);
   for (const auto& [key, entry] : config) {
     if (key.rfind("env.", 0) == 0 && key != "env.id")
@@ -795,6 +846,10 @@ bool bareKeyKnown(const RunSpec& run, const std::string& path) {
   }
   if (path == "env" || path == "agent" || path == "train") return true;
   if (path == "agent.preset") return true;  // null: no preset in this cell (lab/presets)
+  // A flat key the cell's network was written out from (or a key under it: rule.*).
+  for (const auto& key : run.replaced_keys) {
+    if (key == path || key.rfind(path + ".", 0) == 0) return true;
+  }
   std::vector<std::string> parts;
   for (std::size_t start = 0, dot;; start = dot + 1) {
     dot = path.find('.', start);
@@ -813,15 +868,20 @@ bool bareKeyKnown(const RunSpec& run, const std::string& path) {
 /// settings beside it in `run`.
 UserError unknownBareKey(const RunSpec& run, const BareKey& b) {
   const std::string parent = b.path.substr(0, b.path.rfind('.'));
-  std::vector<std::string> siblings;
+  std::set<std::string> siblings;
+  auto add = [&](const std::string& key) {
+    if (key.rfind(parent + ".", 0) != 0) return;
+    const std::string rest = key.substr(parent.size() + 1);
+    siblings.insert(rest.substr(0, rest.find('.')));
+  };
   for (auto s = run.config.lower_bound(parent + ".");
        s != run.config.end() && s->first.rfind(parent + ".", 0) == 0; ++s) {
-    std::string rest = s->first.substr(parent.size() + 1);
-    rest = rest.substr(0, rest.find('.'));
-    if (siblings.empty() || siblings.back() != rest) siblings.push_back(rest);
+    add(s->first);
   }
+  for (const auto& key : run.replaced_keys) add(key);  // flat keys written out as the network
   const std::string name = b.path.substr(b.path.rfind('.') + 1);
-  return UserError(b.where + ": unknown setting '" + b.path + "'" + didYouMean(name, siblings) +
+  return UserError(b.where + ": unknown setting '" + b.path + "'" +
+                   didYouMean(name, std::vector<std::string>(siblings.begin(), siblings.end())) +
                    " (given null or {}; every key must be a setting, whatever its value)");
 }
 
@@ -840,6 +900,9 @@ std::string runId(const FlatConfig& config, std::uint64_t seed) {
   // Other connection patterns, other runs: a run that draws a fixed-degree pattern carries the
   // connectivity version (snn/connectivity.hpp), so results of the fixed pattern never mix with
   // the old ones. Runs without such a pattern keep their ids.
+  // Config version 2 (network runs): flat snn agents are written out as their network before
+  // hashing, so ids of network configurations differ from those of earlier versions.
+  if (config.count("agent.network.readout.population")) canonical += "config.network_version=2\n";
   const bool fixed_degree = std::any_of(config.begin(), config.end(), [](const auto& kv) {
     return kv.second.text == "fixed_indegree" || kv.second.text == "fixed_outdegree";
   });

@@ -42,6 +42,8 @@ struct RunSpec {
   std::uint64_t seed = 0;
   FlatConfig config;  ///< resolved: defaults, include, file, sweep cell, --set
   std::vector<std::pair<std::string, std::string>> swept;  ///< this cell's swept values
+  /// The agent's flat keys its network was written out from (not in config: the network is).
+  std::vector<std::string> replaced_keys;
   TrainSpec train;         ///< the typed training spec built from config
   long eval_every = 0;     ///< [episodes] evaluation block every K training episodes (0: none)
   long eval_episodes = 0;  ///< episodes per evaluation block

@@ -108,6 +108,8 @@ void Results::writeRecord(const RunRecord& r) const {
   j["git_commit"] = r.git_commit;
   j["error"] = r.error;
   j["sets"] = r.sets;
+  j["swept"] = Json::object();
+  for (const auto& [path, value] : r.swept) j["swept"][path] = value;
   writeFileAtomic((runDir(r.run_id) / "run.json").string(), j.dump(2) + "\n");
 }
 
@@ -155,6 +157,11 @@ std::optional<RunRecord> Results::readRecord(const std::string& run_id) const {
   if (j.contains("sets") && j["sets"].is_array()) {
     for (const auto& v : j["sets"]) {
       if (v.is_string()) r.sets.push_back(v.get<std::string>());
+    }
+  }
+  if (j.contains("swept") && j["swept"].is_object()) {
+    for (const auto& [path, v] : j["swept"].items()) {
+      if (v.is_string()) r.swept.emplace_back(path, v.get<std::string>());
     }
   }
   return r;
@@ -404,9 +411,17 @@ void Results::rebuildManifest(const Experiment& exp,
       // A damaged config.yaml leaves the swept columns of that row empty.
     }
     for (const auto& path : exp.swept_paths) {
-      const auto it = config.find(path);
+      // What the run's own sweep gave, else its configuration's value.
+      std::string value;
+      const auto given = std::find_if(record->swept.begin(), record->swept.end(),
+                                      [&path](const auto& kv) { return kv.first == path; });
+      if (given != record->swept.end()) {
+        value = given->second;
+      } else if (const auto it = config.find(path); it != config.end()) {
+        value = it->second;
+      }
       out += ',';
-      out += csvField(it == config.end() ? "" : it->second);
+      out += csvField(value);
     }
     out += "\n";
   }

@@ -38,6 +38,9 @@ struct RunRecord {
   int env_dynamics_version = 1;
   std::string spikegym_version, git_commit, error;
   std::vector<std::string> sets;  ///< the --set path=value overrides of the command
+  /// The cell's swept values as the sweep gave them ("" for null): what names the cell where
+  /// config.yaml holds only the resolved form (agent.preset, flat keys written out as a network).
+  std::vector<std::pair<std::string, std::string>> swept;
 };
 
 /// What a run folder holds (Results::assess).

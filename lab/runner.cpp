@@ -50,6 +50,7 @@ std::string executeRun(const Results& results, const RunSpec& run,
   record.spikegym_version = version();
   record.git_commit = gitCommit();
   record.sets = sets;
+  record.swept = run.swept;
   results.writeRecord(record);
   const auto t0 = Clock::now();
   TrainSpec spec = run.train;

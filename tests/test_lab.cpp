@@ -18,6 +18,7 @@
 
 #include "agents/agent.hpp"
 #include "agents/checkpoint.hpp"
+#include "agents/snn_agent.hpp"
 #include "core/error.hpp"
 #include "envs/registry.hpp"
 #include "lab/experiment.hpp"
@@ -91,6 +92,19 @@ sweep:
     agent.learning_rule: [rstdp, mstdp]
 )";
 
+/// The value of `name` in the plasticity block of the run's plastic projection (the flat agent's
+/// learning_rule and rule.* written out as its network), or "" without one.
+std::string plastic(const RunSpec& run, const std::string& name) {
+  const std::string lead = "agent.network.projections.";
+  for (const auto& [key, entry] : run.config) {
+    const auto at = key.find(".plasticity.rule");
+    if (key.rfind(lead, 0) != 0 || at == std::string::npos || entry.text == "none") continue;
+    const auto it = run.config.find(key.substr(0, at) + ".plasticity." + name);
+    if (it != run.config.end()) return it->second.text;
+  }
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE("config.yaml and the run id hold every parameter a run uses, defaults included",
@@ -99,18 +113,30 @@ TEST_CASE("config.yaml and the run id hold every parameter a run uses, defaults 
   const std::string file = write(dir, "tiny.yaml", kTiny);
   const Experiment exp = loadExperiment(file, {});
   const RunSpec& run = exp.runs[0];  // snn, rstdp
-  // Every declared parameter of every unit the run uses is in the resolved config.
+  // Every declared parameter of every unit the run uses is in the resolved config: the snn
+  // agent's own parameters that stay beside a network, and its flat architecture parameters
+  // written out as the network they build (every resolved network value, as the agent itself
+  // resolves its flat defaults).
   const agents::AgentInfo& snn = agents::agentInfo("snn");
   std::size_t expected = 0;
-  for (const auto& p : snn.params) CHECK(run.config.count("agent." + p.name));
-  expected += snn.params.size();
-  agents::ConfigValues own;
-  for (const auto& p : snn.params) own[p.name] = run.config.at("agent." + p.name).text;
-  for (const auto& child : snn.children(own)) {
-    for (const auto& p : child.table)
-      CHECK(run.config.count("agent." + child.prefix + "." + p.name));
-    expected += child.table.size();
+  for (const auto& p : snn.params) {
+    INFO(p.name);
+    const bool replaced = agents::isReplacedByNetwork(snn, p.name);
+    CHECK(run.config.count("agent." + p.name) == (replaced ? 0u : 1u));
+    CHECK(std::count(run.replaced_keys.begin(), run.replaced_keys.end(), "agent." + p.name) ==
+          (replaced ? 1 : 0));
+    if (!replaced) ++expected;
   }
+  auto env = envs::make("CartPole-v1", 0, {});
+  const agents::NetworkDef def =
+      agents::SnnAgent::definitionOf({{"output_size", "8"}}, env->observationSpace(),
+                                     env->actionSpace());  // kTiny's agent
+  for (const auto& [key, value] : def.values) {
+    INFO(key);
+    REQUIRE(run.config.count("agent." + key));
+    CHECK(run.config.at("agent." + key).text == value);
+  }
+  expected += def.values.size();
   for (const auto& p : envs::envSpec("CartPole-v1").params)
     CHECK(run.config.count("env." + p.name));
   expected += envs::envSpec("CartPole-v1").params.size();
@@ -121,12 +147,13 @@ TEST_CASE("config.yaml and the run id hold every parameter a run uses, defaults 
   expected += 4 + 3;  // + name, env.id, agent.type
   CHECK(run.config.size() == expected);
   // The agent's own override of its rule's default is what config.yaml shows.
-  CHECK(run.config.at("agent.rule.tau_c_ms").text == "200");
-  CHECK(run.config.at("agent.rule.tau_c_ms").where == "default");
+  const std::string tau_c = "agent.network.projections.input_output.plasticity.tau_c_ms";
+  CHECK(run.config.at(tau_c).text == "200");
+  CHECK(run.config.at(tau_c).where == "default");
   const std::string yaml = configYaml(run);
-  CHECK_THAT(yaml, Catch::Contains("    tau_c_ms: 200\n"));
-  CHECK_THAT(yaml, Catch::Contains("    tau_m_ms: 20\n"));     // agent.neuron.*
-  CHECK_THAT(yaml, Catch::Contains("  gravity_mps2: 9.8\n"));  // env.*
+  CHECK_THAT(yaml, Catch::Contains("          tau_c_ms: 200\n"));
+  CHECK_THAT(yaml, Catch::Contains("          tau_m_ms: 20\n"));  // the output's neuron.*
+  CHECK_THAT(yaml, Catch::Contains("  gravity_mps2: 9.8\n"));     // env.*
   // Changing any value, a default included, changes the run id: a changed default can never
   // make an old result look complete.
   std::set<std::string> ids = {run.run_id};
@@ -260,7 +287,9 @@ sweep:
     if (run.train.agent_type == "reinforce") {
       CHECK(run.config.count("agent.learning_rule") == 0);  // null removed the key
     } else {
-      CHECK(run.train.agent_params.at("learning_rule") == "rstdp");
+      // Written out as its network: the plastic projection's rule.
+      CHECK(run.train.agent_params.at("network.projections.input_output.plasticity.rule") ==
+            "rstdp");
     }
   }
   // Ids are stable across loads and do not depend on the experiment's name.
@@ -1049,10 +1078,11 @@ TEST_CASE("fuzz findings stay fixed", "[lab][hostile][fuzz]") {
   CHECK_THAT(ckpt.err, Catch::Contains("more than the file holds"));
 }
 
-TEST_CASE("the default network written out as YAML gives the same results as the flat parameters",
+TEST_CASE("the default network written out as YAML is the flat agent: one run id, same results",
           "[lab][network]") {
-  // `show network` on a flat experiment, pasted as the agent block of another: episodes.csv
-  // equal byte for byte (run ids and the wall clock aside).
+  // `show network` on a flat experiment, pasted as the agent block of another: one run id and
+  // episodes.csv equal byte for byte (the wall clock aside). The flat form is written out as its
+  // network before hashing, so both are one configuration.
   const auto dir = testing::scratchDir("network_cmp");
   const std::string head = "name: cmp\nenv: {id: CartPole-v1}\ntrain: {episodes: 12}\nseeds: [3]\n";
   const std::string flat =
@@ -1062,23 +1092,30 @@ TEST_CASE("the default network written out as YAML gives the same results as the
   CHECK_THAT(shown.out, Catch::Contains("    populations:\n      hidden:"));
   CHECK_THAT(shown.out, Catch::Contains("        size: 48\n"));  // derived: 4 dims x 12
   const std::string net = write(dir, "net.yaml", head + shown.out);
+  const Experiment flat_exp = loadExperiment(flat, {}), net_exp = loadExperiment(net, {});
+  CHECK(flat_exp.runs[0].run_id == net_exp.runs[0].run_id);
+  CHECK(configYaml(flat_exp.runs[0]) == configYaml(net_exp.runs[0]));
   for (const auto& [file, out] : {std::pair{flat, "a"}, std::pair{net, "b"}}) {
     const auto r =
         testing::runSpikegym("run '" + file + "' -j 1 --out '" + (dir / out).string() + "'");
     REQUIRE(r.exit_code == 0);
   }
-  auto strip = [](const std::map<std::string, std::string>& runs) {
-    REQUIRE(runs.size() == 1);
-    std::string csv = runs.begin()->second;
-    // Drop the run id column (the first): the configurations are written differently.
-    std::string out;
-    std::istringstream is(csv);
-    for (std::string line; std::getline(is, line);) out += line.substr(line.find(',')) + "\n";
-    return out;
-  };
-  const std::string a = strip(allEpisodes(dir / "a" / "cmp"));
-  CHECK(std::count(a.begin(), a.end(), '\n') == 13);
-  CHECK(a == strip(allEpisodes(dir / "b" / "cmp")));
+  const auto a = allEpisodes(dir / "a" / "cmp");
+  REQUIRE(a.size() == 1);
+  CHECK(std::count(a.begin()->second.begin(), a.begin()->second.end(), '\n') == 13);
+  CHECK(a == allEpisodes(dir / "b" / "cmp"));
+  // The flat keys stay settings: a sweep over one names its cells by what the sweep gave, and
+  // null removes one from an included file.
+  const std::string swept = write(dir, "swept.yaml", head + R"(agent: {type: snn, hidden: null}
+sweep:
+  grid:
+    agent.learning_rule: [rstdp, mstdp]
+)");
+  const Experiment sw = loadExperiment(swept, {});
+  REQUIRE(sw.runs.size() == 2);
+  CHECK(sw.runs[1].swept ==
+        std::vector<std::pair<std::string, std::string>>{{"agent.learning_rule", "mstdp"}});
+  CHECK(sw.runs[0].run_id != sw.runs[1].run_id);
   // Only the snn agent has a network.
   const std::string other = write(dir, "other.yaml", head + "agent: {type: reinforce}\n");
   const auto r = testing::runSpikegym("show network '" + other + "'");
@@ -1152,8 +1189,8 @@ TEST_CASE("the feedback_rstdp preset in README.md and experiments/cartpole_solve
       readmeAgentBlock("agent:\n  type: snn\n  learning_rule: feedback_rstdp", "readme_preset"),
       {});
   REQUIRE(exp.runs.size() == 1);
-  CHECK(exp.runs[0].config.at("agent.rule.performance_target").text == "500");
-  CHECK(exp.runs[0].config.at("agent.rule.eta").text == "0.002");
+  CHECK(plastic(exp.runs[0], "performance_target") == "500");
+  CHECK(plastic(exp.runs[0], "eta") == "0.002");
   const fs::path experiments = fs::path(SPIKEGYM_SOURCE_DIR) / "experiments";
   CHECK(loadExperiment((experiments / "cartpole_solve.yaml").string(), {}).runs.size() == 30);
   CHECK(loadExperiment((experiments / "cartpole_solve_ablation.yaml").string(), {}).runs.size() ==
@@ -1547,13 +1584,13 @@ sweep:
     agent.rule.eta: [0.001, 0.002]
 )");
   const Experiment over = loadExperiment(file, {});
-  CHECK(over.runs[0].config.at("agent.temperature").text == "12");
-  CHECK(over.runs[0].config.at("agent.learning_rule").text == "feedback_rstdp");
+  CHECK(over.runs[0].config.at("agent.network.readout.temperature").text == "12");
+  CHECK(plastic(over.runs[0], "rule") == "feedback_rstdp");
   CHECK(over.runs[0].config.count("agent.preset") == 0);  // the values are hashed, not the name
   const std::string plain =
       write(dir, "plain.yaml", "name: plain\nenv: {id: Foraging-v0}\nagent: {type: snn}\n");
   const Experiment set = loadExperiment(plain, {"agent.preset=foraging_rstdp"});
-  CHECK(set.runs[0].config.at("agent.encoder").text == "rate");
+  CHECK(set.runs[0].config.at("agent.network.populations.input.encoder.model").text == "rate");
   CHECK(set.notes.empty());
   const Experiment bare = loadExperiment(plain, {});
   REQUIRE(bare.notes.size() == 1);
@@ -1567,8 +1604,8 @@ sweep:
 )");
   const Experiment both = loadExperiment(swept, {});
   REQUIRE(both.runs.size() == 2);
-  CHECK(both.runs[0].config.at("agent.learning_rule").text == "feedback_rstdp");
-  CHECK(both.runs[1].config.at("agent.learning_rule").text == "rstdp");
+  CHECK(plastic(both.runs[0], "rule") == "feedback_rstdp");
+  CHECK(plastic(both.runs[1], "rule") == "rstdp");
   // Every shipped preset resolves on every env it was tuned on, and the CLI lists and shows it.
   const auto list = testing::runSpikegym("list presets");
   CHECK(list.exit_code == 0);
