@@ -36,30 +36,60 @@ ConfigValues resolveAgent(const std::string& type, const ConfigValues& given) {
   return resolveAgentParams(info.params, info.children, given, "agent '" + type + "'");
 }
 
-std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& observation_space,
-                                 const envs::Space& action_space, const ConfigValues& params,
-                                 std::uint64_t seed) {
+AgentDef resolveAgentDef(const std::string& type, const envs::Space& observation_space,
+                         const envs::Space& action_space, const ConfigValues& given) {
   const AgentInfo& info = agentInfo(type);
+  const std::string context = "agent '" + type + "'";
   ConfigValues own, network;
-  for (const auto& [key, value] : params) {
+  for (const auto& [key, value] : given) {
     (key.rfind("network.", 0) == 0 ? network : own)[key] = value;
   }
   if (!network.empty()) {
     if (!info.takes_network) {
-      throw UserError("agent '" + type + "': unknown parameter '" + network.begin()->first +
+      throw UserError(context + ": unknown parameter '" + network.begin()->first +
                       "'; only agents built from a network definition (snn) take network.*");
     }
     for (const auto& [key, value] : own) {
       if (isReplacedByNetwork(info, key)) {
-        throw UserError("agent '" + type + "': parameter '" + key +
+        throw UserError(context + ": parameter '" + key +
                         "' is replaced by the network definition (agent.network); remove it and "
                         "set the network's own value instead (see `spikegym show network`)");
       }
     }
   }
-  ConfigValues resolved = resolveAgent(type, own);
-  resolved.insert(network.begin(), network.end());
-  return info.factory(observation_space, action_space, resolved, seed);
+  AgentDef def;
+  def.info = &info;
+  ConfigValues resolved = resolveAgentParams(info.params, info.children, own, context);
+  if (info.takes_network) {
+    const Config flat(resolved, context);
+    const bool from_flat = network.empty();
+    const ConfigValues keys = from_flat ? info.expand_flat(flat, action_space, nullptr) : network;
+    try {
+      def.network = resolveNetwork(keys, observation_space, action_space, flat.number("dt_ms"));
+    } catch (const NetworkError& e) {
+      if (!from_flat) throw;
+      // The flat parameters made a network that fails a check: say so in their terms.
+      throw UserError(context + ": " + e.message() + " (in the network the flat parameters make: " +
+                      e.key() + "; see `spikegym show network`)");
+    }
+    for (auto it = resolved.begin(); it != resolved.end();) {
+      it = isReplacedByNetwork(info, it->first) ? resolved.erase(it) : std::next(it);
+    }
+  }
+  def.config = Config(std::move(resolved), context);
+  return def;
+}
+
+std::unique_ptr<Agent> makeAgent(const AgentDef& def, const envs::Space& observation_space,
+                                 const envs::Space& action_space, std::uint64_t seed) {
+  return def.info->factory(observation_space, action_space, def, seed);
+}
+
+std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& observation_space,
+                                 const envs::Space& action_space, const ConfigValues& params,
+                                 std::uint64_t seed) {
+  return makeAgent(resolveAgentDef(type, observation_space, action_space, params),
+                   observation_space, action_space, seed);
 }
 
 }  // namespace spikegym::agents

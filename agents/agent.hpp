@@ -10,7 +10,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -18,6 +20,7 @@
 
 #include "agents/checkpoint.hpp"
 #include "agents/config.hpp"
+#include "agents/network.hpp"
 #include "agents/view.hpp"
 #include "envs/space.hpp"
 
@@ -69,6 +72,18 @@ class Agent {
   bool learning_ = true;
 };
 
+struct AgentInfo;
+
+/// An agent resolved once, against its declarations and the env's spaces: what units are built
+/// from (they never parse the experiment's text again).
+struct AgentDef {
+  const AgentInfo* info = nullptr;
+  /// Every own value, checked and with defaults (a network-taking agent: the values beside its
+  /// network; the flat keys the network replaces are not here).
+  Config config{{}, ""};
+  std::optional<NetworkDef> network;  ///< network-taking agents: the resolved network
+};
+
 /// How to build one registered agent type.
 struct AgentInfo {
   std::string name;
@@ -81,9 +96,14 @@ struct AgentInfo {
   /// child prefixes) that such a definition replaces: giving both is an error.
   bool takes_network = false;
   std::vector<std::string> replaced_by_network = {};
-  /// Builds the agent from resolved parameters (every declared key present).
+  /// Network-taking agents: the "network.*" keys equivalent to the resolved flat parameters (the
+  /// one expansion; `sources` receives each key's flat parameter, for error places).
+  std::function<ConfigValues(const Config& flat, const envs::Space& action_space,
+                             std::map<std::string, std::string>* sources)>
+      expand_flat = nullptr;
+  /// Builds the agent from its resolved definition.
   std::function<std::unique_ptr<Agent>(const envs::Space& observation_space,
-                                       const envs::Space& action_space, const ConfigValues& params,
+                                       const envs::Space& action_space, const AgentDef& def,
                                        std::uint64_t seed)>
       factory;
 };
@@ -99,7 +119,16 @@ ConfigValues resolveAgent(const std::string& type, const ConfigValues& given);
 /// Whether agent parameter `key` ("hidden", "rule.eta") is one that `info`'s network definition
 /// replaces (so that giving it together with "network." keys is an error).
 bool isReplacedByNetwork(const AgentInfo& info, const std::string& key);
-/// Builds agent `type` for the given spaces with checked parameters.
+/// The one resolution of agent `type` from `given` for these spaces: every value checked
+/// against its declaration, defaults filled in, a network-taking agent's network resolved (from
+/// its "network.*" keys, else expanded from its flat parameters). Throws UserError (NetworkError
+/// at the network key concerned).
+AgentDef resolveAgentDef(const std::string& type, const envs::Space& observation_space,
+                         const envs::Space& action_space, const ConfigValues& given);
+/// Builds an agent from its resolved definition.
+std::unique_ptr<Agent> makeAgent(const AgentDef& def, const envs::Space& observation_space,
+                                 const envs::Space& action_space, std::uint64_t seed);
+/// resolveAgentDef() then makeAgent(def).
 std::unique_ptr<Agent> makeAgent(const std::string& type, const envs::Space& observation_space,
                                  const envs::Space& action_space, const ConfigValues& params,
                                  std::uint64_t seed);

@@ -23,10 +23,8 @@ using Kind = Param::Kind;
 
 class RandomAgent final : public Agent {
  public:
-  RandomAgent(const envs::Space& action_space, const ConfigValues& params, std::uint64_t seed)
-      : action_space_(action_space), rng_(rngStream(seed, "agent:random")) {
-    (void)params;  // checked by makeAgent: random has none
-  }
+  RandomAgent(const envs::Space& action_space, std::uint64_t seed)
+      : action_space_(action_space), rng_(rngStream(seed, "agent:random")) {}
   static const ParamTable& specs() {
     static const ParamTable none;
     return none;
@@ -58,11 +56,8 @@ class RandomAgent final : public Agent {
 class ReinforceAgent final : public Agent {
  public:
   ReinforceAgent(const envs::Space& obs_space, const envs::Space& action_space,
-                 const ConfigValues& params, std::uint64_t seed)
-      : config_(resolveAgentParams(specs(), nullptr, params, "agent 'reinforce'"),
-                "agent 'reinforce'"),
-        encoder_(obs_space, config_),
-        rng_(rngStream(seed, "agent:reinforce")) {
+                 const Config& config, std::uint64_t seed)
+      : config_(config), encoder_(obs_space, config_), rng_(rngStream(seed, "agent:reinforce")) {
     if (action_space.kind() != envs::Space::Kind::kDiscrete) {
       throw UserError("agent 'reinforce': needs a Discrete action space");
     }
@@ -193,10 +188,8 @@ static const bool kRandom = registerAgent({
     .name = "random",
     .summary = "uniformly random actions (no learning)",
     .params = RandomAgent::specs(),
-    .factory = [](const envs::Space&, const envs::Space& act, const ConfigValues& p,
-                  std::uint64_t seed) -> std::unique_ptr<Agent> {
-      return std::make_unique<RandomAgent>(act, p, seed);
-    },
+    .factory = [](const envs::Space&, const envs::Space& act, const AgentDef&, std::uint64_t seed)
+        -> std::unique_ptr<Agent> { return std::make_unique<RandomAgent>(act, seed); },
 });
 
 static const bool kReinforce = registerAgent({
@@ -204,9 +197,9 @@ static const bool kReinforce = registerAgent({
     .summary = "REINFORCE with a learned baseline: linear softmax policy on Gaussian "
                "receptive-field features (non-spiking baseline)",
     .params = ReinforceAgent::specs(),
-    .factory = [](const envs::Space& obs, const envs::Space& act, const ConfigValues& p,
+    .factory = [](const envs::Space& obs, const envs::Space& act, const AgentDef& def,
                   std::uint64_t seed) -> std::unique_ptr<Agent> {
-      return std::make_unique<ReinforceAgent>(obs, act, p, seed);
+      return std::make_unique<ReinforceAgent>(obs, act, def.config, seed);
     },
 });
 

@@ -668,7 +668,7 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
       fail(pkey + ".w_min", "is above w_max");
     }
     try {
-      snn::makeRule(d.rule, d.rule_params);
+      d.plasticity = snn::makeRule(d.rule, d.rule_params);
     } catch (const UserError& err) {
       fail(pkey, err.what());
     }

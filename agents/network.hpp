@@ -33,6 +33,7 @@
 #include "core/error.hpp"
 #include "envs/space.hpp"
 #include "snn/params.hpp"
+#include "snn/plasticity.hpp"
 
 namespace spikegym::agents {
 
@@ -75,7 +76,8 @@ struct ProjectionDef {
   double w_low = 0, w_high = 0;       ///< [mV] magnitudes, uniform in [low, high]
   int delay_low = 1, delay_high = 1;  ///< [steps]
   std::string rule = "none";          ///< plasticity rule
-  snn::ParamValues rule_params;       ///< resolved
+  snn::ParamValues rule_params;       ///< resolved (a window rule's learner is built from these)
+  snn::PlasticityRule plasticity;     ///< the engine's rule, built from them once
   std::string modulator;              ///< "" for unmodulated rules
   bool normalize = false;             ///< keep each post neuron's summed input weight
 };

@@ -190,22 +190,10 @@ const std::string& SnnAgent::type() const {
   return kType;
 }
 
-namespace {
-/// The values without the "network." keys (those are resolved by resolveNetwork).
-ConfigValues withoutNetwork(const ConfigValues& values) {
-  ConfigValues out;
-  for (const auto& [key, value] : values) {
-    if (key.rfind("network.", 0) != 0) out.emplace(key, value);
-  }
-  return out;
-}
-}  // namespace
-
 SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& action_space,
-                   const ConfigValues& values, std::uint64_t seed)
-    : config_(resolveAgentParams(params(), children, withoutNetwork(values), "agent 'snn'"),
-              "agent 'snn'"),
-      from_flat_(!hasNetwork(values)),
+                   const AgentDef& def, std::uint64_t seed)
+    : config_(def.config),
+      def_(*def.network),
       n_actions_(0),
       obs_dims_(static_cast<int>(observation_space.size())),
       group_size_(0),
@@ -213,43 +201,12 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
       shaping_penalty_(config_.number("shaping_terminal_penalty")),
       observation_space_(observation_space),
       rng_(rngStream(seed, "agent:snn")) {
-  if (action_space.kind() != envs::Space::Kind::kDiscrete) {
-    throw UserError("agent 'snn': needs a Discrete action space, got " + action_space.describe());
-  }
-  n_actions_ = static_cast<int>(action_space.n());
-  if (from_flat_ && config_.number("w_init_min") > config_.number("w_init_max")) {
-    throw UserError("agent 'snn': parameter 'w_init_min' = " + config_.text("w_init_min") +
-                    " is above 'w_init_max' = " + config_.text("w_init_max") +
-                    "; expected w_init_min <= w_init_max");
-  }
-  def_ = definitionFrom(config_, values, observation_space, action_space);
+  n_actions_ = static_cast<int>(action_space.n());  // resolveNetwork checked: Discrete
   const PopulationDef& out = def_.population(def_.readout.population);
   group_size_ = out.group_size;
   decoder_ = std::make_unique<Decoder>(def_.readout.decode, n_actions_, group_size_,
                                        def_.readout.temperature);
   buildNetwork(rngStream(seed, "agent:snn:network").next());
-}
-
-NetworkDef SnnAgent::definitionOf(const ConfigValues& values, const envs::Space& observation_space,
-                                  const envs::Space& action_space) {
-  const Config flat(resolveAgentParams(params(), children, withoutNetwork(values), "agent 'snn'"),
-                    "agent 'snn'");
-  return definitionFrom(flat, values, observation_space, action_space);
-}
-
-NetworkDef SnnAgent::definitionFrom(const Config& flat, const ConfigValues& values,
-                                    const envs::Space& observation_space,
-                                    const envs::Space& action_space) {
-  const bool from_flat = !hasNetwork(values);
-  const ConfigValues keys = from_flat ? defaultNetwork(flat, action_space) : values;
-  try {
-    return resolveNetwork(keys, observation_space, action_space, flat.number("dt_ms"));
-  } catch (const NetworkError& e) {
-    if (!from_flat) throw;
-    // The flat parameters made a network that fails a check: say so in their terms.
-    throw UserError("agent 'snn': " + e.message() + " (in the network the flat parameters make: " +
-                    e.key() + "; see `spikegym show network`)");
-  }
 }
 
 // Builds the network of def_; `network_seed` keys its wiring, initial weights and noise streams
@@ -354,7 +311,7 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     spec.delay_min_steps = d.delay_low;
     spec.delay_max_steps = d.delay_high;
     // A window rule's engine part keeps the weights fixed; its learner changes them.
-    spec.rule = snn::makeRule(d.rule, d.rule_params);
+    spec.rule = d.plasticity;
     snn::Projection& proj =
         net_->connect(net_->population(d.source), net_->population(d.target), spec);
     if (proj.size() == 0) {
@@ -393,14 +350,6 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
 
 std::string SnnAgent::architecture() const {
   std::ostringstream os;
-  if (from_flat_) {
-    // The description checkpoints have always carried for the flat parameters.
-    os << "snn input=" << encoders_.front().population->size() << " output=" << n_actions_ << "x"
-       << group_size_ << " hidden=" << config_.integer("hidden")
-       << " encoder=" << config_.text("encoder") << " rule=" << config_.text("learning_rule")
-       << " critic=" << obs_dims_ * config_.integer("cells_per_dim");
-    return os.str();
-  }
   os << "snn network";
   for (const auto& p : net_->populations()) os << " " << p->name() << "=" << p->size();
   for (const auto& p : net_->projections()) os << " " << p->name() << ":" << p->size();
@@ -786,9 +735,10 @@ static const bool kRegistered = registerAgent({
     .children = SnnAgent::children,
     .takes_network = true,
     .replaced_by_network = replacedByNetwork(),
-    .factory = [](const envs::Space& obs, const envs::Space& act, const ConfigValues& p,
+    .expand_flat = defaultNetwork,
+    .factory = [](const envs::Space& obs, const envs::Space& act, const AgentDef& def,
                   std::uint64_t seed) -> std::unique_ptr<Agent> {
-      return std::make_unique<SnnAgent>(obs, act, p, seed);
+      return std::make_unique<SnnAgent>(obs, act, def, seed);
     },
 });
 }  // namespace

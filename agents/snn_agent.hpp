@@ -35,8 +35,10 @@ namespace spikegym::agents {
 
 class SnnAgent final : public Agent, public AgentView {
  public:
+  /// From its resolved definition (resolveAgentDef: the network resolved, flat parameters
+  /// expanded); builds the network.
   SnnAgent(const envs::Space& observation_space, const envs::Space& action_space,
-           const ConfigValues& params, std::uint64_t seed);
+           const AgentDef& def, std::uint64_t seed);
   const std::string& type() const override;
   void onEpisodeStart() override;
   envs::Action act(std::span<const double> obs) override;
@@ -76,18 +78,10 @@ class SnnAgent final : public Agent, public AgentView {
   /// projection into the readout (by name), else the first plastic one, else the first into
   /// the readout (the default network: the plastic projection into the output layer).
   snn::Projection& plastic() { return *primary_; }
-  /// The network an snn agent with parameters `values` builds for these spaces: the given
-  /// "network.*" definition, else the one its flat parameters make (resolved and checked).
-  static NetworkDef definitionOf(const ConfigValues& values, const envs::Space& observation_space,
-                                 const envs::Space& action_space);
   /// The resolved network this agent built.
   const NetworkDef& definition() const { return def_; }
 
  private:
-  /// definitionOf() for flat parameters already resolved into `flat`.
-  static NetworkDef definitionFrom(const Config& flat, const ConfigValues& values,
-                                   const envs::Space& observation_space,
-                                   const envs::Space& action_space);
   /// An encoder population and how the observation drives it.
   struct EncoderPop {
     snn::Population* population;
@@ -112,7 +106,6 @@ class SnnAgent final : public Agent, public AgentView {
 
   Config config_;
   NetworkDef def_;
-  bool from_flat_ = true;  // no network block: built from the flat parameters
   int n_actions_;
   int obs_dims_;
   int group_size_;

@@ -40,8 +40,10 @@ void showNetwork(const ShowOptions& o) {
                     "'; only the snn agent has a network");
   }
   auto env = envs::make(run.train.env_id, 0, run.train.env_params);
-  const agents::NetworkDef def = agents::SnnAgent::definitionOf(
-      run.train.agent_params, env->observationSpace(), env->actionSpace());
+  const agents::NetworkDef def =
+      *agents::resolveAgentDef("snn", env->observationSpace(), env->actionSpace(),
+                               run.train.agent_params)
+           .network;
   // The agent's own settings that stay beside a network (timing, shaping), then the network.
   std::vector<std::pair<std::string, std::string>> values = {{"agent.type", "snn"}};
   const agents::AgentInfo& info = agents::agentInfo("snn");

@@ -593,8 +593,8 @@ std::unique_ptr<envs::Env> envOf(const FlatConfig& config) {
 /// Resolves agent.network.* against the env's spaces (agents/network.hpp): every value checked
 /// at its file:line:col, defaults and derived sizes added. `sources` names, for a network key
 /// written out from a flat parameter, that parameter (errors name what the user wrote).
-void resolveNetworkSection(FlatConfig& config,
-                           const std::map<std::string, std::string>& sources = {}) {
+agents::NetworkDef resolveNetworkSection(FlatConfig& config,
+                                         const std::map<std::string, std::string>& sources = {}) {
   agents::ConfigValues given;
   for (const auto& [key, entry] : config) {
     if (key.rfind("agent.network.", 0) == 0) given[key.substr(6)] = entry.text;
@@ -622,6 +622,7 @@ void resolveNetworkSection(FlatConfig& config,
     out["agent." + key] = {value, it != config.end() ? it->second.where : "default"};
   }
   config = std::move(out);
+  return def;
 }
 
 /// The flat form of a network-taking agent (encoder, hidden, learning_rule, rule.*, ...)
@@ -629,8 +630,8 @@ void resolveNetworkSection(FlatConfig& config,
 /// keys leave the configuration (their names go to `replaced`), the network's keys enter it at
 /// the places of the flat keys they came from, and the network is resolved. The same network
 /// written either way is one configuration, one run id.
-void expandFlatAgent(FlatConfig& config, const agents::AgentInfo& info,
-                     std::vector<std::string>& replaced) {
+agents::NetworkDef expandFlatAgent(FlatConfig& config, const agents::AgentInfo& info,
+                                   std::vector<std::string>& replaced) {
   agents::ConfigValues flat;
   for (const auto& [key, entry] : config) {
     if (key.rfind("agent.", 0) == 0 && key != "agent.type") flat[key.substr(6)] = entry.text;
@@ -653,7 +654,7 @@ void expandFlatAgent(FlatConfig& config, const agents::AgentInfo& info,
                                       : std::string("default")};
   }
   config = std::move(out);
-  resolveNetworkSection(config, sources);
+  return resolveNetworkSection(config, sources);
 }
 
 /// Resolves the env, agent (with its nested units) and train settings of one configuration
@@ -746,10 +747,13 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
     resolveSection(config, "agent." + child.prefix, child.table, child.label + " of " + agent_label,
                    {}, false);
   }
+  // The agent's definition, resolved once: what the run builds from.
+  auto agent = std::make_shared<agents::AgentDef>();
+  agent->info = info;
   if (network) {
-    resolveNetworkSection(config);
+    agent->network = resolveNetworkSection(config);
   } else if (info->takes_network) {
-    expandFlatAgent(config, *info, run.replaced_keys);
+    agent->network = expandFlatAgent(config, *info, run.replaced_keys);
   }
   resolveSection(config, "train", trainTable(), "train", {}, false);
   for (const auto& [key, entry] : config) {
@@ -761,6 +765,12 @@ RunSpec buildRun(FlatConfig config, const std::string& file) {
   }
   run.train.env_id = env_id.text;
   run.train.agent_type = type.text;
+  agents::ConfigValues own;
+  for (const auto& [key, value] : run.train.agent_params) {
+    if (key.rfind("network.", 0) != 0) own.emplace(key, value);
+  }
+  agent->config = agents::Config(std::move(own), agent_label);
+  run.train.agent = std::move(agent);
   auto integer = [&config](const char* key) {
     double v = 0;
     parseNumber(config.at(key).text, v);
@@ -801,8 +811,7 @@ void checkBuilds(const RunSpec& run) {
     throw UserError(where + ": env." + e.key() + ": " + e.what());
   }
   try {
-    agents::makeAgent(run.train.agent_type, env->observationSpace(), env->actionSpace(),
-                      run.train.agent_params, 0);
+    agents::makeAgent(*run.train.agent, env->observationSpace(), env->actionSpace(), 0);
   } catch (const agents::NetworkError& e) {
     throw UserError(networkErrorWhere(run.config, e, run.config.at("agent.type").where) +
                     ": agent." + e.key() + ": " + e.message());

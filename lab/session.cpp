@@ -12,8 +12,11 @@ Session::Session(const TrainSpec& spec) : Session(spec, "env", "agent") {
 Session::Session(const TrainSpec& spec, const char* env_stream, const char* agent_stream)
     : spec_(spec) {
   env_ = envs::make(spec.env_id, rngStream(spec.seed, env_stream).next(), spec.env_params);
-  agent_ = agents::makeAgent(spec.agent_type, env_->observationSpace(), env_->actionSpace(),
-                             spec.agent_params, rngStream(spec.seed, agent_stream).next());
+  const std::uint64_t agent_seed = rngStream(spec.seed, agent_stream).next();
+  agent_ = spec.agent ? agents::makeAgent(*spec.agent, env_->observationSpace(),
+                                          env_->actionSpace(), agent_seed)
+                      : agents::makeAgent(spec.agent_type, env_->observationSpace(),
+                                          env_->actionSpace(), spec.agent_params, agent_seed);
 }
 
 std::unique_ptr<Session> Session::forEvaluation(const TrainSpec& spec) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,9 @@ struct TrainSpec {
   ParamText env_params;  ///< env parameters by name (defaults for the ones not given)
   std::string agent_type = "snn";
   agents::ConfigValues agent_params;
+  /// The agent resolved once (lab/ sets it for the runs of an experiment): built from as is;
+  /// null: agent_type and agent_params are resolved when the run starts.
+  std::shared_ptr<const agents::AgentDef> agent;
   long episodes = 100;
   std::uint64_t seed = 0;
   std::string load_checkpoint;  ///< start from this checkpoint ("" = fresh)

@@ -99,8 +99,8 @@ TEST_CASE("checkpoints from another agent or architecture, or damaged ones, fail
   auto other =
       makeAgent("snn", env->observationSpace(), env->actionSpace(), {{"output_size", "8"}}, 1);
   CHECK_THROWS_WITH(other->load(path), Catch::Contains("architecture") &&
-                                           Catch::Contains("output=2x16") &&
-                                           Catch::Contains("output=2x8"));
+                                           Catch::Contains("output=32") &&
+                                           Catch::Contains("output=16"));
   auto reinforce = makeAgent("reinforce", env->observationSpace(), env->actionSpace(), {}, 1);
   CHECK_THROWS_WITH(reinforce->load(path), Catch::Contains("checkpoint of agent 'snn'"));
   // Cut the file short: the loader names the problem instead of reading garbage.
@@ -210,7 +210,9 @@ TEST_CASE("rstdp: a rewarded action becomes more likely in a two-armed bandit",
 TEST_CASE("zero reward leaves the weights unchanged under rstdp", "[agents][behaviour]") {
   auto env = envs::make("CartPole-v1", 1);
   SnnAgent agent(env->observationSpace(), env->actionSpace(),
-                 {{"dopamine", "reward"}, {"homeostasis", "none"}}, 1);
+                 resolveAgentDef("snn", env->observationSpace(), env->actionSpace(),
+                                 {{"dopamine", "reward"}, {"homeostasis", "none"}}),
+                 1);
   agent.network().flush();
   const std::vector<float> before = agent.plastic().weights();
   // CartPole pays 1 per step; feed the agent 0 instead.
@@ -428,8 +430,11 @@ TEST_CASE("objects draw from streams keyed by their names", "[agents][network]")
   ConfigValues with = twoPathwayNetwork();
   ConfigValues without = with;
   without["network.projections.obs_out.enabled"] = "false";
-  SnnAgent a(env->observationSpace(), env->actionSpace(), with, 9);
-  SnnAgent b(env->observationSpace(), env->actionSpace(), without, 9);
+  auto def = [&env](const ConfigValues& values) {
+    return resolveAgentDef("snn", env->observationSpace(), env->actionSpace(), values);
+  };
+  SnnAgent a(env->observationSpace(), env->actionSpace(), def(with), 9);
+  SnnAgent b(env->observationSpace(), env->actionSpace(), def(without), 9);
   CHECK(a.network().projections().size() == 3);
   CHECK(b.network().projections().size() == 2);
   for (const char* name : {"obs_hid", "hid_out"}) {

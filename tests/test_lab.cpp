@@ -129,8 +129,9 @@ TEST_CASE("config.yaml and the run id hold every parameter a run uses, defaults 
   }
   auto env = envs::make("CartPole-v1", 0, {});
   const agents::NetworkDef def =
-      agents::SnnAgent::definitionOf({{"output_size", "8"}}, env->observationSpace(),
-                                     env->actionSpace());  // kTiny's agent
+      *agents::resolveAgentDef("snn", env->observationSpace(), env->actionSpace(),
+                               {{"output_size", "8"}})  // kTiny's agent
+           .network;
   for (const auto& [key, value] : def.values) {
     INFO(key);
     REQUIRE(run.config.count("agent." + key));
