@@ -297,10 +297,49 @@ const std::vector<std::string>& replacedByNetwork() {
   return keys;
 }
 
-NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observation_space,
-                          const envs::Space& action_space, double dt_ms) {
-  Resolver r(given);
-  NetworkDef def;
+namespace {
+
+/// What the block resolvers share while one network is resolved: the keys, the env's spaces,
+/// the step, and the namespace of populations, projections and modulators.
+struct Scope {
+  Resolver& r;
+  const envs::Space& observation_space;
+  int n_actions = 0;
+  int dims = 0;
+  double dt_ms = 1;
+  std::map<std::string, std::string> kind_of;  ///< name -> "population" | ...
+  std::set<std::string> disabled;              ///< names given enabled: false
+
+  std::vector<std::string> namesOf(const std::string& kind) const {
+    std::vector<std::string> out;
+    for (const auto& [n, k] : kind_of) {
+      if (k == kind) out.push_back(n);
+    }
+    return out;
+  }
+
+  /// A reference at `key` to an object of `kind`; a disabled target fails when `active`.
+  void resolveRef(const std::string& key, const std::string& name, const std::string& kind,
+                  bool active) const {
+    if (name.empty()) fail(key, "missing: expected the name of a " + kind);
+    auto it = kind_of.find(name);
+    if (it == kind_of.end()) {
+      const auto candidates = namesOf(kind);
+      fail(key, "'" + name + "': no " + kind + " of that name" + didYouMean(name, candidates) +
+                    (candidates.empty() ? "" : "; " + kind + "s: " + join(candidates)));
+    }
+    if (it->second != kind) {
+      fail(key, "'" + name + "' is a " + it->second + "; expected a " + kind);
+    }
+    if (active && disabled.count(name)) {
+      fail(key, "'" + name + "' is disabled (enabled: false); disable this too or enable it");
+    }
+  }
+};
+
+/// The top-level sections, and the env's spaces a network can serve.
+void checkSections(const Resolver& r, const envs::Space& observation_space,
+                   const envs::Space& action_space) {
   const std::vector<std::string> sections = {"populations", "projections", "modulators", "critic",
                                              "readout"};
   r.requireMap("network", "a map with " + join(sections));
@@ -317,15 +356,14 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
     fail("network.populations",
          "encoders need a Box observation space, got " + observation_space.describe());
   }
-  const int n_actions = static_cast<int>(action_space.n());
-  const int dims = static_cast<int>(observation_space.size());
+}
 
-  // Names: one namespace for populations, projections and modulators.
-  std::map<std::string, std::string> kind_of;  // name -> "population" | ...
+/// Names: one namespace for populations, projections and modulators.
+void collectNames(Scope& s) {
   for (const std::string section : {"populations", "projections", "modulators"}) {
     const std::string prefix = "network." + section;
-    r.requireMap(prefix, "a map of " + section + " by name");
-    for (const auto& name : r.names(prefix)) {
+    s.r.requireMap(prefix, "a map of " + section + " by name");
+    for (const auto& name : s.r.names(prefix)) {
       if (name == "<<") fail(prefix + ".<<", "YAML merge keys (<<) are not supported");
       if (!validName(name)) {
         fail(prefix + "." + name, "name '" + name +
@@ -333,7 +371,7 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
                                       "'_' (at most 64)");
       }
       const std::string kind = section.substr(0, section.size() - 1);
-      const auto [it, fresh] = kind_of.emplace(name, kind);
+      const auto [it, fresh] = s.kind_of.emplace(name, kind);
       if (!fresh) {
         fail(prefix + "." + name, "name '" + name + "' is already a " + it->second +
                                       "; populations, projections and modulators share one "
@@ -341,376 +379,389 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
       }
     }
   }
-  auto namesOf = [&](const std::string& kind) {
-    std::vector<std::string> out;
-    for (const auto& [n, k] : kind_of) {
-      if (k == kind) out.push_back(n);
-    }
-    return out;
-  };
-  std::set<std::string> disabled;
+}
 
-  // Populations.
-  std::map<std::string, PopulationDef> pops;
-  const ParamTable pop_table = {
+/// A population's size as its other settings derive it (0: not derived) and how, for messages.
+struct DerivedSize {
+  std::int64_t size = 0;
+  std::string how;
+};
+
+/// An encoder population (populations.NAME.encoder): its model's table, ranges checked against
+/// the observation space.
+DerivedSize resolveEncoder(Scope& s, const std::string& prefix, PopulationDef& p) {
+  if (s.r.has(prefix + ".groups")) {
+    fail(prefix + ".groups", "encoder populations have no action groups");
+  }
+  p.encoder = true;
+  const std::string ekey = prefix + ".encoder";
+  const std::string model = selector(s.r, ekey + ".model", "gaussian_rf", {"gaussian_rf", "rate"});
+  ParamTable t = {choice("model", "gaussian_rf", {"gaussian_rf", "rate"},
+                         "gaussian_rf: receptive fields per dim; rate: on/off pair per dim")};
+  if (model == "gaussian_rf") {
+    for (const auto& q : GaussianEncoder::params()) t.push_back(q);
+    t.push_back(choice("drive", "poisson", {"poisson", "current"},
+                       "Poisson rates, or currents into LIF input neurons"));
+    t.push_back({"max_rate_hz", 250, 0, 1000, "[Hz] rate at full activity (drive poisson)"});
+    t.push_back({"current_mv", 30, 0, 1000, "[mV] current at full activity (drive current)"});
+  } else {
+    t.push_back(GaussianEncoder::params()[2]);  // obs_range: the value's scale per dim
+    t.push_back({"max_rate_hz", 250, 0, 1000, "[Hz] rate at |value| = range"});
+  }
+  const ParamText e = s.r.block(ekey, t);
+  p.encoder_model = model;
+  p.drive = model == "gaussian_rf" ? e.at("drive") : "poisson";
+  p.cells_per_dim = model == "gaussian_rf" ? static_cast<int>(number(e, "cells_per_dim")) : 2;
+  p.rf_width = model == "gaussian_rf" ? number(e, "rf_width") : 1.0;
+  p.obs_range = e.at("obs_range");
+  p.max_rate_hz = number(e, "max_rate_hz");
+  p.current_mv = model == "gaussian_rf" ? number(e, "current_mv") : 0.0;
+  try {  // the ranges parse against the observation space
+    GaussianEncoder check(s.observation_space, std::max(2, p.cells_per_dim), p.rf_width,
+                          p.obs_range);
+  } catch (const UserError& err) {
+    fail(ekey + ".obs_range", err.what());
+  }
+  if (p.drive == "current") {
+    p.neuron_model = "lif";
+    p.neuron_params = {{"tau_syn_ms", 0.0}};
+  }
+  if (model == "gaussian_rf") {
+    return {static_cast<std::int64_t>(s.dims) * p.cells_per_dim,
+            std::to_string(s.dims) + " observation dims x " + std::to_string(p.cells_per_dim) +
+                " cells_per_dim"};
+  }
+  return {2 * static_cast<std::int64_t>(s.dims),
+          "2 x " + std::to_string(s.dims) + " observation dims"};
+}
+
+/// A population of neurons (populations.NAME.neuron, optional groups): the model's table with
+/// its preset expanded.
+DerivedSize resolveNeurons(Scope& s, const std::string& prefix, PopulationDef& p) {
+  Resolver& r = s.r;
+  const std::string nkey = prefix + ".neuron";
+  const std::vector<std::string> models = neuronModelNames();
+  const std::string model = selector(r, nkey + ".model", "lif", models);
+  const snn::NeuronModelInfo& info = snn::neuronModel(model);
+  std::vector<std::string> preset_names;
+  for (const auto& [pn, values] : info.presets) preset_names.push_back(pn);
+  const std::optional<std::string> preset = r.get(nkey + ".preset");
+  if (preset && preset_names.empty()) {
+    fail(nkey + ".preset", "neuron model '" + model + "' has no presets");
+  }
+  if (preset &&
+      std::find(preset_names.begin(), preset_names.end(), *preset) == preset_names.end()) {
+    fail(nkey + ".preset", "'" + *preset + "': expected one of " + join(preset_names) +
+                               didYouMean(*preset, preset_names));
+  }
+  const std::string full = preset ? model + ":" + *preset : model;
+  ParamTable t = {choice("model", "lif", models, "neuron model (see list neurons)")};
+  if (preset) t.push_back(choice("preset", *preset, preset_names, "named parameter set"));
+  for (const auto& q : snn::neuronModelTable(full)) t.push_back(q);
+  const ParamText n = r.block(nkey, t);
+  p.neuron_model = full;
+  for (const auto& [k, v] : numbersOf(n)) p.neuron_params[k] = v;
+  if (!r.has(prefix + ".groups")) return {};
+  const std::string gkey = prefix + ".groups";
+  const ParamText g = r.block(
+      gkey, {text("count", "auto", "action groups: a whole number, or auto (one per action)"),
+             {"size", "16", Kind::kInteger, 1, 100000, {}, "neurons per group"}});
+  std::int64_t count = s.n_actions;
+  if (g.at("count") != "auto") {
+    if (!parseInteger(g.at("count"), count) || count < 1 || count > 100000) {
+      fail(gkey + ".count", "'" + g.at("count") + "': expected auto or a whole number >= 1");
+    }
+  }
+  r.put(gkey + ".count", std::to_string(count));
+  p.group_count = static_cast<int>(count);
+  p.group_size = static_cast<int>(number(g, "size"));
+  return {count * p.group_size,
+          std::to_string(count) + " groups x " + std::to_string(p.group_size)};
+}
+
+/// populations.NAME: an encoder or neurons, and a size that agrees with its derivation.
+PopulationDef resolvePopulation(Scope& s, const std::string& name) {
+  static const ParamTable kTable = {
       flag("enabled", "true", "false removes the population (for structural ablations)"),
       text("size", "auto", "neurons: a whole number >= 1, or auto (encoders, grouped populations)"),
   };
-  for (const auto& name : namesOf("population")) {
-    const std::string prefix = "network.populations." + name;
-    const ParamText own = r.block(prefix, pop_table, {"neuron", "encoder", "groups"});
-    if (own.at("enabled") == "false") disabled.insert(name);
-    PopulationDef p;
-    p.name = name;
-    const bool is_encoder = r.has(prefix + ".encoder");
-    if (is_encoder && r.has(prefix + ".neuron")) {
-      fail(prefix + ".neuron",
-           "a population is either an encoder (spike sources driven by the observation) or "
-           "neurons; remove 'neuron' or 'encoder'");
-    }
-    std::int64_t derived = 0;
-    std::string derivation;
-    if (is_encoder) {
-      if (r.has(prefix + ".groups")) {
-        fail(prefix + ".groups", "encoder populations have no action groups");
-      }
-      p.encoder = true;
-      const std::string ekey = prefix + ".encoder";
-      const std::string model =
-          selector(r, ekey + ".model", "gaussian_rf", {"gaussian_rf", "rate"});
-      ParamTable t = {choice("model", "gaussian_rf", {"gaussian_rf", "rate"},
-                             "gaussian_rf: receptive fields per dim; rate: on/off pair per dim")};
-      if (model == "gaussian_rf") {
-        for (const auto& q : GaussianEncoder::params()) t.push_back(q);
-        t.push_back(choice("drive", "poisson", {"poisson", "current"},
-                           "Poisson rates, or currents into LIF input neurons"));
-        t.push_back({"max_rate_hz", 250, 0, 1000, "[Hz] rate at full activity (drive poisson)"});
-        t.push_back({"current_mv", 30, 0, 1000, "[mV] current at full activity (drive current)"});
-      } else {
-        t.push_back(GaussianEncoder::params()[2]);  // obs_range: the value's scale per dim
-        t.push_back({"max_rate_hz", 250, 0, 1000, "[Hz] rate at |value| = range"});
-      }
-      const ParamText e = r.block(ekey, t);
-      p.encoder_model = model;
-      p.drive = model == "gaussian_rf" ? e.at("drive") : "poisson";
-      p.cells_per_dim = model == "gaussian_rf" ? static_cast<int>(number(e, "cells_per_dim")) : 2;
-      p.rf_width = model == "gaussian_rf" ? number(e, "rf_width") : 1.0;
-      p.obs_range = e.at("obs_range");
-      p.max_rate_hz = number(e, "max_rate_hz");
-      p.current_mv = model == "gaussian_rf" ? number(e, "current_mv") : 0.0;
-      try {  // the ranges parse against the observation space
-        GaussianEncoder check(observation_space, std::max(2, p.cells_per_dim), p.rf_width,
-                              p.obs_range);
-      } catch (const UserError& err) {
-        fail(ekey + ".obs_range", err.what());
-      }
-      derived = model == "gaussian_rf" ? static_cast<std::int64_t>(dims) * p.cells_per_dim
-                                       : 2 * static_cast<std::int64_t>(dims);
-      derivation = model == "gaussian_rf" ? std::to_string(dims) + " observation dims x " +
-                                                std::to_string(p.cells_per_dim) + " cells_per_dim"
-                                          : "2 x " + std::to_string(dims) + " observation dims";
-      if (p.drive == "current") {
-        p.neuron_model = "lif";
-        p.neuron_params = {{"tau_syn_ms", 0.0}};
-      }
-    } else {
-      const std::string nkey = prefix + ".neuron";
-      const std::vector<std::string> models = neuronModelNames();
-      const std::string model = selector(r, nkey + ".model", "lif", models);
-      const snn::NeuronModelInfo& info = snn::neuronModel(model);
-      std::vector<std::string> preset_names;
-      for (const auto& [pn, values] : info.presets) preset_names.push_back(pn);
-      const std::optional<std::string> preset = r.get(nkey + ".preset");
-      if (preset && preset_names.empty()) {
-        fail(nkey + ".preset", "neuron model '" + model + "' has no presets");
-      }
-      if (preset &&
-          std::find(preset_names.begin(), preset_names.end(), *preset) == preset_names.end()) {
-        fail(nkey + ".preset", "'" + *preset + "': expected one of " + join(preset_names) +
-                                   didYouMean(*preset, preset_names));
-      }
-      const std::string full = preset ? model + ":" + *preset : model;
-      ParamTable t = {choice("model", "lif", models, "neuron model (see list neurons)")};
-      if (preset) t.push_back(choice("preset", *preset, preset_names, "named parameter set"));
-      for (const auto& q : snn::neuronModelTable(full)) t.push_back(q);
-      const ParamText n = r.block(nkey, t);
-      p.neuron_model = full;
-      for (const auto& [k, v] : numbersOf(n)) p.neuron_params[k] = v;
-      if (r.has(prefix + ".groups")) {
-        const std::string gkey = prefix + ".groups";
-        const ParamText g = r.block(
-            gkey, {text("count", "auto", "action groups: a whole number, or auto (one per action)"),
-                   {"size", "16", Kind::kInteger, 1, 100000, {}, "neurons per group"}});
-        std::int64_t count = n_actions;
-        if (g.at("count") != "auto") {
-          if (!parseInteger(g.at("count"), count) || count < 1 || count > 100000) {
-            fail(gkey + ".count", "'" + g.at("count") + "': expected auto or a whole number >= 1");
-          }
-        }
-        r.put(gkey + ".count", std::to_string(count));
-        p.group_count = static_cast<int>(count);
-        p.group_size = static_cast<int>(number(g, "size"));
-        derived = count * p.group_size;
-        derivation = std::to_string(count) + " groups x " + std::to_string(p.group_size);
-      }
-    }
-    std::int64_t size = derived;
-    if (own.at("size") == "auto") {
-      if (derived == 0) {
-        fail(prefix + ".size",
-             "auto is only for encoders and grouped populations; give a whole "
-             "number of neurons");
-      }
-    } else if (!parseInteger(own.at("size"), size) || size < 1 || size > 10'000'000) {
+  const std::string prefix = "network.populations." + name;
+  const ParamText own = s.r.block(prefix, kTable, {"neuron", "encoder", "groups"});
+  if (own.at("enabled") == "false") s.disabled.insert(name);
+  PopulationDef p;
+  p.name = name;
+  const bool is_encoder = s.r.has(prefix + ".encoder");
+  if (is_encoder && s.r.has(prefix + ".neuron")) {
+    fail(prefix + ".neuron",
+         "a population is either an encoder (spike sources driven by the observation) or "
+         "neurons; remove 'neuron' or 'encoder'");
+  }
+  const DerivedSize derived =
+      is_encoder ? resolveEncoder(s, prefix, p) : resolveNeurons(s, prefix, p);
+  std::int64_t size = derived.size;
+  if (own.at("size") == "auto") {
+    if (derived.size == 0) {
       fail(prefix + ".size",
-           "'" + own.at("size") + "': expected auto or a whole number in [1, 1e7]");
-    } else if (derived != 0 && size != derived) {
-      fail(prefix + ".size", "'" + own.at("size") + "' contradicts its derivation: " + derivation +
-                                 " = " + std::to_string(derived) + "; write auto or " +
-                                 std::to_string(derived));
+           "auto is only for encoders and grouped populations; give a whole "
+           "number of neurons");
     }
-    p.size = static_cast<std::uint32_t>(size);
-    r.put(prefix + ".size", std::to_string(size));
-    pops[name] = p;
+  } else if (!parseInteger(own.at("size"), size) || size < 1 || size > 10'000'000) {
+    fail(prefix + ".size", "'" + own.at("size") + "': expected auto or a whole number in [1, 1e7]");
+  } else if (derived.size != 0 && size != derived.size) {
+    fail(prefix + ".size", "'" + own.at("size") + "' contradicts its derivation: " + derived.how +
+                               " = " + std::to_string(derived.size) + "; write auto or " +
+                               std::to_string(derived.size));
   }
+  p.size = static_cast<std::uint32_t>(size);
+  s.r.put(prefix + ".size", std::to_string(size));
+  return p;
+}
 
-  // Modulators.
-  std::map<std::string, ModulatorDef> mods;
+/// modulators.NAME: what the channel carries and how it decays.
+ModulatorDef resolveModulator(Scope& s, const std::string& name) {
   const std::vector<std::string> signals = {"reward", "reward_minus_baseline", "td_error"};
-  for (const auto& name : namesOf("modulator")) {
-    const std::string prefix = "network.modulators." + name;
-    const std::string signal = selector(r, prefix + ".signal", "td_error", signals);
-    ParamTable t = {flag("enabled", "true", "false removes the modulator"),
-                    choice("signal", "td_error", signals,
-                           "what it carries: the reward, reward minus its running average, or the "
-                           "critic's TD error"),
-                    {"gain", 1, 0, 1e6, "[1] level per unit of signal"},
-                    {"tau_ms", 10, 0, 1e5, "[ms] decay of the level"}};
-    if (signal == "reward_minus_baseline") {
-      t.push_back({"baseline_window", 100, 1, 1e9, "[steps] reward average window"});
-    }
-    const ParamText m = r.block(prefix, t);
-    if (m.at("enabled") == "false") disabled.insert(name);
-    ModulatorDef d;
-    d.name = name;
-    d.signal = signal;
-    d.gain = number(m, "gain");
-    d.tau_ms = number(m, "tau_ms");
-    if (signal == "reward_minus_baseline") d.baseline_window = number(m, "baseline_window");
-    mods[name] = d;
+  const std::string prefix = "network.modulators." + name;
+  const std::string signal = selector(s.r, prefix + ".signal", "td_error", signals);
+  ParamTable t = {flag("enabled", "true", "false removes the modulator"),
+                  choice("signal", "td_error", signals,
+                         "what it carries: the reward, reward minus its running average, or the "
+                         "critic's TD error"),
+                  {"gain", 1, 0, 1e6, "[1] level per unit of signal"},
+                  {"tau_ms", 10, 0, 1e5, "[ms] decay of the level"}};
+  if (signal == "reward_minus_baseline") {
+    t.push_back({"baseline_window", 100, 1, 1e9, "[steps] reward average window"});
   }
+  const ParamText m = s.r.block(prefix, t);
+  if (m.at("enabled") == "false") s.disabled.insert(name);
+  ModulatorDef d;
+  d.name = name;
+  d.signal = signal;
+  d.gain = number(m, "gain");
+  d.tau_ms = number(m, "tau_ms");
+  if (signal == "reward_minus_baseline") d.baseline_window = number(m, "baseline_window");
+  return d;
+}
 
-  // Critic.
-  bool critic_on = false;
-  if (r.has("network.critic")) {
-    ParamTable t = {flag("enabled", "true", "false removes the critic"),
-                    choice("model", "linear_td", {"linear_td"},
-                           "linear TD(lambda) on features of the observation (not spiking)"),
-                    choice("features", "gaussian_rf", {"gaussian_rf", "joint_rf"},
-                           "feature map of the observation: Gaussian receptive fields per dim, "
-                           "or those plus 2-D fields over consecutive pairs of dims")};
-    for (const auto& q : GaussianEncoder::params()) t.push_back(q);
-    const std::string features =
-        selector(r, "network.critic.features", "gaussian_rf", {"gaussian_rf", "joint_rf"});
-    if (features == "joint_rf") {
-      t.push_back({"joint_cells",
-                   "6",
-                   Kind::kInteger,
-                   2,
-                   64,
-                   {},
-                   "joint_rf: grid cells per dimension of each pair"});
-    }
-    t.push_back({"gamma", 0.99, 0, 1, "[1] discount"});
-    t.push_back({"lr", 0.01, 0, 10, "[1] learning rate"});
-    t.push_back({"lambda", 0.9, 0, 1, "[1] eligibility trace decay"});
-    const ParamText c = r.block("network.critic", t);
-    critic_on = c.at("enabled") == "true";
-    CriticDef d;
-    d.features = c.at("features");
-    d.cells_per_dim = static_cast<int>(number(c, "cells_per_dim"));
-    if (c.count("joint_cells")) d.joint_cells = static_cast<int>(number(c, "joint_cells"));
-    d.rf_width = number(c, "rf_width");
-    d.obs_range = c.at("obs_range");
-    d.gamma = number(c, "gamma");
-    d.lr = number(c, "lr");
-    d.lambda = number(c, "lambda");
-    try {
-      GaussianEncoder check(observation_space, d.cells_per_dim, d.rf_width, d.obs_range);
-    } catch (const UserError& err) {
-      fail("network.critic.obs_range", err.what());
-    }
-    if (critic_on) def.critic = d;
+/// critic: the linear TD critic's features and learning; nothing if absent or disabled.
+std::optional<CriticDef> resolveCritic(Scope& s) {
+  Resolver& r = s.r;
+  if (!r.has("network.critic")) return std::nullopt;
+  ParamTable t = {flag("enabled", "true", "false removes the critic"),
+                  choice("model", "linear_td", {"linear_td"},
+                         "linear TD(lambda) on features of the observation (not spiking)"),
+                  choice("features", "gaussian_rf", {"gaussian_rf", "joint_rf"},
+                         "feature map of the observation: Gaussian receptive fields per dim, "
+                         "or those plus 2-D fields over consecutive pairs of dims")};
+  for (const auto& q : GaussianEncoder::params()) t.push_back(q);
+  const std::string features =
+      selector(r, "network.critic.features", "gaussian_rf", {"gaussian_rf", "joint_rf"});
+  if (features == "joint_rf") {
+    t.push_back({"joint_cells",
+                 "6",
+                 Kind::kInteger,
+                 2,
+                 64,
+                 {},
+                 "joint_rf: grid cells per dimension of each pair"});
   }
+  t.push_back({"gamma", 0.99, 0, 1, "[1] discount"});
+  t.push_back({"lr", 0.01, 0, 10, "[1] learning rate"});
+  t.push_back({"lambda", 0.9, 0, 1, "[1] eligibility trace decay"});
+  const ParamText c = r.block("network.critic", t);
+  CriticDef d;
+  d.features = c.at("features");
+  d.cells_per_dim = static_cast<int>(number(c, "cells_per_dim"));
+  if (c.count("joint_cells")) d.joint_cells = static_cast<int>(number(c, "joint_cells"));
+  d.rf_width = number(c, "rf_width");
+  d.obs_range = c.at("obs_range");
+  d.gamma = number(c, "gamma");
+  d.lr = number(c, "lr");
+  d.lambda = number(c, "lambda");
+  try {
+    GaussianEncoder check(s.observation_space, d.cells_per_dim, d.rf_width, d.obs_range);
+  } catch (const UserError& err) {
+    fail("network.critic.obs_range", err.what());
+  }
+  if (c.at("enabled") != "true") return std::nullopt;
+  return d;
+}
 
-  // References: resolve a name to an object of `kind`; disabled targets fail when `active`.
-  auto resolveRef = [&](const std::string& key, const std::string& name, const std::string& kind,
-                        bool active) {
-    if (name.empty()) fail(key, "missing: expected the name of a " + kind);
-    auto it = kind_of.find(name);
-    if (it == kind_of.end()) {
-      const auto candidates = namesOf(kind);
-      fail(key, "'" + name + "': no " + kind + " of that name" + didYouMean(name, candidates) +
-                    (candidates.empty() ? "" : "; " + kind + "s: " + join(candidates)));
+/// A constant or {uniform: {low, high}} at `key` (a projection's weight [mV] or delay_ms [ms]);
+/// `def_value` when absent, or an error naming the projection `prefix` without one.
+std::pair<double, double> resolveRange(Resolver& r, const std::string& prefix,
+                                       const std::string& key, const std::string& unit,
+                                       double lo_bound,
+                                       const std::optional<std::string>& def_value) {
+  const auto scalar = r.get(key);
+  const bool map = r.has(key + ".uniform") || (r.has(key) && !scalar);
+  if (scalar && map) fail(key, "give either a number or {uniform: {low, high}}, not both");
+  if (map) {
+    r.block(key, {}, {"uniform"});
+    const ParamText u =
+        r.block(key + ".uniform",
+                {{"low", "", Kind::kNumber, lo_bound, 1e6, {}, "[" + unit + "] lower bound"},
+                 {"high", "", Kind::kNumber, lo_bound, 1e6, {}, "[" + unit + "] upper bound"}});
+    if (u.at("low").empty() || u.at("high").empty()) {
+      fail(key + ".uniform", "expected both low and high [" + unit + "]");
     }
-    if (it->second != kind) {
-      fail(key, "'" + name + "' is a " + it->second + "; expected a " + kind);
-    }
-    if (active && disabled.count(name)) {
-      fail(key, "'" + name + "' is disabled (enabled: false); disable this too or enable it");
-    }
-  };
+    const double lo = number(u, "low"), hi = number(u, "high");
+    if (lo > hi) fail(key + ".uniform.low", "is above high; expected low <= high");
+    return {lo, hi};
+  }
+  std::string v;
+  if (scalar) {
+    v = *scalar;
+    r.claim(key);
+  } else if (def_value) {
+    v = *def_value;
+  } else {
+    fail(prefix, "missing '" + key.substr(prefix.size() + 1) + "': expected a number [" + unit +
+                     "] or {uniform: {low, high}}");
+  }
+  double x = 0;
+  if (!parseNumber(v, x) || x < lo_bound || x > 1e6) {
+    fail(key, "'" + v + "': expected a number in [" + formatNumber(lo_bound) + ", 1e6] [" + unit +
+                  "] or {uniform: {low, high}}");
+  }
+  r.put(key, formatNumber(x));
+  return {x, x};
+}
 
-  // Projections.
-  const ParamTable proj_table = {
+/// [steps] A delay of `ms` at `key` as a whole number of steps of dt_ms, 1 to 255.
+int delaySteps(double ms, double dt_ms, const std::string& key) {
+  const double s = ms / dt_ms;
+  const double rounded = std::round(s);
+  if (std::abs(s - rounded) > 1e-9 * std::max(1.0, s)) {
+    fail(key, formatNumber(ms) +
+                  " ms is not a multiple of the step dt_ms = " + formatNumber(dt_ms) +
+                  "; nearest: " + formatNumber(std::max(1.0, std::floor(s)) * dt_ms) + " or " +
+                  formatNumber((std::floor(s) + 1) * dt_ms));
+  }
+  if (rounded < 1 || rounded > 255) {
+    fail(key, formatNumber(ms) + " ms is " + formatNumber(rounded) +
+                  " steps; expected 1 to 255 steps of dt_ms = " + formatNumber(dt_ms));
+  }
+  return static_cast<int>(rounded);
+}
+
+/// projections.NAME.connectivity: the rule and its table.
+void resolveConnectivity(Scope& s, const std::string& prefix, ProjectionDef& d) {
+  const std::string ckey = prefix + ".connectivity";
+  d.connectivity = selector(s.r, ckey + ".rule", "all_to_all", connectivityRules());
+  const ParamText c = s.r.block(ckey, connectivityTable(d.connectivity));
+  if (c.count("p")) d.p = number(c, "p");
+  if (c.count("indegree")) d.degree = static_cast<std::uint32_t>(number(c, "indegree"));
+  if (c.count("outdegree")) d.degree = static_cast<std::uint32_t>(number(c, "outdegree"));
+  d.allow_autapses = c.count("allow_autapses") && c.at("allow_autapses") == "true";
+}
+
+/// projections.NAME.plasticity: the rule's table (the snn agent's defaults), its needs, and the
+/// engine's rule built once.
+void resolvePlasticity(Scope& s, const std::string& prefix, ProjectionDef& d, bool active) {
+  Resolver& r = s.r;
+  const std::string pkey = prefix + ".plasticity";
+  d.rule = selector(r, pkey + ".rule", "none", ruleNames());
+  ParamTable pt = {choice("rule", "none", ruleNames(), "plasticity rule (see list rules)"),
+                   text("modulator", "", "the modulator of a modulated rule (by name)")};
+  const snn::RuleInfo& rule_info = snn::ruleInfo(d.rule);
+  for (const auto& q : snnRuleTable(d.rule)) pt.push_back(q);
+  const ParamText pl = r.block(pkey, pt);
+  d.modulator = pl.at("modulator");
+  for (const auto& q : rule_info.params) {
+    const std::string& v = pl.at(q.name);
+    double x = 0;
+    if (q.kind == Param::Kind::kBool) {
+      x = v == "true" ? 1.0 : 0.0;
+    } else {
+      parseNumber(v, x);
+    }
+    d.rule_params[q.name] = x;
+  }
+  if (d.rule_params.count("w_min") && d.rule_params.at("w_min") > d.rule_params.at("w_max")) {
+    fail(pkey + ".w_min", "is above w_max");
+  }
+  try {
+    d.plasticity = snn::makeRule(d.rule, d.rule_params);
+  } catch (const UserError& err) {
+    fail(pkey, err.what());
+  }
+  const bool modulated = rule_info.needs.modulator;
+  if (rule_info.needs.dense && d.connectivity != "all_to_all") {
+    fail(prefix + ".connectivity.rule",
+         "'" + d.connectivity + "': rule '" + d.rule +
+             "' keeps a matrix per synapse and needs all_to_all connectivity");
+  }
+  if (modulated && d.modulator.empty()) {
+    fail(pkey + ".rule",
+         "'" + d.rule + "' is modulated: name its modulator (plasticity.modulator)");
+  }
+  if (!modulated && !d.modulator.empty()) {
+    fail(pkey + ".modulator", "'" + d.rule + "' is not modulated; remove the modulator");
+  }
+  if (!d.modulator.empty()) s.resolveRef(pkey + ".modulator", d.modulator, "modulator", active);
+  if (d.rule == "none") return;
+  if (d.inhibitory) {
+    fail(pkey + ".rule",
+         "plastic inhibitory projections are not supported; make it "
+         "excitatory or use rule none");
+  }
+  const double w_min = d.rule_params.at("w_min"), w_max = d.rule_params.at("w_max");
+  if (d.w_low < w_min || d.w_high > w_max) {
+    const bool map = r.has(prefix + ".weight.uniform");
+    fail(prefix +
+             (map ? (d.w_low < w_min ? ".weight.uniform.low" : ".weight.uniform.high") : ".weight"),
+         "initial weights [" + formatNumber(d.w_low) + ", " + formatNumber(d.w_high) +
+             "] mV lie outside the rule's bounds [w_min, w_max] = [" + formatNumber(w_min) + ", " +
+             formatNumber(w_max) + "]");
+  }
+}
+
+/// projections.NAME; `active` receives its enabled flag.
+ProjectionDef resolveProjection(Scope& s, const std::string& name, bool& active) {
+  static const ParamTable kTable = {
       flag("enabled", "true", "false removes the projection (for structural ablations)"),
       text("source", "", "presynaptic population"),
       text("target", "", "postsynaptic population"),
       choice("receptor_type", "excitatory", {"excitatory", "inhibitory"},
              "sign of the weights (weights are magnitudes)"),
   };
-  for (const auto& name : namesOf("projection")) {
-    const std::string prefix = "network.projections." + name;
-    const ParamText own = r.block(
-        prefix, proj_table, {"connectivity", "weight", "delay_ms", "plasticity", "normalize"});
-    const bool active = own.at("enabled") == "true";
-    if (!active) disabled.insert(name);
-    ProjectionDef d;
-    d.name = name;
-    d.source = own.at("source");
-    d.target = own.at("target");
-    resolveRef(prefix + ".source", d.source, "population", active);
-    resolveRef(prefix + ".target", d.target, "population", active);
-    d.inhibitory = own.at("receptor_type") == "inhibitory";
-    const std::string ckey = prefix + ".connectivity";
-    d.connectivity = selector(r, ckey + ".rule", "all_to_all", connectivityRules());
-    const ParamText c = r.block(ckey, connectivityTable(d.connectivity));
-    if (c.count("p")) d.p = number(c, "p");
-    if (c.count("indegree")) d.degree = static_cast<std::uint32_t>(number(c, "indegree"));
-    if (c.count("outdegree")) d.degree = static_cast<std::uint32_t>(number(c, "outdegree"));
-    d.allow_autapses = c.count("allow_autapses") && c.at("allow_autapses") == "true";
+  Resolver& r = s.r;
+  const std::string prefix = "network.projections." + name;
+  const ParamText own =
+      r.block(prefix, kTable, {"connectivity", "weight", "delay_ms", "plasticity", "normalize"});
+  active = own.at("enabled") == "true";
+  if (!active) s.disabled.insert(name);
+  ProjectionDef d;
+  d.name = name;
+  d.source = own.at("source");
+  d.target = own.at("target");
+  s.resolveRef(prefix + ".source", d.source, "population", active);
+  s.resolveRef(prefix + ".target", d.target, "population", active);
+  d.inhibitory = own.at("receptor_type") == "inhibitory";
+  resolveConnectivity(s, prefix, d);
+  std::tie(d.w_low, d.w_high) =
+      resolveRange(r, prefix, prefix + ".weight", "mV", 0.0, std::nullopt);
+  const auto [delay_lo, delay_hi] =
+      resolveRange(r, prefix, prefix + ".delay_ms", "ms", 0.0, formatNumber(s.dt_ms));
+  const bool delay_map = r.has(prefix + ".delay_ms.uniform");
+  d.delay_low =
+      delaySteps(delay_lo, s.dt_ms, prefix + (delay_map ? ".delay_ms.uniform.low" : ".delay_ms"));
+  d.delay_high =
+      delaySteps(delay_hi, s.dt_ms, prefix + (delay_map ? ".delay_ms.uniform.high" : ".delay_ms"));
+  resolvePlasticity(s, prefix, d, active);
+  const ParamText nz = r.block(
+      prefix + ".normalize",
+      {choice("mode", "none", {"none", "keep_initial_row_sum"},
+              "after each learning episode, scale each target neuron's summed input weight back "
+              "to its initial value (synaptic scaling)")});
+  d.normalize = nz.at("mode") == "keep_initial_row_sum";
+  return d;
+}
 
-    // A constant or {uniform: {low, high}}, for weight [mV] and delay_ms [ms].
-    auto range = [&](const std::string& key, const std::string& unit, double lo_bound,
-                     const std::optional<std::string>& def_value) -> std::pair<double, double> {
-      const auto scalar = r.get(key);
-      const bool map = r.has(key + ".uniform") || (r.has(key) && !scalar);
-      if (scalar && map) fail(key, "give either a number or {uniform: {low, high}}, not both");
-      if (map) {
-        r.block(key, {}, {"uniform"});
-        const ParamText u =
-            r.block(key + ".uniform",
-                    {{"low", "", Kind::kNumber, lo_bound, 1e6, {}, "[" + unit + "] lower bound"},
-                     {"high", "", Kind::kNumber, lo_bound, 1e6, {}, "[" + unit + "] upper bound"}});
-        if (u.at("low").empty() || u.at("high").empty()) {
-          fail(key + ".uniform", "expected both low and high [" + unit + "]");
-        }
-        const double lo = number(u, "low"), hi = number(u, "high");
-        if (lo > hi) fail(key + ".uniform.low", "is above high; expected low <= high");
-        return {lo, hi};
-      }
-      std::string v;
-      if (scalar) {
-        v = *scalar;
-        r.claim(key);
-      } else if (def_value) {
-        v = *def_value;
-      } else {
-        fail(prefix, "missing '" + key.substr(prefix.size() + 1) + "': expected a number [" + unit +
-                         "] or {uniform: {low, high}}");
-      }
-      double x = 0;
-      if (!parseNumber(v, x) || x < lo_bound || x > 1e6) {
-        fail(key, "'" + v + "': expected a number in [" + formatNumber(lo_bound) + ", 1e6] [" +
-                      unit + "] or {uniform: {low, high}}");
-      }
-      r.put(key, formatNumber(x));
-      return {x, x};
-    };
-    std::tie(d.w_low, d.w_high) = range(prefix + ".weight", "mV", 0.0, std::nullopt);
-    const auto [delay_lo, delay_hi] = range(prefix + ".delay_ms", "ms", 0.0, formatNumber(dt_ms));
-    auto steps = [&](double ms, const std::string& key) {
-      const double s = ms / dt_ms;
-      const double rounded = std::round(s);
-      if (std::abs(s - rounded) > 1e-9 * std::max(1.0, s)) {
-        fail(key, formatNumber(ms) +
-                      " ms is not a multiple of the step dt_ms = " + formatNumber(dt_ms) +
-                      "; nearest: " + formatNumber(std::max(1.0, std::floor(s)) * dt_ms) + " or " +
-                      formatNumber((std::floor(s) + 1) * dt_ms));
-      }
-      if (rounded < 1 || rounded > 255) {
-        fail(key, formatNumber(ms) + " ms is " + formatNumber(rounded) +
-                      " steps; expected 1 to 255 steps of dt_ms = " + formatNumber(dt_ms));
-      }
-      return static_cast<int>(rounded);
-    };
-    const bool delay_map = r.has(prefix + ".delay_ms.uniform");
-    d.delay_low = steps(delay_lo, prefix + (delay_map ? ".delay_ms.uniform.low" : ".delay_ms"));
-    d.delay_high = steps(delay_hi, prefix + (delay_map ? ".delay_ms.uniform.high" : ".delay_ms"));
-
-    const std::string pkey = prefix + ".plasticity";
-    d.rule = selector(r, pkey + ".rule", "none", ruleNames());
-    ParamTable pt = {choice("rule", "none", ruleNames(), "plasticity rule (see list rules)"),
-                     text("modulator", "", "the modulator of a modulated rule (by name)")};
-    const snn::RuleInfo& rule_info = snn::ruleInfo(d.rule);
-    for (const auto& q : snnRuleTable(d.rule)) pt.push_back(q);
-    const ParamText pl = r.block(pkey, pt);
-    d.modulator = pl.at("modulator");
-    for (const auto& q : rule_info.params) {
-      const std::string& v = pl.at(q.name);
-      d.rule_params[q.name] = q.kind == Param::Kind::kBool ? (v == "true" ? 1.0 : 0.0) : [&] {
-        double x = 0;
-        parseNumber(v, x);
-        return x;
-      }();
-    }
-    if (d.rule_params.count("w_min") && d.rule_params.at("w_min") > d.rule_params.at("w_max")) {
-      fail(pkey + ".w_min", "is above w_max");
-    }
-    try {
-      d.plasticity = snn::makeRule(d.rule, d.rule_params);
-    } catch (const UserError& err) {
-      fail(pkey, err.what());
-    }
-    const bool modulated = rule_info.needs.modulator;
-    if (rule_info.needs.dense && d.connectivity != "all_to_all") {
-      fail(ckey + ".rule", "'" + d.connectivity + "': rule '" + d.rule +
-                               "' keeps a matrix per synapse and needs all_to_all connectivity");
-    }
-    if (modulated && d.modulator.empty()) {
-      fail(pkey + ".rule",
-           "'" + d.rule + "' is modulated: name its modulator (plasticity.modulator)");
-    }
-    if (!modulated && !d.modulator.empty()) {
-      fail(pkey + ".modulator", "'" + d.rule + "' is not modulated; remove the modulator");
-    }
-    if (!d.modulator.empty()) resolveRef(pkey + ".modulator", d.modulator, "modulator", active);
-    if (d.rule != "none") {
-      if (d.inhibitory) {
-        fail(pkey + ".rule",
-             "plastic inhibitory projections are not supported; make it "
-             "excitatory or use rule none");
-      }
-      const double w_min = d.rule_params.at("w_min"), w_max = d.rule_params.at("w_max");
-      if (d.w_low < w_min || d.w_high > w_max) {
-        const bool map = r.has(prefix + ".weight.uniform");
-        fail(prefix + (map ? (d.w_low < w_min ? ".weight.uniform.low" : ".weight.uniform.high")
-                           : ".weight"),
-             "initial weights [" + formatNumber(d.w_low) + ", " + formatNumber(d.w_high) +
-                 "] mV lie outside the rule's bounds [w_min, w_max] = [" + formatNumber(w_min) +
-                 ", " + formatNumber(w_max) + "]");
-      }
-    }
-    const ParamText nz = r.block(
-        prefix + ".normalize",
-        {choice("mode", "none", {"none", "keep_initial_row_sum"},
-                "after each learning episode, scale each target neuron's summed input weight back "
-                "to its initial value (synaptic scaling)")});
-    d.normalize = nz.at("mode") == "keep_initial_row_sum";
-    if (active) def.projections.push_back(d);
-  }
-
-  // Readout.
+/// readout: the grouped population whose groups are the actions, how spikes become an action,
+/// exploration and evaluation.
+ReadoutDef resolveReadout(Scope& s) {
+  Resolver& r = s.r;
   if (!r.has("network.readout")) {
     fail("network", "missing 'readout': expected {population: <grouped population>, decode}");
   }
@@ -733,21 +784,25 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
               {flag("greedy", "false",
                     "evaluation episodes (learning off) decide by argmax, not by the readout's "
                     "sampling")});
-  def.readout.greedy_eval = ev.at("greedy") == "true";
-  def.readout.population = ro.at("population");
-  def.readout.decode = decode;
-  if (decode == "softmax") def.readout.temperature = number(ro, "temperature");
-  def.readout.epsilon_start = number(ex, "epsilon_start");
-  def.readout.epsilon_end = number(ex, "epsilon_end");
-  def.readout.epsilon_episodes = number(ex, "epsilon_episodes");
-  def.readout.drive_mv = number(ex, "drive_mv");
-  resolveRef("network.readout.population", def.readout.population, "population", true);
-  r.requireAllClaimed();
+  ReadoutDef d;
+  d.greedy_eval = ev.at("greedy") == "true";
+  d.population = ro.at("population");
+  d.decode = decode;
+  if (decode == "softmax") d.temperature = number(ro, "temperature");
+  d.epsilon_start = number(ex, "epsilon_start");
+  d.epsilon_end = number(ex, "epsilon_end");
+  d.epsilon_episodes = number(ex, "epsilon_episodes");
+  d.drive_mv = number(ex, "drive_mv");
+  s.resolveRef("network.readout.population", d.population, "population", true);
+  return d;
+}
 
-  // Modulators and critic.
+/// The one enabled modulator channel (a td_error channel needs the critic).
+void chooseModulator(const Scope& s, const std::map<std::string, ModulatorDef>& mods,
+                     NetworkDef& def) {
   std::vector<std::string> active_mods;
   for (const auto& [name, m] : mods) {
-    if (disabled.count(name)) continue;
+    if (s.disabled.count(name)) continue;
     if (m.signal == "td_error" && !def.critic) {
       fail("network.modulators." + name + ".signal",
            "td_error needs a critic (network.critic, enabled)");
@@ -759,11 +814,11 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
     fail("network.modulators." + active_mods[1],
          "one modulator channel is supported; enabled: " + join(active_mods));
   }
+}
 
-  // Graph checks (enabled objects only).
-  for (const auto& [name, p] : pops) {
-    if (!disabled.count(name)) def.populations.push_back(p);
-  }
+/// Each enabled projection against its populations: targets, sizes and degrees; then every
+/// neuron population must be reached by one.
+void checkProjections(const std::map<std::string, PopulationDef>& pops, const NetworkDef& def) {
   std::map<std::string, int> incoming;
   for (const auto& d : def.projections) {
     const std::string prefix = "network.projections." + d.name;
@@ -807,6 +862,12 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
            "no enabled projection reaches it; connect it or disable it (enabled: false)");
     }
   }
+}
+
+/// The readout against the rest: the rules that need the action feedback, its groups (one per
+/// action), and a path from an encoder to it.
+void checkReadout(const std::map<std::string, PopulationDef>& pops, const NetworkDef& def,
+                  int n_actions) {
   for (const auto& d : def.projections) {
     if (!snn::ruleInfo(d.rule).needs.action_probabilities) continue;
     const std::string pkey = "network.projections." + d.name + ".plasticity.rule";
@@ -834,13 +895,13 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
          std::to_string(out.group_count) + " groups, but the env has " + std::to_string(n_actions) +
              " actions");
   }
-  // Reachable from an encoder along enabled projections.
+  // Reachable from an encoder: breadth-first along enabled projections, linear in populations +
+  // projections (a fixpoint over all projections was quadratic for a long chain written in
+  // reverse order).
   std::set<std::string> reached;
   for (const auto& p : def.populations) {
     if (p.encoder) reached.insert(p.name);
   }
-  // Breadth-first along enabled projections: linear in populations + projections (a fixpoint
-  // over all projections was quadratic for a long chain written in reverse order).
   std::map<std::string, std::vector<std::string>> targets_of;
   for (const auto& d : def.projections) targets_of[d.source].push_back(d.target);
   std::vector<std::string> frontier(reached.begin(), reached.end());
@@ -857,8 +918,11 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
              "' is not reachable from any encoder population along enabled "
              "projections, so the observation cannot change the action");
   }
-  // Size before anything is allocated: a typo such as 1e7 neurons all-to-all would otherwise
-  // take minutes and gigabytes before failing.
+}
+
+/// Size before anything is allocated: a typo such as 1e7 neurons all-to-all would otherwise take
+/// minutes and gigabytes before failing.
+void checkSize(const NetworkDef& def) {
   const NetworkSize size = estimateSize(def);
   if (size.bytes > static_cast<double>(networkMemoryLimit())) {
     fail("network.projections",
@@ -868,6 +932,44 @@ NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observat
              formatNumber(static_cast<double>(networkMemoryLimit() >> 20)) +
              " MB limit (raise it on purpose with --max-network-mb)");
   }
+}
+
+}  // namespace
+
+NetworkDef resolveNetwork(const ConfigValues& given, const envs::Space& observation_space,
+                          const envs::Space& action_space, double dt_ms) {
+  Resolver r(given);
+  checkSections(r, observation_space, action_space);
+  Scope s{r,
+          observation_space,
+          static_cast<int>(action_space.n()),
+          static_cast<int>(observation_space.size()),
+          dt_ms,
+          {},
+          {}};
+  collectNames(s);
+  // Each block by its own resolver, in an order where references find what they name.
+  std::map<std::string, PopulationDef> pops;
+  for (const auto& name : s.namesOf("population")) pops[name] = resolvePopulation(s, name);
+  std::map<std::string, ModulatorDef> mods;
+  for (const auto& name : s.namesOf("modulator")) mods[name] = resolveModulator(s, name);
+  NetworkDef def;
+  def.critic = resolveCritic(s);
+  for (const auto& name : s.namesOf("projection")) {
+    bool active = true;
+    ProjectionDef d = resolveProjection(s, name, active);
+    if (active) def.projections.push_back(std::move(d));
+  }
+  def.readout = resolveReadout(s);
+  r.requireAllClaimed();
+  chooseModulator(s, mods, def);
+  // Checks across blocks (enabled objects only).
+  for (const auto& [name, p] : pops) {
+    if (!s.disabled.count(name)) def.populations.push_back(p);
+  }
+  checkProjections(pops, def);
+  checkReadout(pops, def, s.n_actions);
+  checkSize(def);
   def.values = r.out();
   return def;
 }
