@@ -209,28 +209,79 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
   buildNetwork(rngStream(seed, "agent:snn:network").next());
 }
 
-// Builds the network of def_; `network_seed` keys its wiring, initial weights and noise streams
-// (each object's stream is keyed by its name, so adding or removing one leaves the others'
-// draws unchanged).
-void SnnAgent::buildNetwork(std::uint64_t network_seed) {
-  const double dt_ms = config_.number("dt_ms");
-  snn::NeuromodulatorModel da;
-  if (def_.modulator) {
-    da.tau_ms = def_.modulator->tau_ms;
-    da.gain = def_.modulator->gain;
-    const std::string& signal = def_.modulator->signal;
-    da.baseline = signal == "reward_minus_baseline"
-                      ? snn::NeuromodulatorModel::Baseline::kRunningAverage
-                      : (signal == "td_error" ? snn::NeuromodulatorModel::Baseline::kCritic
-                                              : snn::NeuromodulatorModel::Baseline::kNone);
-    da.baseline_window = def_.modulator->baseline_window;
-    signal_ = signal == "td_error" ? Signal::kTdError : Signal::kReward;
-  } else {
-    signal_ = Signal::kNone;
-  }
-  network_seed_ = network_seed;
-  net_ = std::make_unique<snn::Network>(dt_ms, network_seed, da);
+namespace {
 
+/// The engine's neuromodulator channel for the network's modulator (none: a silent channel).
+snn::NeuromodulatorModel modulatorModel(const NetworkDef& def) {
+  snn::NeuromodulatorModel da;
+  if (!def.modulator) return da;
+  da.tau_ms = def.modulator->tau_ms;
+  da.gain = def.modulator->gain;
+  const std::string& signal = def.modulator->signal;
+  da.baseline = signal == "reward_minus_baseline"
+                    ? snn::NeuromodulatorModel::Baseline::kRunningAverage
+                    : (signal == "td_error" ? snn::NeuromodulatorModel::Baseline::kCritic
+                                            : snn::NeuromodulatorModel::Baseline::kNone);
+  da.baseline_window = def.modulator->baseline_window;
+  return da;
+}
+
+/// The engine's spec of projection `d` (wiring, weights, delays, rule).
+snn::ProjectionSpec projectionSpec(const ProjectionDef& d, const NetworkDef& def) {
+  snn::ProjectionSpec spec;
+  spec.name = d.name;
+  if (d.connectivity == "all_to_all") {
+    spec.connectivity = snn::ConnectivitySpec::allToAll();
+  } else if (d.connectivity == "one_to_one") {
+    spec.connectivity = snn::ConnectivitySpec::oneToOne();
+  } else if (d.connectivity == "pairwise_bernoulli") {
+    spec.connectivity = snn::ConnectivitySpec::fixedProbability(d.p);
+  } else if (d.connectivity == "fixed_indegree") {
+    spec.connectivity = snn::ConnectivitySpec::fixedInDegree(d.degree);
+  } else if (d.connectivity == "fixed_outdegree") {
+    spec.connectivity = snn::ConnectivitySpec::fixedOutDegree(d.degree);
+  } else {  // between_groups: i -> j iff they are in different groups (lateral inhibition)
+    const auto n = def.population(d.source).size;
+    const auto g = static_cast<std::uint32_t>(def.population(d.source).group_size);
+    snn::Csr csr;
+    csr.offsets = {0};
+    for (std::uint32_t i = 0; i < n; ++i) {
+      for (std::uint32_t j = 0; j < n; ++j) {
+        if (j / g != i / g) csr.post.push_back(j);
+      }
+      csr.offsets.push_back(static_cast<std::uint32_t>(csr.post.size()));
+    }
+    spec.explicit_synapses = std::move(csr);
+  }
+  if (d.connectivity != "one_to_one" && d.connectivity != "between_groups") {
+    spec.connectivity.allow_autapses = d.allow_autapses;
+  }
+  spec.w_init_min = d.inhibitory ? -d.w_high : d.w_low;
+  spec.w_init_max = d.inhibitory ? -d.w_low : d.w_high;
+  spec.delay_min_steps = d.delay_low;
+  spec.delay_max_steps = d.delay_high;
+  // A window rule's engine part keeps the weights fixed; its learner changes them.
+  spec.rule = d.plasticity;
+  return spec;
+}
+
+}  // namespace
+
+// Each object's stream is keyed by its name, so adding or removing one leaves the others' draws
+// unchanged.
+void SnnAgent::buildNetwork(std::uint64_t network_seed) {
+  signal_ = !def_.modulator                        ? Signal::kNone
+            : def_.modulator->signal == "td_error" ? Signal::kTdError
+                                                   : Signal::kReward;
+  network_seed_ = network_seed;
+  net_ =
+      std::make_unique<snn::Network>(config_.number("dt_ms"), network_seed, modulatorModel(def_));
+  addPopulations();
+  addCritic();
+  addProjections();
+}
+
+void SnnAgent::addPopulations() {
   encoders_.clear();
   encoder_neurons_ = 0;
   for (const PopulationDef& p : def_.populations) {
@@ -249,6 +300,9 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
         {&pop, &p, std::move(enc), std::vector<float>(n, 0.0f), p.drive == "current"});
     encoder_neurons_ += p.size;
   }
+}
+
+void SnnAgent::addCritic() {
   critic_.reset();
   critic_encoder_.reset();
   critic_shares_ = -1;
@@ -271,47 +325,17 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
     critic_features_.assign(critic_encoder_->size(), 0.0f);
     next_features_.assign(critic_encoder_->size(), 0.0f);
   }
+}
 
+void SnnAgent::addProjections() {
+  const double dt_ms = config_.number("dt_ms");
   primary_ = nullptr;
   snn::Projection* first_plastic = nullptr;
   snn::Projection* first_into_output = nullptr;
   normalized_.clear();
   learners_.clear();
   for (const ProjectionDef& d : def_.projections) {
-    snn::ProjectionSpec spec;
-    spec.name = d.name;
-    if (d.connectivity == "all_to_all") {
-      spec.connectivity = snn::ConnectivitySpec::allToAll();
-    } else if (d.connectivity == "one_to_one") {
-      spec.connectivity = snn::ConnectivitySpec::oneToOne();
-    } else if (d.connectivity == "pairwise_bernoulli") {
-      spec.connectivity = snn::ConnectivitySpec::fixedProbability(d.p);
-    } else if (d.connectivity == "fixed_indegree") {
-      spec.connectivity = snn::ConnectivitySpec::fixedInDegree(d.degree);
-    } else if (d.connectivity == "fixed_outdegree") {
-      spec.connectivity = snn::ConnectivitySpec::fixedOutDegree(d.degree);
-    } else {  // between_groups: i -> j iff they are in different groups (lateral inhibition)
-      const auto n = def_.population(d.source).size;
-      const auto g = static_cast<std::uint32_t>(def_.population(d.source).group_size);
-      snn::Csr csr;
-      csr.offsets = {0};
-      for (std::uint32_t i = 0; i < n; ++i) {
-        for (std::uint32_t j = 0; j < n; ++j) {
-          if (j / g != i / g) csr.post.push_back(j);
-        }
-        csr.offsets.push_back(static_cast<std::uint32_t>(csr.post.size()));
-      }
-      spec.explicit_synapses = std::move(csr);
-    }
-    if (d.connectivity != "one_to_one" && d.connectivity != "between_groups") {
-      spec.connectivity.allow_autapses = d.allow_autapses;
-    }
-    spec.w_init_min = d.inhibitory ? -d.w_high : d.w_low;
-    spec.w_init_max = d.inhibitory ? -d.w_low : d.w_high;
-    spec.delay_min_steps = d.delay_low;
-    spec.delay_max_steps = d.delay_high;
-    // A window rule's engine part keeps the weights fixed; its learner changes them.
-    spec.rule = d.plasticity;
+    const snn::ProjectionSpec spec = projectionSpec(d, def_);
     snn::Projection& proj =
         net_->connect(net_->population(d.source), net_->population(d.target), spec);
     if (proj.size() == 0) {

@@ -96,7 +96,12 @@ class SnnAgent final : public Agent, public AgentView {
     std::vector<float> target;  // per post neuron
   };
 
+  /// Builds the network of def_ (populations, critic, projections); `network_seed` keys its
+  /// wiring, initial weights and noise streams.
   void buildNetwork(std::uint64_t network_seed);
+  void addPopulations();  // encoder populations with their encoders, neuron populations
+  void addCritic();       // the TD critic and its feature map (shared with an encoder if equal)
+  void addProjections();  // projections, window learners, normalization targets
   /// Sets the encoder populations from `obs` (their features must already hold its encoding).
   void driveInput(std::span<const double> obs);
   /// Silences the encoder populations (the window after an episode's last reward).
