@@ -51,8 +51,11 @@ const std::string kType = "snn";
 //   before the next window's pairings pile up (20 ms: 43-104, 5 ms: about the same as 10).
 // - epsilon 0.05 -> 0 over 300 episodes: the spiking noise already explores; more epsilon only
 //   adds failures (seeds 1-10, eta 0.2: 0.1 median 286.2 with a seed at 113, 0.05 310.0).
-const ParamTable& SnnAgent::params() {
-  static const ParamTable specs = withEncoderParams({
+namespace {
+
+/// The flat architecture: encoder, layers, readout and exploration (written out as a network).
+ParamTable architectureParams() {
+  return {
       {"encoder",
        "population",
        Kind::kChoice,
@@ -115,6 +118,12 @@ const ParamTable& SnnAgent::params() {
        "[mV] drive into the explored action's group"},
       {"steps_per_action", "20", Kind::kInteger, 1, 100000, {}, "SNN steps per env step"},
       {"dt_ms", "1", Kind::kNumber, 0.01, 10, {}, "[ms] SNN step"},
+  };
+}
+
+/// Reward and learning: what drives dopamine, the critic, homeostasis, shaping.
+ParamTable learningParams() {
+  return {
       {"dopamine",
        "critic",
        Kind::kChoice,
@@ -170,7 +179,17 @@ const ParamTable& SnnAgent::params() {
        0,
        {},
        "reward added when the task terminates (0: no shaping; logged as shaping_total)"},
-  });
+  };
+}
+
+}  // namespace
+
+const ParamTable& SnnAgent::params() {
+  static const ParamTable specs = withEncoderParams([] {
+    ParamTable t = architectureParams();
+    for (Param& p : learningParams()) t.push_back(std::move(p));
+    return t;
+  }());
   return specs;
 }
 
