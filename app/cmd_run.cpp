@@ -77,7 +77,8 @@ int runCommand(const RunOptions& o) {
     for (const auto& run : exp.runs) {
       // reuse: complete and intact; rerun: a folder that is not (failed, killed, damaged); new.
       const bool complete = results.assess(run.run_id, &run).complete();
-      const bool exists = std::filesystem::exists(results.runDir(run.run_id) / "run.json");
+      const bool exists =
+          std::filesystem::exists(results.runDir(run.run_id) / lab::layout::kRecord);
       const char* what = complete ? "reuse" : exists ? "rerun" : "new";
       std::printf("%s,%s,%llu", run.run_id.c_str(), what,
                   static_cast<unsigned long long>(run.seed));

@@ -46,13 +46,13 @@ int recordedShards(const std::string& path) {
 
 void status(const StatusOptions& o) {
   const fs::path root(o.dir);
-  const std::string manifest = readFileOrEmpty((root / "manifest.csv").string());
+  const std::string manifest = readFileOrEmpty((root / lab::layout::kManifest).string());
   if (!fs::is_directory(root) || manifest.empty()) {
     throw UserError(o.dir + ": not a results folder (expected results/<name> with manifest.csv)");
   }
   int shards = o.shards;
   if (shards <= 0) {
-    const int recorded = recordedShards((root / "slurm" / "shards").string());
+    const int recorded = recordedShards(lab::layout::shardsFile(root).string());
     shards = recorded > 0 ? recorded : 1;
   }
   const lab::Results results(root.parent_path().string(), root.filename().string());

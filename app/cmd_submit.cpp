@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "lab/experiment.hpp"
+#include "lab/results.hpp"
 
 namespace spikegym::app {
 namespace {
@@ -248,7 +249,7 @@ int submit(const SubmitOptions& o) {
                     std::to_string(runs) + " runs; use at most that many shards");
   }
   const fs::path root = fs::absolute(fs::path(o.out) / exp.name);
-  const fs::path slurm_dir = root / "slurm";
+  const fs::path slurm_dir = root / lab::layout::kSlurmDir;
   const std::string output_pattern = sbatchOutputPattern(slurm_dir, o.out);
   std::ostringstream s;
   s << "#!/bin/bash\n"
@@ -283,7 +284,7 @@ int submit(const SubmitOptions& o) {
   const fs::path script_path = slurm_dir / "submit.sh";
   writeFileAtomic(script_path.string(), script);
   fs::permissions(script_path, fs::perms::owner_exec, fs::perm_options::add);
-  writeFileAtomic((slurm_dir / "shards").string(), std::to_string(shards) + "\n");
+  writeFileAtomic(lab::layout::shardsFile(root).string(), std::to_string(shards) + "\n");
   const std::string command = "sbatch --parsable " + shellQuote(script_path.string()) + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) throw UserError("submit: cannot run sbatch");

@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "core/error.hpp"
 #include "lab/experiment.hpp"
+#include "lab/results.hpp"
 #ifdef SPIKEGYM_HAVE_VIEWER
 #include "viewer/viewer.hpp"
 #endif
@@ -40,21 +41,21 @@ int view(const ViewCli& c) {
   bool finished_run = false;
   if (fs::is_directory(c.source)) {
     const fs::path dir(c.source);
-    if (!fs::exists(dir / "config.yaml")) {
+    if (!fs::exists(dir / lab::layout::kConfig)) {
       throw UserError(c.source +
                       ": not a run folder (expected results/<name>/<run_id> with "
                       "config.yaml and agent.ckpt)");
     }
     if (!c.sets.empty())
       throw UserError("view: --set applies to experiment files, not to a finished run");
-    const lab::RunSpec run = lab::loadRunConfig((dir / "config.yaml").string());
+    const lab::RunSpec run = lab::loadRunConfig((dir / lab::layout::kConfig).string());
     o.spec = run.train;
-    if (!fs::exists(dir / "agent.ckpt")) {
+    if (!fs::exists(dir / lab::layout::kCheckpoint)) {
       throw UserError(
-          (dir / "agent.ckpt").string() +
+          (dir / lab::layout::kCheckpoint).string() +
           ": missing (the run was made with train.checkpoint false, or did not finish)");
     }
-    o.spec.load_checkpoint = (dir / "agent.ckpt").string();
+    o.spec.load_checkpoint = (dir / lab::layout::kCheckpoint).string();
     finished_run = true;
     o.title = "spikegym view " + c.source;
   } else {

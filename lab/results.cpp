@@ -49,7 +49,7 @@ Results::Results(const std::string& out_dir, const std::string& experiment_name)
     : root_(fs::path(out_dir) / experiment_name) {}
 
 std::string Results::checkpointPath(const std::string& run_id) const {
-  return (runDir(run_id) / "agent.ckpt").string();
+  return (runDir(run_id) / layout::kCheckpoint).string();
 }
 
 Results::Claim::~Claim() {
@@ -61,7 +61,7 @@ Results::Claim Results::claimRun(const std::string& run_id) const {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw UserError(dir.string() + ": cannot create the run folder (" + ec.message() + ")");
-  const std::string lock = (dir / ".lock").string();
+  const std::string lock = (dir / layout::kLock).string();
   const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
   if (fd < 0)
     throw UserError(lock + ": cannot open the run's lock file (" + std::strerror(errno) + ")");
@@ -75,7 +75,7 @@ Results::Claim Results::claimRun(const std::string& run_id) const {
 void Results::beginRun(const RunSpec& run) const {
   const fs::path dir = runDir(run.run_id);
   fs::create_directories(dir);
-  for (const char* stale : {"run.json", "episodes.csv", "agent.ckpt"}) {
+  for (const char* stale : {layout::kRecord, layout::kEpisodes, layout::kCheckpoint}) {
     std::error_code ec;
     fs::remove(dir / stale, ec);
     if (ec) {
@@ -86,7 +86,7 @@ void Results::beginRun(const RunSpec& run) const {
   // config.yaml is rewritten whole below; anything that is not a regular file there (a
   // folder, a FIFO) would stop the rename.
   std::error_code ec;
-  const fs::path config = dir / "config.yaml";
+  const fs::path config = dir / layout::kConfig;
   if (fs::exists(fs::symlink_status(config, ec)) &&
       !fs::is_regular_file(fs::symlink_status(config, ec))) {
     fs::remove_all(config, ec);
@@ -110,11 +110,11 @@ void Results::writeRecord(const RunRecord& r) const {
   j["sets"] = r.sets;
   j["swept"] = Json::object();
   for (const auto& [path, value] : r.swept) j["swept"][path] = value;
-  writeFileAtomic((runDir(r.run_id) / "run.json").string(), j.dump(2) + "\n");
+  writeFileAtomic((runDir(r.run_id) / layout::kRecord).string(), j.dump(2) + "\n");
 }
 
 std::optional<RunRecord> Results::readRecord(const std::string& run_id) const {
-  const std::string text = readFileOrEmpty((runDir(run_id) / "run.json").string());
+  const std::string text = readFileOrEmpty((runDir(run_id) / layout::kRecord).string());
   if (text.size() > kMaxRunJsonBytes) return std::nullopt;
   // spikegym writes run.json two levels deep; a deeply nested file is damage (or an attack on
   // every reader of a shared folder): the parser's callback stops it at depth 16.
@@ -168,12 +168,13 @@ std::optional<RunRecord> Results::readRecord(const std::string& run_id) const {
 }
 
 void Results::writeEpisodes(const std::string& run_id, const std::string& csv) const {
-  writeFileAtomic((runDir(run_id) / "episodes.csv").string(), csv);
+  writeFileAtomic((runDir(run_id) / layout::kEpisodes).string(), csv);
 }
 
 EpisodeSeries Results::readEpisodes(const std::string& run_id, const std::string& metric) const {
-  const std::string file = (runDir(run_id) / "episodes.csv").string();
-  return parseEpisodes(file, readRegularFile(file, kMaxEpisodesCsvBytes, "episodes.csv"), metric);
+  const std::string file = (runDir(run_id) / layout::kEpisodes).string();
+  return parseEpisodes(file, readRegularFile(file, kMaxEpisodesCsvBytes, layout::kEpisodes),
+                       metric);
 }
 
 EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
@@ -246,9 +247,9 @@ void flattenConfig(const YAML::Node& node, const std::string& path,
 }  // namespace
 
 std::map<std::string, std::string> Results::readConfig(const std::string& run_id) const {
-  const fs::path path = runDir(run_id) / "config.yaml";
+  const fs::path path = runDir(run_id) / layout::kConfig;
   std::map<std::string, std::string> out;
-  const std::string text = readRegularFile(path.string(), kMaxTextFileBytes, "config.yaml");
+  const std::string text = readRegularFile(path.string(), kMaxTextFileBytes, layout::kConfig);
   try {
     flattenConfig(YAML::Load(text), "", out);
   } catch (const YAML::Exception& e) {
@@ -262,7 +263,7 @@ RunState Results::assess(const std::string& run_id, const RunSpec* expected) con
   RunState state;
   const fs::path dir = runDir(run_id);
   std::error_code ec;
-  const bool has_record_file = fs::exists(fs::symlink_status(dir / "run.json", ec));
+  const bool has_record_file = fs::exists(fs::symlink_status(dir / layout::kRecord, ec));
   state.record = readRecord(run_id);
   if (!state.record) {
     state.status = has_record_file ? "damaged" : "missing";
@@ -286,7 +287,7 @@ RunState Results::assess(const std::string& run_id, const RunSpec* expected) con
   std::optional<RunSpec> own;
   if (!expected) {
     try {
-      own = loadRunConfig((dir / "config.yaml").string());
+      own = loadRunConfig((dir / layout::kConfig).string());
     } catch (const std::exception& e) {
       return damaged(std::string("config.yaml does not load: ") + e.what());
     }
@@ -314,7 +315,8 @@ RunState Results::assess(const std::string& run_id, const RunSpec* expected) con
   }
   std::string text;
   try {
-    text = readRegularFile((dir / "episodes.csv").string(), kMaxEpisodesCsvBytes, "episodes.csv");
+    text = readRegularFile((dir / layout::kEpisodes).string(), kMaxEpisodesCsvBytes,
+                           layout::kEpisodes);
   } catch (const UserError& e) {
     return damaged(e.what());
   }
@@ -327,12 +329,12 @@ RunState Results::assess(const std::string& run_id, const RunSpec* expected) con
     return damaged("episodes.csv has " + std::to_string(rows) + " rows, run.json says " +
                    std::to_string(state.record->episodes));
   }
-  if (readFileOrEmpty((dir / "config.yaml").string()) != configYaml(run)) {
+  if (readFileOrEmpty((dir / layout::kConfig).string()) != configYaml(run)) {
     return damaged("config.yaml is missing or differs from the resolved configuration");
   }
   EpisodeSeries series;
   try {
-    series = parseEpisodes((dir / "episodes.csv").string(), text, "return");  // read once
+    series = parseEpisodes((dir / layout::kEpisodes).string(), text, "return");  // read once
   } catch (const std::exception& e) {
     return damaged(std::string("episodes.csv does not read back: ") + e.what());
   }
@@ -426,7 +428,7 @@ void Results::rebuildManifest(const Experiment& exp,
     out += "\n";
   }
   fs::create_directories(root_);
-  writeFileAtomic((root_ / "manifest.csv").string(), out);
+  writeFileAtomic((root_ / layout::kManifest).string(), out);
 }
 
 std::string episodesHeader(const EpisodeRow& first, bool has_eval) {

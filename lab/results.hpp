@@ -60,6 +60,25 @@ struct EpisodeSeries {
   std::vector<double> returns;      ///< the return per training episode
 };
 
+/// The results folder layout, known here only (`compare`, `status`, `submit`, `view` and `run`
+/// ask these names):
+///   <out>/<experiment>/manifest.csv, slurm/{shards, ...}, compare/,
+///   <out>/<experiment>/<run_id>/{config.yaml, run.json, episodes.csv, agent.ckpt, .lock}
+namespace layout {
+inline constexpr const char* kConfig = "config.yaml";
+inline constexpr const char* kRecord = "run.json";
+inline constexpr const char* kEpisodes = "episodes.csv";
+inline constexpr const char* kCheckpoint = "agent.ckpt";
+inline constexpr const char* kLock = ".lock";
+inline constexpr const char* kManifest = "manifest.csv";
+inline constexpr const char* kCompareDir = "compare";
+inline constexpr const char* kSlurmDir = "slurm";
+/// The number of SLURM shards `submit` wrote (read back by `status`).
+inline std::filesystem::path shardsFile(const std::filesystem::path& root) {
+  return root / kSlurmDir / "shards";
+}
+}  // namespace layout
+
 class Results {
  public:
   Results(const std::string& out_dir, const std::string& experiment_name);
