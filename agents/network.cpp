@@ -680,11 +680,7 @@ void resolvePlasticity(Scope& s, const std::string& prefix, ProjectionDef& d, bo
   if (d.rule_params.count("w_min") && d.rule_params.at("w_min") > d.rule_params.at("w_max")) {
     fail(pkey + ".w_min", "is above w_max");
   }
-  try {
-    d.plasticity = snn::makeRule(d.rule, d.rule_params);
-  } catch (const UserError& err) {
-    fail(pkey, err.what());
-  }
+  d.plasticity = snn::ruleFromResolved(rule_info, d.rule_params);  // checked above, once
   const bool modulated = rule_info.needs.modulator;
   if (rule_info.needs.dense && d.connectivity != "all_to_all") {
     fail(prefix + ".connectivity.rule",

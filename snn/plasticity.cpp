@@ -105,13 +105,17 @@ PlasticityRule makeRule(const std::string& name, const ParamValues& params) {
   if (p.count("w_min") && p.count("w_max") && !(p.at("w_min") <= p.at("w_max"))) {
     throw UserError("learning rule '" + name + "': w_min must not exceed w_max");
   }
+  return ruleFromResolved(*info, p);
+}
+
+PlasticityRule ruleFromResolved(const RuleInfo& info, const ParamValues& p) {
   auto get = [&p](const char* key, double fallback) {
     auto it = p.find(key);
     return it == p.end() ? fallback : it->second;
   };
   PlasticityRule rule;
-  rule.name = name;
-  rule.kind = info->kind;
+  rule.name = info.name;
+  rule.kind = info.kind;
   rule.tau_plus_ms = get("tau_plus_ms", rule.tau_plus_ms);
   rule.tau_minus_ms = get("tau_minus_ms", rule.tau_minus_ms);
   rule.a_plus = get("a_plus", 0.0);

@@ -125,5 +125,8 @@ const RuleInfo& ruleInfo(const std::string& name);
 /// Builds rule `name`'s engine part from user values (checked; unknown names and keys get a
 /// did-you-mean; w_min above w_max is refused for every rule that has both).
 PlasticityRule makeRule(const std::string& name, const ParamValues& params = {});
+/// Rule `info`'s engine part from values already checked against its table, every declared one
+/// present (a resolver that checked them: no second check).
+PlasticityRule ruleFromResolved(const RuleInfo& info, const ParamValues& resolved);
 
 }  // namespace spikegym::snn
