@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -12,9 +13,16 @@
 namespace spikegym::lab {
 namespace {
 
-// Colour-blind-safe palette (Okabe & Ito 2008).
-constexpr int kPalette[8][3] = {{0, 114, 178}, {213, 94, 0},   {0, 158, 115}, {204, 121, 167},
-                                {230, 159, 0}, {86, 180, 233}, {0, 0, 0},     {240, 228, 66}};
+// Colour-blind-safe palette (Okabe & Ito 2008), yellow last (faint on white).
+constexpr int kColours = 8;
+constexpr int kPalette[kColours][3] = {{0, 114, 178},   {213, 94, 0},  {0, 158, 115},
+                                       {204, 121, 167}, {230, 159, 0}, {86, 180, 233},
+                                       {0, 0, 0},       {240, 228, 66}};
+
+/// The palette index of a series: its group's colour, else its position.
+int colourOf(int colour, std::size_t position) {
+  return (colour >= 0 ? colour : static_cast<int>(position)) % kColours;
+}
 constexpr int kLine = 2;   // colour indices kLine + i: opaque lines
 constexpr int kBand = 12;  // kBand + i: translucent bands
 constexpr int kGrid = 22;  // light grey grid lines
@@ -24,9 +32,9 @@ class Figure {
  public:
   Figure(const std::string& path, const std::string& format, int width_px, int height_px)
       : height_px_(height_px) {
-    const std::string device = format == "svg"   ? "svgcairo"
-                               : format == "pdf" ? "pdfcairo"
-                                                 : "pngcairo";
+    // SVG by PLplot's own svg driver: text stays <text> (svgcairo stores glyph outlines, which
+    // no editor can change); PNG and PDF by cairo.
+    const std::string device = format == "svg" ? "svg" : format == "pdf" ? "pdfcairo" : "pngcairo";
     pls_.sdev(device.c_str());
     pls_.sfnam(path.c_str());
     pls_.spage(0, 0, width_px, height_px, 0, 0);
@@ -35,7 +43,7 @@ class Figure {
     pls_.init();
     pls_.scol0(1, 0, 0, 0);
     pls_.scol0(kGrid, 200, 200, 200);
-    for (int i = 0; i < 8; ++i) {
+    for (int i = 0; i < kColours; ++i) {
       pls_.scol0(kLine + i, kPalette[i][0], kPalette[i][1], kPalette[i][2]);
       pls_.scol0a(kBand + i, kPalette[i][0], kPalette[i][1], kPalette[i][2], 0.22);
     }
@@ -49,22 +57,33 @@ class Figure {
   }
   plstream& operator*() { return pls_; }
 
-  /// Axes box with grid and labels in viewport [l, r] x [b, t] (fractions of the page).
-  void axes(double xmin, double xmax, double ymin, double ymax, const std::string& xlabel,
-            const std::string& ylabel, const std::string& title, double l = 0.09, double r = 0.97,
-            const char* xopt = "bcnst", const char* yopt = "bcnstv") {
-    pls_.adv(0);
-    // Margins in pixels, not fractions: tick labels and the axis label below need about 70 px
-    // and the title above about 55 px whatever the height (a 305 px figure of 3 pairs lost its
-    // x label at a fixed 13%).
-    const double h = static_cast<double>(height_px_);
-    const double b = std::max(0.13, 70.0 / h), t = std::min(0.9, 1.0 - 55.0 / h);
-    // The title is centred on the page, not on the plot: a plot pushed right by long row labels
-    // ran a centred title off the right edge.
-    pls_.vpor(0.02, 0.98, b, t);
+  /// [fraction of the page] The plot area's bottom and top: margins in pixels, not fractions.
+  /// Tick labels and the axis label below need about 70 px, the title and its second line
+  /// above about 80 px, whatever the height (a 305 px figure of 3 pairs lost its x label at a
+  /// fixed 13%).
+  double bottom() const { return std::max(0.13, 70.0 / static_cast<double>(height_px_)); }
+  double top() const { return std::min(0.88, 1.0 - 80.0 / static_cast<double>(height_px_)); }
+
+  /// The title (what the figure shows) and a second, smaller line (env, runs, method), centred
+  /// on the page, not on the plot: a plot pushed right by long row labels ran a centred title
+  /// off the right edge.
+  void titles(const std::string& title, const std::string& subtitle) {
+    pls_.vpor(0.02, 0.98, bottom(), top());
     pls_.col0(1);
-    pls_.mtex("t", 2.0, 0.5, 0.5, title.c_str());
-    pls_.vpor(l, r, b, t);
+    pls_.mtex("t", 3.4, 0.5, 0.5, title.c_str());
+    pls_.schr(0, 0.8 * text_scale_);
+    pls_.mtex("t", 1.9, 0.5, 0.5, subtitle.c_str());
+    pls_.schr(0, text_scale_);
+  }
+
+  /// Axes box with grid and labels in viewport [l, r] x [bottom, top] (fractions of the page).
+  void axes(double xmin, double xmax, double ymin, double ymax, const std::string& xlabel,
+            const std::string& ylabel, const std::string& title, const std::string& subtitle,
+            double l = 0.09, double r = 0.97, const char* xopt = "bcnst",
+            const char* yopt = "bcnstv") {
+    pls_.adv(0);
+    titles(title, subtitle);
+    pls_.vpor(l, r, bottom(), top());
     pls_.wind(xmin, xmax, ymin, ymax);
     pls_.col0(kGrid);
     pls_.width(0.5);
@@ -75,15 +94,16 @@ class Figure {
     pls_.lab(xlabel.c_str(), ylabel.c_str(), "");
   }
 
-  /// A legend of coloured lines and labels in the top-left (or top-right) corner.
-  void legend(const std::vector<std::string>& labels, double xmin, double xmax, double ymin,
-              double ymax, bool right = false) {
+  /// A legend of coloured lines (palette indices `colours`) and labels in the top-left (or
+  /// top-right) corner.
+  void legend(const std::vector<std::string>& labels, const std::vector<int>& colours, double xmin,
+              double xmax, double ymin, double ymax, bool right = false) {
     const double dx = xmax - xmin, dy = ymax - ymin;
     const double x0 = right ? xmax - 0.42 * dx : xmin + 0.03 * dx;
     for (std::size_t i = 0; i < labels.size(); ++i) {
       const double y = ymax - (0.06 + 0.065 * static_cast<double>(i)) * dy;
       const PLFLT xs[2] = {x0, x0 + 0.05 * dx}, ys[2] = {y, y};
-      pls_.col0(kLine + static_cast<int>(i % 8));
+      pls_.col0(kLine + colours[i]);
       pls_.width(3);
       pls_.line(2, xs, ys);
       pls_.col0(1);
@@ -113,15 +133,14 @@ class Figure {
   /// it never covers data, and the y axis keeps the data's range.
   /// (Its text is 0.85 of the figure's: a 40-character group name fits in the panel.)
   static constexpr double kBesideLeft = 0.63;
-  void legendBeside(const std::vector<std::string>& labels) {
-    const double h = static_cast<double>(height_px_);
-    pls_.vpor(kBesideLeft, 0.995, std::max(0.13, 70.0 / h), std::min(0.9, 1.0 - 55.0 / h));
+  void legendBeside(const std::vector<std::string>& labels, const std::vector<int>& colours) {
+    pls_.vpor(kBesideLeft, 0.995, bottom(), top());
     pls_.wind(0, 1, 0, 1);
     pls_.schr(0, 0.85 * text_scale_);
     for (std::size_t i = 0; i < labels.size(); ++i) {
       const double y = 0.96 - 0.07 * static_cast<double>(i);
       const PLFLT xs[2] = {0.0, 0.1}, ys[2] = {y, y};
-      pls_.col0(kLine + static_cast<int>(i % 8));
+      pls_.col0(kLine + colours[i]);
       pls_.width(3);
       pls_.line(2, xs, ys);
       pls_.col0(1);
@@ -173,6 +192,39 @@ std::pair<double, double> paddedRange(double lo, double hi) {
   return {lo - pad, hi + pad};
 }
 
+/// A dashed line at the solved threshold, vertical (x = value) or horizontal (y = value),
+/// across [from, to] of the other axis, labelled "solved".
+void thresholdLine(plstream& pls, double value, double from, double to, bool vertical) {
+  const PLFLT xs[2] = {vertical ? value : from, vertical ? value : to};
+  const PLFLT ys[2] = {vertical ? from : value, vertical ? to : value};
+  pls.col0(1);
+  pls.lsty(2);
+  pls.width(1.5);
+  pls.line(2, xs, ys);
+  pls.lsty(1);
+  pls.width(1);
+  if (vertical) {
+    pls.ptex(value, from + 0.02 * (to - from), 0, 1, 1.05, "solved");
+  } else {
+    pls.ptex(to - 0.01 * (to - from), value, 1, 0, 1, "solved ");
+  }
+}
+
+/// A step function through (x_i, y_i): y_i holds until x_{i+1}, then drops (or rises) there.
+std::pair<std::vector<PLFLT>, std::vector<PLFLT>> steps(const std::vector<double>& x,
+                                                        const std::vector<double>& y) {
+  std::vector<PLFLT> sx, sy;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (i > 0) {
+      sx.push_back(x[i]);
+      sy.push_back(y[i - 1]);
+    }
+    sx.push_back(x[i]);
+    sy.push_back(y[i]);
+  }
+  return {sx, sy};
+}
+
 void learningCurves(const FigureSet& f, const std::string& path, const std::string& format) {
   Figure fig(path, format, 900, 560);
   double xmax = 1, lo = INFINITY, hi = -INFINITY;
@@ -183,31 +235,44 @@ void learningCurves(const FigureSet& f, const std::string& path, const std::stri
       hi = std::max(hi, c.high[i]);
     }
   }
+  if (f.threshold && std::isfinite(lo)) {
+    lo = std::min(lo, *f.threshold);
+    hi = std::max(hi, *f.threshold);
+  }
   const auto [dmin, dmax] = paddedRange(lo, hi);
   const auto [ymin, ymax] = rangeWithLegend(dmin, dmax, f.curves.size());
-  fig.axes(1, xmax, ymin, ymax, "training episode",
+  fig.axes(1, xmax, ymin, ymax, f.x_label,
            f.metric + " (mean of the last " + std::to_string(f.smooth_episodes) + " episodes)",
-           "Learning curves: mean over runs, 95% CI (t, clipped to the runs' range)");
+           "Learning curves",
+           f.context + "; mean over runs, 95% bootstrap CI (within the runs' range)");
   std::vector<std::string> labels;
+  std::vector<int> colours;
   for (std::size_t g = 0; g < f.curves.size(); ++g) {
     const Curve& c = f.curves[g];
-    band(*fig, kBand + static_cast<int>(g % 8), c.x, c.low, c.high);
-    (*fig).col0(kLine + static_cast<int>(g % 8));
+    const int colour = colourOf(c.colour, g);
+    band(*fig, kBand + colour, c.x, c.low, c.high);
+    (*fig).col0(kLine + colour);
     (*fig).width(2);
     (*fig).line(static_cast<PLINT>(c.x.size()), c.x.data(), c.y.data());
     labels.push_back(c.label);
+    colours.push_back(colour);
   }
-  fig.legend(labels, 1, xmax, ymin, ymax);
+  if (f.threshold) thresholdLine(*fig, *f.threshold, 1, xmax, false);
+  fig.legend(labels, colours, 1, xmax, ymin, ymax);
 }
 
 void scorePlot(const FigureSet& f, const std::string& path, const std::string& format) {
   const int n = static_cast<int>(f.scores.size());
-  Figure fig(path, format, 900, 140 + 70 * n);
+  Figure fig(path, format, 900, 165 + 70 * n);
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& c : f.scores) {
     for (double s : c.scores) lo = std::min(lo, s), hi = std::max(hi, s);
     lo = std::min(lo, c.low);
     hi = std::max(hi, c.high);
+  }
+  if (f.threshold && std::isfinite(lo)) {
+    lo = std::min(lo, *f.threshold);
+    hi = std::max(hi, *f.threshold);
   }
   const auto [xmin, xmax] = paddedRange(lo, hi);
   // Groups as rows, best at the top; labels in the left margin, as wide as they need.
@@ -215,16 +280,18 @@ void scorePlot(const FigureSet& f, const std::string& path, const std::string& f
   for (const auto& c : f.scores) names.push_back(c.label);
   fig.axes(xmin, xmax, 0.3, n + 0.7,
            "score: " + f.score_label + (f.lower_is_better ? " (lower is better)" : ""), "",
-           "Scores per run (dots), IQM (bar) and its 95% bootstrap CI", fig.labelMargin(names),
-           0.97, "bcnst", "bc");
+           "Scores per run", f.context + "; dots: runs, bar: IQM, line: its 95% bootstrap CI",
+           fig.labelMargin(names), 0.97, "bcnst", "bc");
+  if (f.threshold) thresholdLine(*fig, *f.threshold, 0.3, n + 0.7, true);
   for (int g = 0; g < n; ++g) {
     const ScoreColumn& c = f.scores[g];
     const double y = n - g;
+    const int colour = colourOf(c.colour, static_cast<std::size_t>(g));
     for (std::size_t i = 0; i < c.scores.size(); ++i) {
       // Deterministic jitter so that equal scores stay visible.
       const double jy = y - 0.18 + 0.36 * std::fmod(static_cast<double>(i) * 0.618034, 1.0);
       PLFLT px = c.scores[i], py = jy;
-      (*fig).col0(kLine + g % 8);
+      (*fig).col0(kLine + colour);
       (*fig).poin(1, &px, &py, 4);
     }
     const PLFLT cx[2] = {c.low, c.high}, cy[2] = {y, y};
@@ -251,32 +318,45 @@ void profilePlot(const FigureSet& f, const std::string& path, const std::string&
     }
   }
   if (!(hi > lo)) hi = lo + 1;
-  fig.axes(lo, hi, 0, 1.02, "score threshold tau (" + f.score_label + ")",
-           "fraction of runs with score > tau", "Performance profiles, 95% bootstrap bands", 0.09,
-           Figure::kBesideLeft - 0.03);
+  // A fraction: the y axis is [0, 1], whatever the data.
+  fig.axes(lo, hi, 0, 1, "score threshold tau (" + f.score_label + ")",
+           "fraction of runs with score > tau", "Performance profiles",
+           f.context + "; 95% bootstrap bands", 0.09, Figure::kBesideLeft - 0.03);
+  if (f.threshold && *f.threshold > lo && *f.threshold < hi) {
+    thresholdLine(*fig, *f.threshold, 0, 1, true);
+  }
   std::vector<std::string> labels;
+  std::vector<int> colours;
   for (std::size_t g = 0; g < f.profiles.size(); ++g) {
     const Profile& p = f.profiles[g].profile;
-    band(*fig, kBand + static_cast<int>(g % 8), p.tau, p.low, p.high);
-    (*fig).col0(kLine + static_cast<int>(g % 8));
+    const int colour = colourOf(f.profiles[g].colour, g);
+    // Steps, not slopes: the fraction drops at each run's score and is flat in between.
+    const auto [bx, by_high] = steps(p.tau, p.high);
+    const auto [bx2, by_low] = steps(p.tau, p.low);
+    band(*fig, kBand + colour, std::vector<double>(bx.begin(), bx.end()),
+         std::vector<double>(by_low.begin(), by_low.end()),
+         std::vector<double>(by_high.begin(), by_high.end()));
+    const auto [sx, sy] = steps(p.tau, p.fraction);
+    (*fig).col0(kLine + colour);
     (*fig).width(2);
-    (*fig).line(static_cast<PLINT>(p.tau.size()), p.tau.data(), p.fraction.data());
+    (*fig).line(static_cast<PLINT>(sx.size()), sx.data(), sy.data());
     labels.push_back(f.profiles[g].label);
+    colours.push_back(colour);
   }
-  fig.legendBeside(labels);
+  fig.legendBeside(labels, colours);
 }
 
 void improvementPlot(const FigureSet& f, const std::string& path, const std::string& format) {
   const int n = static_cast<int>(f.pairs.size());
   if (n == 0) return;
-  Figure fig(path, format, 900, 140 + 55 * n);
+  Figure fig(path, format, 900, 165 + 55 * n);
   std::vector<std::string> names;
   for (const auto& p : f.pairs) names.push_back(p.label);
   fig.axes(0, 1, 0.3, n + 0.7,
            f.lower_is_better ? "P(A reaches the threshold sooner than B)"
                              : "P(A > B): probability of improvement",
-           "", "Probability of improvement with 95% bootstrap CIs", fig.labelMargin(names), 0.97,
-           "bcnst", "bc");
+           "", "Probability of improvement", f.context + "; 95% bootstrap CIs",
+           fig.labelMargin(names), 0.97, "bcnst", "bc");
   const PLFLT hx[2] = {0.5, 0.5}, hy[2] = {0.3, n + 0.7};
   (*fig).col0(kGrid);
   (*fig).line(2, hx, hy);
@@ -284,7 +364,7 @@ void improvementPlot(const FigureSet& f, const std::string& path, const std::str
     const PairBar& p = f.pairs[i];
     const double y = n - i;
     const PLFLT cx[2] = {p.low, p.high}, cy[2] = {y, y};
-    (*fig).col0(kLine + i % 8);
+    (*fig).col0(kLine + 0);  // one colour: a pair is no group
     (*fig).width(5);
     (*fig).line(2, cx, cy);
     PLFLT px = p.p, py = y;
@@ -297,7 +377,97 @@ void improvementPlot(const FigureSet& f, const std::string& path, const std::str
   }
 }
 
+/// rliable's interval estimates: one panel per aggregate, one row per group (as the scores).
+void intervalPlot(const FigureSet& f, const std::string& path, const std::string& format) {
+  const int n = static_cast<int>(f.intervals.size());
+  if (n == 0) return;
+  Figure fig(path, format, 900, 165 + 45 * n);
+  std::vector<std::string> names;
+  for (const auto& row : f.intervals) names.push_back(row.label);
+  struct Panel {
+    const char* name;
+    const Estimate* (*get)(const Aggregates&);
+  };
+  std::vector<Panel> panels = {
+      {"Median", [](const Aggregates& a) { return &a.median; }},
+      {"IQM", [](const Aggregates& a) { return &a.iqm; }},
+      {"Mean", [](const Aggregates& a) { return &a.mean; }},
+  };
+  if (f.intervals.front().aggregates.optimality_gap) {
+    panels.push_back({"Optimality gap", [](const Aggregates& a) {
+                        return a.optimality_gap ? &*a.optimality_gap : nullptr;
+                      }});
+  }
+  (*fig).adv(0);
+  fig.titles("Interval estimates", f.context + "; score: " + f.score_label +
+                                       "; 95% stratified bootstrap CIs" +
+                                       (f.threshold ? "; gap below the solved threshold" : ""));
+  const double left = fig.labelMargin(names), gap = 0.025;
+  const double width = (0.97 - left - gap * static_cast<double>(panels.size() - 1)) /
+                       static_cast<double>(panels.size());
+  for (std::size_t k = 0; k < panels.size(); ++k) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& row : f.intervals) {
+      if (const Estimate* e = panels[k].get(row.aggregates)) {
+        for (double v : {e->value, e->ci.low, e->ci.high}) {
+          if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+        }
+      }
+    }
+    const auto [xmin, xmax] = paddedRange(lo, hi);
+    const double l = left + static_cast<double>(k) * (width + gap);
+    (*fig).vpor(l, l + width, fig.bottom(), fig.top());
+    (*fig).wind(xmin, xmax, 0.3, n + 0.7);
+    (*fig).col0(kGrid);
+    (*fig).width(0.5);
+    (*fig).box("g", 0, 0, "", 0, 0);
+    (*fig).col0(1);
+    (*fig).width(1);
+    fig.setTextScale(0.8 * fig.labelScale({"0000"}));
+    (*fig).box("bcnst", 0, 3, "bc", 0, 0);
+    fig.resetTextScale();
+    (*fig).mtex("t", 0.6, 0.5, 0.5, panels[k].name);
+    for (int g = 0; g < n; ++g) {
+      const IntervalRow& row = f.intervals[g];
+      const Estimate* e = panels[k].get(row.aggregates);
+      if (!e) continue;
+      const double y = n - g;
+      const PLFLT cx[2] = {e->ci.low, e->ci.high}, cy[2] = {y, y};
+      (*fig).col0(kBand + colourOf(row.colour, static_cast<std::size_t>(g)));
+      (*fig).width(14);
+      (*fig).line(2, cx, cy);
+      const PLFLT mx[2] = {e->value, e->value}, my[2] = {y - 0.25, y + 0.25};
+      (*fig).col0(kLine + colourOf(row.colour, static_cast<std::size_t>(g)));
+      (*fig).width(3);
+      (*fig).line(2, mx, my);
+      (*fig).width(1);
+      if (k == 0) {
+        fig.setTextScale(fig.labelScale(names));
+        (*fig).mtex("lv", 0.8, (y - 0.3) / (n + 0.4), 1.0, row.label.c_str());
+        fig.resetTextScale();
+      }
+    }
+  }
+}
+
 }  // namespace
+
+const std::vector<std::string>& paletteHex() {
+  static const std::vector<std::string> hex = [] {
+    std::vector<std::string> out;
+    for (const auto& c : kPalette) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c[0], c[1], c[2]);
+      out.push_back(buf);
+    }
+    return out;
+  }();
+  return hex;
+}
+
+int paletteSize() {
+  return kColours;
+}
 
 void checkFigureFormat(const std::string& format) {
   if (format != "svg" && format != "png" && format != "pdf") {
@@ -313,7 +483,8 @@ void writeFigures(const FigureSet& figures, const std::string& dir, const std::s
   const std::pair<const char*, Plot> plots[] = {{"curves", learningCurves},
                                                 {"scores", scorePlot},
                                                 {"profile", profilePlot},
-                                                {"improvement", improvementPlot}};
+                                                {"improvement", improvementPlot},
+                                                {"intervals", intervalPlot}};
   for (const auto& [name, plot] : plots) {
     const std::filesystem::path path = d / (std::string(name) + "." + format);
     const std::filesystem::path tmp =

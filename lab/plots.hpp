@@ -4,8 +4,13 @@
 //   scores.<fmt>       each run's score as a dot, the IQM and its 95% bootstrap CI per group
 //   profile.<fmt>      performance profiles: fraction of runs with score > tau, 95% bands
 //   improvement.<fmt>  probability of improvement P(A > B) with 95% bootstrap CIs
+//   intervals.<fmt>    rliable's interval estimates: median, IQM, mean and (with a target)
+//                      optimality gap per group, 95% stratified bootstrap CIs
+// Each group keeps one colour (Okabe-Ito) in every figure of a call; SVG text is text (PLplot's
+// svg driver: labels stay editable), PNG and PDF are drawn by cairo.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,20 +18,31 @@
 
 namespace spikegym::lab {
 
+/// Every series carries its group's colour: an index into the palette, fixed per group for
+/// every figure of one compare call (-1: by position).
 struct Curve {
   std::string label;
   std::vector<double> x, y, low, high;
+  int colour = -1;
 };
 
 struct ScoreColumn {
   std::string label;
   std::vector<double> scores;
   double iqm = 0, low = 0, high = 0;
+  int colour = -1;
 };
 
 struct ProfileSeries {
   std::string label;
   Profile profile;
+  int colour = -1;
+};
+
+struct IntervalRow {
+  std::string label;
+  Aggregates aggregates;
+  int colour = -1;
 };
 
 struct PairBar {
@@ -35,19 +51,29 @@ struct PairBar {
 };
 
 struct FigureSet {
-  std::string metric;       ///< the episodes.csv column plotted
-  std::string score_label;  ///< e.g. "last:100 of return"
+  std::string metric;                        ///< the episodes.csv column plotted
+  std::string score_label;                   ///< e.g. "last:100 of return"
+  std::string context;                       ///< for titles: the env(s) and runs per group
+  std::string x_label = "training episode";  ///< the curves' x axis (episodes or env steps)
+  /// The env's solved threshold in score units (CartPole-v1: 475), drawn dashed; none: no line.
+  std::optional<double> threshold;
   int smooth_episodes = 10;
   bool lower_is_better = false;
   std::vector<Curve> curves;
   std::vector<ScoreColumn> scores;
   std::vector<ProfileSeries> profiles;
   std::vector<PairBar> pairs;
+  std::vector<IntervalRow> intervals;
 };
+
+/// The palette's colours as "#rrggbb" (Okabe & Ito 2008, colour-blind safe), by index.
+const std::vector<std::string>& paletteHex();
+/// The number of colours in the palette.
+int paletteSize();
 
 /// Throws UserError (with a did-you-mean) unless `format` is svg, png or pdf.
 void checkFigureFormat(const std::string& format);
-/// Writes the four figures into `dir` as <name>.<format> (svg, png or pdf), each to a
+/// Writes the five figures into `dir` as <name>.<format> (svg, png or pdf), each to a
 /// temporary name first and renamed only when it is not empty (a figure PLplot could not draw
 /// throws UserError naming it and leaves no file).
 void writeFigures(const FigureSet& figures, const std::string& dir, const std::string& format);

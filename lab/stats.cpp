@@ -218,6 +218,93 @@ Interval bootstrapIqm(std::span<const double> scores, std::span<const int> strat
   return percentileInterval(std::move(stats), level);
 }
 
+namespace {
+
+/// The median of a multiset given as counts over sorted values (n values in all).
+double medianOfCounts(const std::vector<double>& sorted, const std::vector<int>& counts, int n) {
+  // The values at ranks (n - 1) / 2 and n / 2 (0-based), averaged.
+  auto at = [&](int rank) {
+    int seen = 0;
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      seen += counts[i];
+      if (seen > rank) return sorted[i];
+    }
+    return sorted.back();
+  };
+  return 0.5 * (at((n - 1) / 2) + at(n / 2));
+}
+
+double median(std::vector<double> x) {
+  std::sort(x.begin(), x.end());
+  const std::size_t n = x.size();
+  return n == 0 ? std::nan("") : 0.5 * (x[(n - 1) / 2] + x[n / 2]);
+}
+
+}  // namespace
+
+Aggregates bootstrapAggregates(std::span<const double> scores, std::span<const int> strata,
+                               std::optional<double> target, int reps, std::uint64_t seed,
+                               double level) {
+  const int n = static_cast<int>(scores.size());
+  const double nan = std::nan("");
+  Aggregates a;
+  a.median = {median({scores.begin(), scores.end()}), {nan, nan}};
+  a.iqm = {iqm(scores), {nan, nan}};
+  a.mean = {mean(scores), {nan, nan}};
+  auto gapOf = [&target](double s) { return std::max(0.0, *target - s); };
+  if (target) {
+    double gap = 0;
+    for (double s : scores) gap += gapOf(s);
+    a.optimality_gap = Estimate{n ? gap / n : nan, {nan, nan}};
+  }
+  if (n == 0) return a;
+  std::vector<int> order(n);
+  for (int i = 0; i < n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return scores[x] < scores[y]; });
+  std::vector<double> sorted(n);
+  std::map<int, std::vector<int>> members;
+  for (int r = 0; r < n; ++r) {
+    sorted[r] = scores[order[r]];
+    members[strata.empty() ? 0 : strata[order[r]]].push_back(r);
+  }
+  Rng rng = rngStream(seed, "bootstrap:aggregates");
+  std::vector<int> counts(n);
+  std::vector<double> medians(reps), iqms(reps), means(reps), gaps(reps);
+  for (int k = 0; k < reps; ++k) {
+    std::fill(counts.begin(), counts.end(), 0);
+    for (const auto& [stratum, idx] : members) {
+      for (std::size_t j = 0; j < idx.size(); ++j) ++counts[idx[rng.below(idx.size())]];
+    }
+    double sum = 0, gap = 0;
+    for (int r = 0; r < n; ++r) {
+      sum += counts[r] * sorted[r];
+      if (target) gap += counts[r] * gapOf(sorted[r]);
+    }
+    medians[k] = medianOfCounts(sorted, counts, n);
+    iqms[k] = iqmOfCounts(sorted, counts, n);
+    means[k] = sum / n;
+    gaps[k] = gap / n;
+  }
+  a.median.ci = percentileInterval(std::move(medians), level);
+  a.iqm.ci = percentileInterval(std::move(iqms), level);
+  a.mean.ci = percentileInterval(std::move(means), level);
+  if (target) a.optimality_gap->ci = percentileInterval(std::move(gaps), level);
+  return a;
+}
+
+Interval bootstrapMean(std::span<const double> x, int reps, std::uint64_t seed, double level) {
+  const std::size_t n = x.size();
+  if (n == 0) return {std::nan(""), std::nan("")};
+  Rng rng = rngStream(seed, "bootstrap:mean");
+  std::vector<double> stats(reps);
+  for (int k = 0; k < reps; ++k) {
+    double sum = 0;
+    for (std::size_t j = 0; j < n; ++j) sum += x[rng.below(n)];
+    stats[k] = sum / static_cast<double>(n);
+  }
+  return percentileInterval(std::move(stats), level);
+}
+
 Interval bootstrapImprovement(std::span<const double> x, std::span<const double> y, int reps,
                               std::uint64_t seed, double level) {
   if (x.empty() || y.empty()) return {std::nan(""), std::nan("")};

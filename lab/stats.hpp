@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -76,6 +77,29 @@ Interval bootstrapIqm(std::span<const double> scores, std::span<const int> strat
 /// 95% percentile-bootstrap interval of P(X > Y), X and Y resampled independently.
 Interval bootstrapImprovement(std::span<const double> x, std::span<const double> y, int reps,
                               std::uint64_t seed, double level = 0.95);
+
+/// A point estimate with its percentile-bootstrap interval.
+struct Estimate {
+  double value = 0;
+  Interval ci;
+};
+/// The aggregates rliable's interval-estimate figure shows (Agarwal et al. 2021, fig. 1 and
+/// section 4.1), each with a 95% stratified percentile-bootstrap interval from the same
+/// resamples of the runs: median, IQM, mean and, when a target is given, the optimality gap
+/// mean(max(0, target - score)) (how far runs fall short of the target; lower is better).
+struct Aggregates {
+  Estimate median, iqm, mean;
+  std::optional<Estimate> optimality_gap;
+};
+Aggregates bootstrapAggregates(std::span<const double> scores, std::span<const int> strata,
+                               std::optional<double> target, int reps, std::uint64_t seed,
+                               double level = 0.95);
+
+/// 95% percentile-bootstrap interval of the mean of `x` (resampled with replacement), from
+/// the generator seeded with `seed`; for learning-curve bands, where a t interval on a few
+/// runs runs far outside what any run did.
+Interval bootstrapMean(std::span<const double> x, int reps, std::uint64_t seed,
+                       double level = 0.95);
 
 /// Performance profile: for each threshold tau, the fraction of runs with a score > tau, and a
 /// 95% percentile-bootstrap band (rows: thresholds; low and high per threshold).

@@ -834,6 +834,46 @@ TEST_CASE("bootstrap intervals are reproducible and cover at about the nominal r
   CHECK(p.high == 1.0);
 }
 
+TEST_CASE("interval estimates: median, IQM, mean and optimality gap with bootstrap CIs",
+          "[lab][stats]") {
+  // Point estimates by hand: sorted 1 1 2 3 3 4 5 5 5 6 8 9; median (4 + 5) / 2 = 4.5; IQM
+  // drops 3 from each end: (3 3 4 5 5 5) / 6 = 25 / 6; mean 52 / 12; gap below 5 (rliable's
+  // gamma - min(score, gamma)): (4 4 3 2 2 1 0 ...) / 12 = 16 / 12.
+  const std::vector<double> x = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8};
+  const Aggregates a = bootstrapAggregates(x, {}, 5.0, 2000, 7);
+  CHECK(a.median.value == 4.5);
+  CHECK(a.iqm.value == Approx(25.0 / 6.0));
+  CHECK(a.mean.value == Approx(52.0 / 12.0));
+  REQUIRE(a.optimality_gap);
+  CHECK(a.optimality_gap->value == Approx(16.0 / 12.0));
+  CHECK_FALSE(bootstrapAggregates(x, {}, std::nullopt, 100, 7).optimality_gap);
+  // Every interval brackets its estimate, lies within what a resample can give, and repeats.
+  for (const Estimate* e : {&a.median, &a.iqm, &a.mean, &*a.optimality_gap}) {
+    CHECK(e->ci.low <= e->value);
+    CHECK(e->ci.high >= e->value);
+  }
+  CHECK(a.median.ci.low >= 1.0);
+  CHECK(a.median.ci.high <= 9.0);
+  CHECK(a.optimality_gap->ci.low >= 0.0);
+  CHECK(bootstrapAggregates(x, {}, 5.0, 2000, 7).mean.ci.low == a.mean.ci.low);
+  // The IQM's interval is the one bootstrapIqm gives from its own stream: close, not equal.
+  const Interval iqm_ci = bootstrapIqm(x, {}, 2000, 7);
+  CHECK(a.iqm.ci.low == Approx(iqm_ci.low).margin(0.5));
+  CHECK(a.iqm.ci.high == Approx(iqm_ci.high).margin(0.5));
+  // Equal scores: every interval is that score.
+  const Aggregates flat = bootstrapAggregates(std::vector<double>(5, 2.0), {}, 1.0, 200, 3);
+  CHECK(flat.median.ci.low == 2.0);
+  CHECK(flat.mean.ci.high == 2.0);
+  CHECK(flat.optimality_gap->ci.high == 0.0);
+  // Curve bands: a bootstrap interval of a mean never leaves the values' range (a t interval on
+  // three runs of CartPole ran from -450 to 1040 for returns in [0, 500]).
+  const std::vector<double> three = {10, 480, 500};
+  const Interval m = bootstrapMean(three, 2000, 5);
+  CHECK(m.low >= 10.0);
+  CHECK(m.high <= 500.0);
+  CHECK(m.low < m.high);
+}
+
 TEST_CASE("compare: from a tiny sweep to summary.csv, pairs.csv and figures", "[lab][compare]") {
   const auto dir = testing::scratchDir("compare");
   const std::string file = write(dir, "c.yaml", R"(name: c
