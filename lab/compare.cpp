@@ -177,140 +177,171 @@ std::string resultsFolderOf(const std::string& given) {
   return given;
 }
 
-}  // namespace
-
-CompareResult compare(const CompareOptions& options_given) {
-  CompareOptions options = options_given;
-  for (auto& d : options.dirs) d = resultsFolderOf(d);
-  if (options.dirs.empty()) throw UserError("compare: give at least one results folder");
-  if (options.reps < 1)
-    throw UserError("--reps " + std::to_string(options.reps) + ": expected >= 1");
-  const ScoreRule rule = parseScore(options.score);
-  // Every option checked before anything is written.
-  for (const auto& format : options.plots) checkFigureFormat(format);
-  CompareResult result;
-  result.lower_is_better = rule.kind == ScoreRule::Kind::kThreshold;
-
-  // The grouping paths: --by, else every swept path of the folders' manifests (not the seed).
-  result.by = options.by;
-  if (result.by.empty()) {
-    for (const auto& d : options.dirs) {
-      for (const auto& p : readManifest(fs::path(d) / "manifest.csv").paths) {
-        if (std::find(result.by.begin(), result.by.end(), p) == result.by.end()) {
-          result.by.push_back(p);
-        }
-      }
+/// The grouping paths when --by is not given: every swept path of the folders' manifests (not
+/// the seed), in order of first appearance.
+std::vector<std::string> sweptPaths(const std::vector<std::string>& dirs) {
+  std::vector<std::string> by;
+  for (const auto& d : dirs) {
+    for (const auto& p : readManifest(fs::path(d) / "manifest.csv").paths) {
+      if (std::find(by.begin(), by.end(), p) == by.end()) by.push_back(p);
     }
   }
+  return by;
+}
 
-  // Every run once: folders and runs are keyed by their real path, so `compare DIR ./DIR/` or
-  // a symlink to a folder never counts a run twice. Runs that are not complete (running,
-  // failed, interrupted, missing), damaged (cut short, unreadable) or stale (older dynamics,
-  // connectivity or definitions) are left out, counted by kind in one warning line.
-  std::map<std::string, int> left_out;
-  std::set<std::string> seen_runs;
-  int duplicates = 0;
-  std::set<std::string> by_known;
-  for (const auto& d : options.dirs) {
-    const fs::path dir(d);
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
-      throw UserError(d + ": no such results folder (expected results/<name> of a sweep)");
+/// Sets a run's --by values, group and labels: each path's value in the run's configuration,
+/// else the sweep's value in the manifest (`swept`: the run's manifest row, or nullptr). The
+/// paths found go into `known`.
+void setGroupValues(RunScore& run, const std::vector<std::string>& by,
+                    const std::map<std::string, std::string>& config,
+                    const std::map<std::string, std::string>* swept, std::set<std::string>& known) {
+  for (const auto& p : by) {
+    const auto it = config.find(p);
+    const bool swept_here = swept && swept->count(p);
+    std::string value = "null";
+    if (it != config.end()) {
+      value = it->second;
+      known.insert(p);
+    } else if (swept_here) {
+      // A swept path the configuration does not keep (agent.preset: expanded).
+      known.insert(p);
+      if (!swept->at(p).empty()) value = swept->at(p);
     }
-    const fs::path real = fs::canonical(dir, ec);
-    if (ec) throw UserError(d + ": cannot resolve the folder (" + ec.message() + ")");
-    const Results results(real.parent_path().string(), real.filename().string());
-    const Manifest manifest = readManifest(real / "manifest.csv");
-    for (const auto& id : runFolders(real)) {
-      if (!seen_runs.insert(fs::weakly_canonical(real / id, ec).string()).second) {
-        ++duplicates;
-        continue;
-      }
-      const RunState state = results.assess(id, nullptr);
-      if (!state.complete()) {
-        ++left_out[state.status];
-        continue;
-      }
-      const auto& record = state.record;
-      RunScore run;
-      run.dir = real.string();
-      run.run_id = id;
-      run.git_commit = record->git_commit;
-      run.dynamics_version = record->env_dynamics_version;
-      const std::map<std::string, std::string> config = results.readConfig(id);
-      run.env_id = config.count("env.id") ? config.at("env.id") : "";
-      const auto swept = manifest.values.find(id);
-      for (const auto& p : result.by) {
-        const auto it = config.find(p);
-        std::string value = "null";
-        if (it != config.end()) {
-          value = it->second;
-          by_known.insert(p);
-        } else if (swept != manifest.values.end() && swept->second.count(p)) {
-          // A swept path the configuration does not keep (agent.preset: expanded).
-          by_known.insert(p);
-          if (!swept->second.at(p).empty()) value = swept->second.at(p);
-        }
-        run.group_values.push_back(value);
-        run.group += (run.group.empty() ? "" : " ") + value;
-        // The label: what the sweep said for a swept path (null: not set), else the value.
-        const bool swept_here = swept != manifest.values.end() && swept->second.count(p);
-        run.label_values.push_back(
-            swept_here ? (swept->second.at(p).empty() ? "null" : swept->second.at(p)) : value);
-      }
-      if (run.group.empty()) run.group = "(all runs)";
-      const EpisodeSeries s = results.readEpisodes(id, options.metric);
-      if (s.train.empty()) {
-        throw UserError((dir / id / "episodes.csv").string() + ": no training episodes");
-      }
-      run.train = s.train;
-      switch (rule.kind) {
-        case ScoreRule::Kind::kLast:
-          run.score = trailingMean(s.train, s.train.size(), static_cast<std::size_t>(rule.last));
-          break;
-        case ScoreRule::Kind::kAuc:
-          run.score = trailingMean(s.train, s.train.size(), s.train.size());
-          break;
-        case ScoreRule::Kind::kThreshold: {
-          run.censored = true;
-          run.score = static_cast<double>(s.train.size() + 1);
-          for (std::size_t e = 1; e <= s.train.size(); ++e) {
-            if (e >= std::min<std::size_t>(100, s.train.size()) &&
-                trailingMean(s.train, e, 100) >= rule.threshold) {
-              run.score = static_cast<double>(e);
-              run.censored = false;
-              break;
-            }
-          }
+    run.group_values.push_back(value);
+    run.group += (run.group.empty() ? "" : " ") + value;
+    // The label: what the sweep said for a swept path (null: not set), else the value.
+    run.label_values.push_back(swept_here ? (swept->at(p).empty() ? "null" : swept->at(p)) : value);
+  }
+  if (run.group.empty()) run.group = "(all runs)";
+}
+
+/// Sets a run's training series and its score by `rule` (`file`: its episodes.csv, named in
+/// errors).
+void scoreRun(RunScore& run, const EpisodeSeries& s, const ScoreRule& rule, const fs::path& file) {
+  if (s.train.empty()) throw UserError(file.string() + ": no training episodes");
+  run.train = s.train;
+  switch (rule.kind) {
+    case ScoreRule::Kind::kLast:
+      run.score = trailingMean(s.train, s.train.size(), static_cast<std::size_t>(rule.last));
+      break;
+    case ScoreRule::Kind::kAuc:
+      run.score = trailingMean(s.train, s.train.size(), s.train.size());
+      break;
+    case ScoreRule::Kind::kThreshold: {
+      run.censored = true;
+      run.score = static_cast<double>(s.train.size() + 1);
+      for (std::size_t e = 1; e <= s.train.size(); ++e) {
+        if (e >= std::min<std::size_t>(100, s.train.size()) &&
+            trailingMean(s.train, e, 100) >= rule.threshold) {
+          run.score = static_cast<double>(e);
+          run.censored = false;
           break;
         }
-        case ScoreRule::Kind::kEval:
-          if (s.eval.empty()) {
-            throw UserError((dir / id / "episodes.csv").string() +
-                            ": --score eval: this run has no evaluation episodes (set "
-                            "train.eval_every in the experiment)");
-          }
-          run.score = trailingMean(s.eval, s.eval.size(), s.eval.size());
-          break;
       }
-      std::optional<double> threshold;
-      try {
-        threshold = envs::envSpec(run.env_id).reward_threshold;
-      } catch (const UserError&) {
+      break;
+    }
+    case ScoreRule::Kind::kEval:
+      if (s.eval.empty()) {
+        throw UserError(file.string() +
+                        ": --score eval: this run has no evaluation episodes (set "
+                        "train.eval_every in the experiment)");
       }
-      run.has_threshold = threshold.has_value();
-      if (threshold) {
-        for (std::size_t e = std::min<std::size_t>(100, s.returns.size()); e <= s.returns.size();
-             ++e) {
-          if (trailingMean(s.returns, e, 100) >= *threshold) {
-            run.solved = true;
-            break;
-          }
-        }
-      }
-      result.runs.push_back(std::move(run));
+      run.score = trailingMean(s.eval, s.eval.size(), s.eval.size());
+      break;
+  }
+}
+
+/// Sets whether a run solved its env: the trailing-100 mean of `returns` reached the env's
+/// reward threshold (an env that declares none, or is unknown today, has no threshold).
+void markSolved(RunScore& run, const std::vector<double>& returns) {
+  std::optional<double> threshold;
+  try {
+    threshold = envs::envSpec(run.env_id).reward_threshold;
+  } catch (const UserError&) {
+  }
+  run.has_threshold = threshold.has_value();
+  if (!threshold) return;
+  for (std::size_t e = std::min<std::size_t>(100, returns.size()); e <= returns.size(); ++e) {
+    if (trailingMean(returns, e, 100) >= *threshold) {
+      run.solved = true;
+      break;
     }
   }
+}
+
+/// One results folder as RunCollector reads it.
+struct Folder {
+  fs::path given;  ///< as given (named in errors)
+  fs::path real;   ///< its real path (names the runs)
+  Results results;
+  Manifest manifest;
+};
+
+/// Every run of the given folders, once: folders and runs are keyed by their real path, so
+/// `compare DIR ./DIR/` or a symlink to a folder never counts a run twice. Runs that are not
+/// complete (running, failed, interrupted, missing), damaged (cut short, unreadable) or stale
+/// (older dynamics, connectivity or definitions) are left out, counted by kind in one warning
+/// line.
+struct RunCollector {
+  const CompareOptions& options;
+  const ScoreRule& rule;
+  CompareResult& result;
+  std::map<std::string, int> left_out{};  ///< runs not complete, by status
+  std::set<std::string> seen_runs{};      ///< real paths of the run folders met so far
+  int duplicates = 0;                     ///< runs met a second time
+  std::set<std::string> by_known{};       ///< --by paths some run has
+
+  /// Adds the complete runs of folder `d` to result.runs.
+  void addFolder(const std::string& d);
+  /// A complete run of `folder`, read and scored.
+  RunScore readRun(const Folder& folder, const std::string& id, const RunState& state);
+  /// After every folder: each --by path known to some run, some run complete; the warnings.
+  void finish();
+};
+
+void RunCollector::addFolder(const std::string& d) {
+  const fs::path dir(d);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw UserError(d + ": no such results folder (expected results/<name> of a sweep)");
+  }
+  const fs::path real = fs::canonical(dir, ec);
+  if (ec) throw UserError(d + ": cannot resolve the folder (" + ec.message() + ")");
+  const Folder folder{dir, real, Results(real.parent_path().string(), real.filename().string()),
+                      readManifest(real / "manifest.csv")};
+  for (const auto& id : runFolders(real)) {
+    if (!seen_runs.insert(fs::weakly_canonical(real / id, ec).string()).second) {
+      ++duplicates;
+      continue;
+    }
+    const RunState state = folder.results.assess(id, nullptr);
+    if (!state.complete()) {
+      ++left_out[state.status];
+      continue;
+    }
+    result.runs.push_back(readRun(folder, id, state));
+  }
+}
+
+RunScore RunCollector::readRun(const Folder& folder, const std::string& id, const RunState& state) {
+  const auto& record = state.record;
+  RunScore run;
+  run.dir = folder.real.string();
+  run.run_id = id;
+  run.git_commit = record->git_commit;
+  run.dynamics_version = record->env_dynamics_version;
+  const std::map<std::string, std::string> config = folder.results.readConfig(id);
+  run.env_id = config.count("env.id") ? config.at("env.id") : "";
+  const auto swept = folder.manifest.values.find(id);
+  setGroupValues(run, result.by, config,
+                 swept != folder.manifest.values.end() ? &swept->second : nullptr, by_known);
+  const EpisodeSeries s = folder.results.readEpisodes(id, options.metric);
+  scoreRun(run, s, rule, folder.given / id / "episodes.csv");
+  markSolved(run, s.returns);
+  return run;
+}
+
+void RunCollector::finish() {
   for (const auto& p : result.by) {
     if (!by_known.count(p) && !result.runs.empty()) {
       std::vector<std::string> paths;
@@ -344,50 +375,53 @@ CompareResult compare(const CompareOptions& options_given) {
     result.warnings.push_back("counted " + std::to_string(duplicates) +
                               " runs named twice (the same folder given twice) once");
   }
+}
 
-  // Short group names: the values of the --by paths that differ between groups, nulls left out
-  // ("reinforce", not "reinforce null null"), at most kMaxGroupName characters, each name
-  // distinct; summary.csv keeps every path's value in its own column (the legend).
-  {
-    constexpr std::size_t kMaxGroupName = 40;
-    // First the sweep's own words (a null cell is "not set", not its default), then the
-    // resolved values, with nulls, if the shorter names would not tell the groups apart.
-    auto valuesOf = [](const RunScore& r, bool sweep_words) -> const std::vector<std::string>& {
-      return sweep_words ? r.label_values : r.group_values;
-    };
-    for (const bool drop_nulls : {true, false}) {
-      std::vector<std::set<std::string>> seen(result.by.size());
-      for (const RunScore& r : result.runs) {
-        const auto& v = valuesOf(r, drop_nulls);
-        for (std::size_t k = 0; k < v.size(); ++k) seen[k].insert(v[k]);
-      }
-      auto nameOf = [&](const RunScore& r) {
-        const auto& v = valuesOf(r, drop_nulls);
-        std::string name;
-        for (std::size_t k = 0; k < v.size(); ++k) {
-          if (seen[k].size() < 2 || (drop_nulls && v[k] == "null")) continue;
-          name += (name.empty() ? "" : " ") + v[k];
-        }
-        return name.empty() ? std::string("(all runs)") : name;
-      };
-      std::map<std::string, std::string> shorter;  // full name -> short
-      std::set<std::string> taken;
-      bool distinct = true;
-      for (const RunScore& r : result.runs) {
-        if (shorter.count(r.group)) continue;
-        std::string name = nameOf(r);
-        if (name.size() > kMaxGroupName) {
-          name = name.substr(0, kMaxGroupName - 4) + " ~" + std::to_string(shorter.size() + 1);
-        }
-        distinct = distinct && taken.insert(name).second;
-        shorter[r.group] = name;
-      }
-      if (!distinct) continue;  // nulls told two groups apart: keep them
-      for (RunScore& r : result.runs) r.group = shorter.at(r.group);
-      break;
+/// Short group names: the values of the --by paths that differ between groups, nulls left out
+/// ("reinforce", not "reinforce null null"), at most kMaxGroupName characters, each name
+/// distinct; summary.csv keeps every path's value in its own column (the legend).
+void shortenGroupNames(CompareResult& result) {
+  constexpr std::size_t kMaxGroupName = 40;
+  // First the sweep's own words (a null cell is "not set", not its default), then the
+  // resolved values, with nulls, if the shorter names would not tell the groups apart.
+  auto valuesOf = [](const RunScore& r, bool sweep_words) -> const std::vector<std::string>& {
+    return sweep_words ? r.label_values : r.group_values;
+  };
+  for (const bool drop_nulls : {true, false}) {
+    std::vector<std::set<std::string>> seen(result.by.size());
+    for (const RunScore& r : result.runs) {
+      const auto& v = valuesOf(r, drop_nulls);
+      for (std::size_t k = 0; k < v.size(); ++k) seen[k].insert(v[k]);
     }
+    auto nameOf = [&](const RunScore& r) {
+      const auto& v = valuesOf(r, drop_nulls);
+      std::string name;
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        if (seen[k].size() < 2 || (drop_nulls && v[k] == "null")) continue;
+        name += (name.empty() ? "" : " ") + v[k];
+      }
+      return name.empty() ? std::string("(all runs)") : name;
+    };
+    std::map<std::string, std::string> shorter;  // full name -> short
+    std::set<std::string> taken;
+    bool distinct = true;
+    for (const RunScore& r : result.runs) {
+      if (shorter.count(r.group)) continue;
+      std::string name = nameOf(r);
+      if (name.size() > kMaxGroupName) {
+        name = name.substr(0, kMaxGroupName - 4) + " ~" + std::to_string(shorter.size() + 1);
+      }
+      distinct = distinct && taken.insert(name).second;
+      shorter[r.group] = name;
+    }
+    if (!distinct) continue;  // nulls told two groups apart: keep them
+    for (RunScore& r : result.runs) r.group = shorter.at(r.group);
+    break;
   }
-  // Groups, in order of first appearance, then best first.
+}
+
+/// Groups, in order of first appearance.
+void formGroups(CompareResult& result) {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < result.runs.size(); ++i) {
     const RunScore& r = result.runs[i];
@@ -395,28 +429,33 @@ CompareResult compare(const CompareOptions& options_given) {
     if (fresh) result.groups.push_back({r.group, r.group_values, {}, 0, 0});
     result.groups[it->second].runs.push_back(i);
   }
-  // Bootstrap work before any of it is done: every resample draws each group's runs, and each
-  // compared pair's. Past kMaxDraws (several seconds) the user is asked for fewer --reps.
-  {
-    constexpr double kMaxDraws = 1e9;
-    double per_rep = 0;
-    for (const GroupSummary& g : result.groups) per_rep += static_cast<double>(g.runs.size());
-    const std::size_t k = result.groups.size();
-    for (std::size_t a = 0; a < k; ++a) {
-      for (std::size_t b = 0; b < k; ++b) {
-        if (!comparedPair(a, b, k)) continue;
-        per_rep += static_cast<double>(result.groups[a].runs.size() + result.groups[b].runs.size());
-      }
-    }
-    if (per_rep * options.reps > kMaxDraws) {
-      throw UserError("--reps " + std::to_string(options.reps) + ": " +
-                      std::to_string(result.runs.size()) + " runs in " + std::to_string(k) +
-                      " groups would take " + formatNumber(per_rep * options.reps) +
-                      " bootstrap draws, more than " + formatNumber(kMaxDraws) +
-                      "; use at most --reps " +
-                      std::to_string(std::max<long>(1, static_cast<long>(kMaxDraws / per_rep))));
+}
+
+/// Bootstrap work before any of it is done: every resample draws each group's runs, and each
+/// compared pair's. Past kMaxDraws (several seconds) the user is asked for fewer --reps.
+void checkBootstrapWork(const CompareResult& result, int reps) {
+  constexpr double kMaxDraws = 1e9;
+  double per_rep = 0;
+  for (const GroupSummary& g : result.groups) per_rep += static_cast<double>(g.runs.size());
+  const std::size_t k = result.groups.size();
+  for (std::size_t a = 0; a < k; ++a) {
+    for (std::size_t b = 0; b < k; ++b) {
+      if (!comparedPair(a, b, k)) continue;
+      per_rep += static_cast<double>(result.groups[a].runs.size() + result.groups[b].runs.size());
     }
   }
+  if (per_rep * reps > kMaxDraws) {
+    throw UserError("--reps " + std::to_string(reps) + ": " + std::to_string(result.runs.size()) +
+                    " runs in " + std::to_string(k) + " groups would take " +
+                    formatNumber(per_rep * reps) + " bootstrap draws, more than " +
+                    formatNumber(kMaxDraws) + "; use at most --reps " +
+                    std::to_string(std::max<long>(1, static_cast<long>(kMaxDraws / per_rep))));
+  }
+}
+
+/// Each group's statistics over its runs' scores (the IQM's bootstrap stratified by env), with
+/// a warning for a group of few runs or one that mixes commits or env dynamics versions.
+void summarizeGroups(CompareResult& result, const CompareOptions& options) {
   for (GroupSummary& g : result.groups) {
     std::vector<double> scores;
     std::vector<int> strata;
@@ -459,13 +498,17 @@ CompareResult compare(const CompareOptions& options_given) {
       result.warnings.push_back("group '" + g.name + "' mixes env dynamics versions: " + list);
     }
   }
+}
+
+/// The groups best first, then their pairs. Every ordered pair of groups is a bootstrap of its
+/// own: quadratic in the groups. Past kMaxAllPairs groups only neighbours in the ranking are
+/// compared (what the table prints).
+void rankAndPairGroups(CompareResult& result, const CompareOptions& options) {
   const bool lower = result.lower_is_better;
   std::stable_sort(result.groups.begin(), result.groups.end(),
                    [lower](const GroupSummary& a, const GroupSummary& b) {
                      return lower ? a.iqm < b.iqm : a.iqm > b.iqm;
                    });
-  // Every ordered pair of groups is a bootstrap of its own: quadratic in the groups. Past
-  // kMaxAllPairs groups only neighbours in the ranking are compared (what the table prints).
   const bool neighbours_only = result.groups.size() > kMaxAllPairs;
   if (neighbours_only) {
     result.warnings.push_back(std::to_string(result.groups.size()) + " groups: more than " +
@@ -492,8 +535,11 @@ CompareResult compare(const CompareOptions& options_given) {
       result.pairs.push_back(p);
     }
   }
+}
 
-  // Files.
+/// Creates the output folder (result.out_dir), clears what compare wrote there before and
+/// writes options.txt.
+void prepareOutDir(CompareResult& result, const CompareOptions& options) {
   result.out_dir =
       options.out.empty() ? (fs::path(options.dirs[0]) / "compare").string() : options.out;
   std::error_code ec;
@@ -510,23 +556,29 @@ CompareResult compare(const CompareOptions& options_given) {
       fs::remove(fs::path(result.out_dir) / (std::string(name) + ext), ec);
     }
   }
-  {
-    std::string text = "spikegym compare";
-    for (const auto& d : options.dirs) text += " " + d;
-    std::string by;
-    for (const auto& p : result.by) by += (by.empty() ? "" : ",") + p;
-    text += "\n--by " + (by.empty() ? std::string("(none)") : by) + "\n--metric " + options.metric +
-            "\n--score " + options.score + "\n--reps " + std::to_string(options.reps) +
-            "\n--seed " + std::to_string(options.seed) + "\n--smooth " +
-            std::to_string(options.smooth_episodes) + "\n";
-    writeFileAtomic((fs::path(result.out_dir) / "options.txt").string(), text);
-  }
+  std::string text = "spikegym compare";
+  for (const auto& d : options.dirs) text += " " + d;
+  std::string by;
+  for (const auto& p : result.by) by += (by.empty() ? "" : ",") + p;
+  text += "\n--by " + (by.empty() ? std::string("(none)") : by) + "\n--metric " + options.metric +
+          "\n--score " + options.score + "\n--reps " + std::to_string(options.reps) + "\n--seed " +
+          std::to_string(options.seed) + "\n--smooth " + std::to_string(options.smooth_episodes) +
+          "\n";
+  writeFileAtomic((fs::path(result.out_dir) / "options.txt").string(), text);
+}
+
+/// Writes summary.csv (a group a row) and pairs.csv (a compared pair a row).
+void writeTables(const CompareResult& result) {
   std::string summary = "group";
   for (const auto& p : result.by) summary += "," + csvField(p);
   summary += ",n_runs,n_censored,mean,std,median,iqm,iqm_ci_low,iqm_ci_high,frac_solved\n";
   for (const GroupSummary& g : result.groups) {
     summary += csvField(g.name);
-    for (const auto& v : g.values) summary += "," + csvField(v);
+    // Appended piecewise: GCC 12 warns (-Wrestrict) on "," + std::string here.
+    for (const auto& v : g.values) {
+      summary += ',';
+      summary += csvField(v);
+    }
     summary += "," + std::to_string(g.n) + "," + std::to_string(g.censored) + "," +
                formatNumber(g.mean) + "," + formatNumber(g.std) + "," + formatNumber(g.median) +
                "," + formatNumber(g.iqm) + "," + formatNumber(g.iqm_low) + "," +
@@ -541,12 +593,15 @@ CompareResult compare(const CompareOptions& options_given) {
              (std::isnan(p.welch_p) ? "" : formatNumber(p.welch_p)) + "\n";
   }
   writeFileAtomic((fs::path(result.out_dir) / "pairs.csv").string(), pairs);
+}
 
-  // Learning curves: per group and training episode, the trailing mean of the metric over
-  // smooth_episodes episodes for each run, then the mean over runs with a 95% t interval.
+/// Learning curves: per group and training episode, the trailing mean of the metric over
+/// smooth_episodes episodes for each run, then the mean over runs with a 95% t interval.
+/// Writes curves.csv and returns the curves (for the figure).
+std::vector<Curve> writeCurves(const CompareResult& result, int smooth_episodes) {
   std::vector<Curve> curves;
   std::string curves_csv = "group,episode,n_runs,mean,ci_low,ci_high\n";
-  const std::size_t window = static_cast<std::size_t>(std::max(1, options.smooth_episodes));
+  const std::size_t window = static_cast<std::size_t>(std::max(1, smooth_episodes));
   std::map<std::size_t, double> t975;
   for (const GroupSummary& g : result.groups) {
     Curve c;
@@ -592,70 +647,105 @@ CompareResult compare(const CompareOptions& options_given) {
     curves.push_back(std::move(c));
   }
   writeFileAtomic((fs::path(result.out_dir) / "curves.csv").string(), curves_csv);
+  return curves;
+}
 
-  if (!options.plots.empty()) {
-    // A figure holds a row or a line per group. Rows carry their names (scores, improvement):
-    // the best kMaxRowGroups. Lines are told apart by colour alone (curves, profiles): the best
-    // kMaxLineGroups, one colour each (the palette has 8; a ninth would repeat a colour).
-    constexpr std::size_t kMaxRowGroups = 20, kMaxLineGroups = 8;
-    const std::size_t k = result.groups.size();
-    if (k > kMaxLineGroups) {
-      result.warnings.push_back(
-          "figures show the best " + std::to_string(std::min(k, kMaxRowGroups)) + " of " +
-          std::to_string(k) + " groups in rows (scores, improvement) and the best " +
-          std::to_string(kMaxLineGroups) +
-          " as lines (curves, profile); summary.csv and pairs.csv have all");
-    }
-    std::set<std::string> rows, lines;
-    for (std::size_t g = 0; g < k; ++g) {
-      if (g < kMaxRowGroups) rows.insert(result.groups[g].name);
-      if (g < kMaxLineGroups) lines.insert(result.groups[g].name);
-    }
-    FigureSet figures;
-    figures.metric = options.metric;
-    figures.score_label = options.score + " of " + options.metric;
-    figures.smooth_episodes = options.smooth_episodes;
-    figures.lower_is_better = lower;
-    for (const Curve& c : curves) {
-      if (lines.count(c.label)) figures.curves.push_back(c);
-    }
-    for (const GroupSummary& g : result.groups) {
-      if (!rows.count(g.name)) continue;
-      ScoreColumn col;
-      col.label = g.name;
-      for (std::size_t i : g.runs) col.scores.push_back(result.runs[i].score);
-      col.iqm = g.iqm;
-      col.low = g.iqm_low;
-      col.high = g.iqm_high;
-      figures.scores.push_back(col);
-    }
-    // Performance profiles on 101 thresholds spanning every score.
-    double lo = INFINITY, hi = -INFINITY;
-    for (const auto& r : result.runs) lo = std::min(lo, r.score), hi = std::max(hi, r.score);
-    if (hi <= lo) hi = lo + 1;
-    std::vector<double> taus;
-    for (int t = 0; t <= 100; ++t) taus.push_back(lo + (hi - lo) * t / 100.0);
-    for (const GroupSummary& g : result.groups) {
-      if (!lines.count(g.name)) continue;
-      std::vector<double> scores;
-      for (std::size_t i : g.runs) scores.push_back(result.runs[i].score);
-      figures.profiles.push_back(
-          {g.name, performanceProfile(scores, taus, std::min(options.reps, 2000),
-                                      options.seed + hashName("profile:" + g.name))});
-    }
-    for (const PairSummary& p : result.pairs) {
-      // Each unordered pair once: the better group first.
-      const auto ia = std::find_if(result.groups.begin(), result.groups.end(),
-                                   [&](const GroupSummary& g) { return g.name == p.a; });
-      const auto ib = std::find_if(result.groups.begin(), result.groups.end(),
-                                   [&](const GroupSummary& g) { return g.name == p.b; });
-      if (ia < ib && rows.count(p.a) && rows.count(p.b))
-        figures.pairs.push_back({p.a + "  >  " + p.b, p.prob_improvement, p.low, p.high});
-    }
-    for (const auto& format : options.plots) {
-      writeFigures(figures, result.out_dir, format);
-    }
+/// Writes the figures in every format of options.plots. A figure holds a row or a line per
+/// group. Rows carry their names (scores, improvement): the best kMaxRowGroups. Lines are told
+/// apart by colour alone (curves, profiles): the best kMaxLineGroups, one colour each (the
+/// palette has 8; a ninth would repeat a colour).
+void writeAllFigures(CompareResult& result, const CompareOptions& options,
+                     const std::vector<Curve>& curves) {
+  constexpr std::size_t kMaxRowGroups = 20, kMaxLineGroups = 8;
+  const std::size_t k = result.groups.size();
+  if (k > kMaxLineGroups) {
+    result.warnings.push_back(
+        "figures show the best " + std::to_string(std::min(k, kMaxRowGroups)) + " of " +
+        std::to_string(k) + " groups in rows (scores, improvement) and the best " +
+        std::to_string(kMaxLineGroups) +
+        " as lines (curves, profile); summary.csv and pairs.csv have all");
   }
+  std::set<std::string> rows, lines;
+  for (std::size_t g = 0; g < k; ++g) {
+    if (g < kMaxRowGroups) rows.insert(result.groups[g].name);
+    if (g < kMaxLineGroups) lines.insert(result.groups[g].name);
+  }
+  FigureSet figures;
+  figures.metric = options.metric;
+  figures.score_label = options.score + " of " + options.metric;
+  figures.smooth_episodes = options.smooth_episodes;
+  figures.lower_is_better = result.lower_is_better;
+  for (const Curve& c : curves) {
+    if (lines.count(c.label)) figures.curves.push_back(c);
+  }
+  for (const GroupSummary& g : result.groups) {
+    if (!rows.count(g.name)) continue;
+    ScoreColumn col;
+    col.label = g.name;
+    for (std::size_t i : g.runs) col.scores.push_back(result.runs[i].score);
+    col.iqm = g.iqm;
+    col.low = g.iqm_low;
+    col.high = g.iqm_high;
+    figures.scores.push_back(col);
+  }
+  // Performance profiles on 101 thresholds spanning every score.
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& r : result.runs) lo = std::min(lo, r.score), hi = std::max(hi, r.score);
+  if (hi <= lo) hi = lo + 1;
+  std::vector<double> taus;
+  for (int t = 0; t <= 100; ++t) taus.push_back(lo + (hi - lo) * t / 100.0);
+  for (const GroupSummary& g : result.groups) {
+    if (!lines.count(g.name)) continue;
+    std::vector<double> scores;
+    for (std::size_t i : g.runs) scores.push_back(result.runs[i].score);
+    figures.profiles.push_back(
+        {g.name, performanceProfile(scores, taus, std::min(options.reps, 2000),
+                                    options.seed + hashName("profile:" + g.name))});
+  }
+  for (const PairSummary& p : result.pairs) {
+    // Each unordered pair once: the better group first.
+    const auto ia = std::find_if(result.groups.begin(), result.groups.end(),
+                                 [&](const GroupSummary& g) { return g.name == p.a; });
+    const auto ib = std::find_if(result.groups.begin(), result.groups.end(),
+                                 [&](const GroupSummary& g) { return g.name == p.b; });
+    if (ia < ib && rows.count(p.a) && rows.count(p.b))
+      figures.pairs.push_back({p.a + "  >  " + p.b, p.prob_improvement, p.low, p.high});
+  }
+  for (const auto& format : options.plots) {
+    writeFigures(figures, result.out_dir, format);
+  }
+}
+
+}  // namespace
+
+CompareResult compare(const CompareOptions& options_given) {
+  CompareOptions options = options_given;
+  for (auto& d : options.dirs) d = resultsFolderOf(d);
+  if (options.dirs.empty()) throw UserError("compare: give at least one results folder");
+  if (options.reps < 1)
+    throw UserError("--reps " + std::to_string(options.reps) + ": expected >= 1");
+  const ScoreRule rule = parseScore(options.score);
+  // Every option checked before anything is written.
+  for (const auto& format : options.plots) checkFigureFormat(format);
+  CompareResult result;
+  result.lower_is_better = rule.kind == ScoreRule::Kind::kThreshold;
+  // The grouping paths: --by, else every swept path of the folders' manifests (not the seed).
+  result.by = options.by.empty() ? sweptPaths(options.dirs) : options.by;
+
+  RunCollector collector{options, rule, result};
+  for (const auto& d : options.dirs) collector.addFolder(d);
+  collector.finish();
+
+  shortenGroupNames(result);
+  formGroups(result);
+  checkBootstrapWork(result, options.reps);
+  summarizeGroups(result, options);
+  rankAndPairGroups(result, options);
+
+  prepareOutDir(result, options);
+  writeTables(result);
+  const std::vector<Curve> curves = writeCurves(result, options.smooth_episodes);
+  if (!options.plots.empty()) writeAllFigures(result, options, curves);
   return result;
 }
 
