@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/registry.hpp"
+#include "core/unit_registry.hpp"
 
 namespace spikegym::agents {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "app/commands.hpp"
 #include "core/rng.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 #include "scenarios/distal_reward.hpp"
 
 namespace spikegym::app {

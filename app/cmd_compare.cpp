@@ -36,7 +36,7 @@ void compareCommand(CompareCli& c) {
   std::fputs(lab::compareTable(r, c.markdown).c_str(), stdout);
   std::printf("%swrote %s/summary.csv, pairs.csv, curves.csv%s\n", c.markdown ? "\n" : "",
               r.out_dir.c_str(),
-              c.options.plots.empty() ? "" : " and figures (curves, scores, profile, improvement)");
+              c.options.plots.empty() ? "" : " and figures (curves, scores, profile, improvement, intervals)");
 }
 
 }  // namespace

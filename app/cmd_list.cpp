@@ -3,7 +3,7 @@
 
 #include "agents/agent.hpp"
 #include "app/commands.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 #include "lab/presets.hpp"
 #include "snn/neuromodulator.hpp"
 #include "snn/plasticity.hpp"

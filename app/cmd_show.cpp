@@ -10,7 +10,7 @@
 #include "agents/snn_agent.hpp"
 #include "app/commands.hpp"
 #include "core/error.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 #include "lab/experiment.hpp"
 #include "lab/presets.hpp"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 
 namespace spikegym::envs {
 namespace {

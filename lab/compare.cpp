@@ -13,7 +13,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/params.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 #include "lab/plots.hpp"
 #include "lab/results.hpp"
 #include "lab/stats.hpp"
@@ -598,11 +598,14 @@ void writeTables(const CompareResult& result) {
 /// Learning curves: per group and training episode, the trailing mean of the metric over
 /// smooth_episodes episodes for each run, then the mean over runs with a 95% t interval.
 /// Writes curves.csv and returns the curves (for the figure).
-std::vector<Curve> writeCurves(const CompareResult& result, int smooth_episodes) {
+std::vector<Curve> writeCurves(const CompareResult& result, int smooth_episodes,
+                               std::uint64_t seed) {
+  // Resamples per episode: a band needs less precision than a table's interval, and a long
+  // sweep has thousands of episodes per group.
+  constexpr int kCurveReps = 400;
   std::vector<Curve> curves;
   std::string curves_csv = "group,episode,n_runs,mean,ci_low,ci_high\n";
   const std::size_t window = static_cast<std::size_t>(std::max(1, smooth_episodes));
-  std::map<std::size_t, double> t975;
   for (const GroupSummary& g : result.groups) {
     Curve c;
     c.label = g.name;
@@ -625,19 +628,13 @@ std::vector<Curve> writeCurves(const CompareResult& result, int smooth_episodes)
         values.push_back((p[e] - p[begin]) / static_cast<double>(e - begin));
       }
       const double m = mean(values);
-      const std::size_t k = values.size();
-      auto q = t975.find(k);  // Student's t quantile, once per number of runs
-      if (q == t975.end()) {
-        q = t975.emplace(k, k > 1 ? studentQuantile(0.975, static_cast<double>(k - 1)) : 0.0).first;
-      }
-      const double half =
-          k > 1 ? q->second * stddev(values) / std::sqrt(static_cast<double>(k)) : 0.0;
+      // A percentile bootstrap of the mean over runs (rliable's intervals): it stays within the
+      // runs' own values, where a t interval on a few runs reached far past anything observed
+      // (-450 to 1040 for CartPole returns in [0, 500]).
+      const Interval ci = bootstrapMean(values, kCurveReps, seed + hashName(g.name) + e);
       c.x.push_back(static_cast<double>(e));
       c.y.push_back(m);
-      // A t interval of a few runs reaches far past anything observed (below 0 for a return
-      // bounded in [0, 500]): the band is clipped to the runs' own range at that episode.
-      const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
-      const double low = std::max(m - half, *lowest), high = std::min(m + half, *highest);
+      const double low = ci.low, high = ci.high;
       c.low.push_back(low);
       c.high.push_back(high);
       curves_csv += csvField(g.name) + "," + std::to_string(e) + "," +
@@ -675,8 +672,40 @@ void writeAllFigures(CompareResult& result, const CompareOptions& options,
   figures.score_label = options.score + " of " + options.metric;
   figures.smooth_episodes = options.smooth_episodes;
   figures.lower_is_better = result.lower_is_better;
+  // A colour per group for every figure of this call, by the group's place among the drawn
+  // groups' names sorted: the same groups keep their colours however they rank.
+  std::map<std::string, int> colour;
+  for (const auto& name : lines) colour.emplace(name, static_cast<int>(colour.size()));
+  for (const auto& name : rows) colour.emplace(name, static_cast<int>(colour.size()));
+  auto colourOf = [&colour](const std::string& name) {
+    const auto it = colour.find(name);
+    return it == colour.end() ? -1 : it->second % paletteSize();
+  };
+  // Titles name the env(s) and the runs per group; one env with a solved threshold draws it
+  // where the score is in the env's return units.
+  std::set<std::string> envs;
+  std::size_t n_min = SIZE_MAX, n_max = 0;
+  for (const auto& r : result.runs) envs.insert(r.env_id);
+  for (const auto& g : result.groups) {
+    n_min = std::min(n_min, g.runs.size());
+    n_max = std::max(n_max, g.runs.size());
+  }
+  std::string env_names;
+  for (const auto& e : envs) env_names += (env_names.empty() ? "" : ", ") + e;
+  figures.context = env_names + ", n = " + std::to_string(n_min) +
+                    (n_max > n_min ? "-" + std::to_string(n_max) : "") + " runs per group";
+  if (envs.size() == 1 && options.metric == "return" && !result.lower_is_better &&
+      (options.score.rfind("last", 0) == 0 || options.score.rfind("eval", 0) == 0)) {
+    try {
+      figures.threshold = envs::envSpec(*envs.begin()).reward_threshold;
+    } catch (const UserError&) {
+      // An env this build does not know: no line.
+    }
+  }
   for (const Curve& c : curves) {
-    if (lines.count(c.label)) figures.curves.push_back(c);
+    if (!lines.count(c.label)) continue;
+    figures.curves.push_back(c);
+    figures.curves.back().colour = colourOf(c.label);
   }
   for (const GroupSummary& g : result.groups) {
     if (!rows.count(g.name)) continue;
@@ -686,21 +715,34 @@ void writeAllFigures(CompareResult& result, const CompareOptions& options,
     col.iqm = g.iqm;
     col.low = g.iqm_low;
     col.high = g.iqm_high;
+    col.colour = colourOf(g.name);
+    std::vector<int> strata;
+    for (std::size_t i : g.runs) {
+      strata.push_back(
+          static_cast<int>(std::distance(envs.begin(), envs.find(result.runs[i].env_id))));
+    }
+    figures.intervals.push_back(
+        {g.name,
+         bootstrapAggregates(col.scores, strata, figures.threshold, std::min(options.reps, 2000),
+                             options.seed + hashName("intervals:" + g.name)),
+         col.colour});
     figures.scores.push_back(col);
   }
   // Performance profiles on 101 thresholds spanning every score.
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& r : result.runs) lo = std::min(lo, r.score), hi = std::max(hi, r.score);
   if (hi <= lo) hi = lo + 1;
+  lo -= 0.02 * (hi - lo);  // start below the lowest score: every profile starts at 1
   std::vector<double> taus;
   for (int t = 0; t <= 100; ++t) taus.push_back(lo + (hi - lo) * t / 100.0);
   for (const GroupSummary& g : result.groups) {
     if (!lines.count(g.name)) continue;
     std::vector<double> scores;
     for (std::size_t i : g.runs) scores.push_back(result.runs[i].score);
-    figures.profiles.push_back(
-        {g.name, performanceProfile(scores, taus, std::min(options.reps, 2000),
-                                    options.seed + hashName("profile:" + g.name))});
+    figures.profiles.push_back({g.name,
+                                performanceProfile(scores, taus, std::min(options.reps, 2000),
+                                                   options.seed + hashName("profile:" + g.name)),
+                                colourOf(g.name)});
   }
   for (const PairSummary& p : result.pairs) {
     // Each unordered pair once: the better group first.
@@ -744,7 +786,7 @@ CompareResult compare(const CompareOptions& options_given) {
 
   prepareOutDir(result, options);
   writeTables(result);
-  const std::vector<Curve> curves = writeCurves(result, options.smooth_episodes);
+  const std::vector<Curve> curves = writeCurves(result, options.smooth_episodes, options.seed);
   if (!options.plots.empty()) writeAllFigures(result, options, curves);
   return result;
 }

@@ -399,9 +399,9 @@ void intervalPlot(const FigureSet& f, const std::string& path, const std::string
                       }});
   }
   (*fig).adv(0);
-  fig.titles("Interval estimates", f.context + "; score: " + f.score_label +
-                                       "; 95% stratified bootstrap CIs" +
-                                       (f.threshold ? "; gap below the solved threshold" : ""));
+  fig.titles("Interval estimates", f.context + "; " + f.score_label + "; 95% bootstrap CIs");
+  // The panels' names sit between the subtitle and the panels: 25 px more room on top.
+  const double top = fig.top() - 25.0 / (165.0 + 45.0 * n);
   const double left = fig.labelMargin(names), gap = 0.025;
   const double width = (0.97 - left - gap * static_cast<double>(panels.size() - 1)) /
                        static_cast<double>(panels.size());
@@ -416,7 +416,7 @@ void intervalPlot(const FigureSet& f, const std::string& path, const std::string
     }
     const auto [xmin, xmax] = paddedRange(lo, hi);
     const double l = left + static_cast<double>(k) * (width + gap);
-    (*fig).vpor(l, l + width, fig.bottom(), fig.top());
+    (*fig).vpor(l, l + width, fig.bottom(), top);
     (*fig).wind(xmin, xmax, 0.3, n + 0.7);
     (*fig).col0(kGrid);
     (*fig).width(0.5);

@@ -16,7 +16,7 @@
 #include "core/files.hpp"
 #include "core/params.hpp"
 #include "core/rng.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 #include "lab/experiment_parts.hpp"
 #include "lab/presets.hpp"
 #include "snn/connectivity.hpp"

@@ -18,7 +18,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/params.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 #include "lab/stats.hpp"
 
 namespace spikegym::lab {

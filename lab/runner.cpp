@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/version.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 #include "lab/results.hpp"
 #include "lab/stats.hpp"
 

@@ -1,7 +1,7 @@
 #include "lab/session.hpp"
 
 #include "core/rng.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 
 namespace spikegym::lab {
 

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "core/error.hpp"
-#include "core/registry.hpp"
+#include "core/unit_registry.hpp"
 
 namespace spikegym::snn {
 

@@ -10,7 +10,7 @@
 #include "agents/network.hpp"
 #include "agents/snn_agent.hpp"
 #include "core/error.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 #include "tests/cli_support.hpp"
 
 using namespace spikegym;

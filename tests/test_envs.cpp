@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "envs/cartpole.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 
 using namespace spikegym;
 using namespace spikegym::envs;

@@ -20,7 +20,7 @@
 #include "agents/checkpoint.hpp"
 #include "agents/snn_agent.hpp"
 #include "core/error.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 #include "lab/experiment.hpp"
 #include "lab/presets.hpp"
 #include "lab/results.hpp"
@@ -909,13 +909,20 @@ sweep:
              Catch::StartsWith("group_a,group_b,prob_improvement,ci_low,ci_high,welch_p\n"));
   const std::string curves = testing::readFile(out / "curves.csv");
   CHECK(std::count(curves.begin(), curves.end(), '\n') == 1 + 2 * 6);
-  for (const char* f : {"curves", "scores", "profile", "improvement"}) {
+  for (const char* f : {"curves", "scores", "profile", "improvement", "intervals"}) {
     for (const char* ext : {"svg", "png"}) {
       const fs::path p = out / (std::string(f) + "." + ext);
       INFO(p);
       CHECK(fs::exists(p));
       CHECK(fs::file_size(p) > 1000);
     }
+    // SVG text is text, editable in Inkscape or a journal's tools (not glyph outlines), and the
+    // title names the env and the runs per group.
+    const std::string svg = testing::readFile(out / (std::string(f) + ".svg"));
+    INFO(f);
+    CHECK_THAT(svg, Catch::Contains("<text"));
+    // (PLplot's svg driver writes each character as an XML reference: "CartP".)
+    CHECK_THAT(svg, Catch::Contains("<tspan") && Catch::Contains("&#x43;&#x61;&#x72;&#x74;&#x50;"));
   }
   // The same inputs give the same intervals.
   const std::string again =

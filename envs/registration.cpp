@@ -1,6 +1,6 @@
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 
-#include "core/registry.hpp"
+#include "core/unit_registry.hpp"
 
 namespace spikegym::envs {
 namespace {
