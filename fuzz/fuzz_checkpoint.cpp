@@ -8,7 +8,7 @@
 #include "agents/agent.hpp"
 #include "agents/checkpoint.hpp"
 #include "core/error.hpp"
-#include "envs/registry.hpp"
+#include "envs/registration.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const auto path =
