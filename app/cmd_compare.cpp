@@ -36,7 +36,9 @@ void compareCommand(CompareCli& c) {
   std::fputs(lab::compareTable(r, c.markdown).c_str(), stdout);
   std::printf("%swrote %s/summary.csv, pairs.csv, curves.csv%s\n", c.markdown ? "\n" : "",
               r.out_dir.c_str(),
-              c.options.plots.empty() ? "" : " and figures (curves, scores, profile, improvement, intervals)");
+              c.options.plots.empty()
+                  ? ""
+                  : " and figures (curves, scores, profile, improvement, intervals)");
 }
 
 }  // namespace
@@ -66,6 +68,9 @@ void addCompareCommand(CLI::App& app) {
   cmd->add_option("--smooth", c->options.smooth_episodes,
                   "[episodes] trailing window of the plotted learning curves")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--x", c->options.x,
+                  "Learning curves' x axis: episodes (training episode) or steps (env steps)")
       ->capture_default_str();
   cmd->add_flag("--markdown", c->markdown, "Print the table as Markdown");
   cmd->add_option("--plots", c->plots, "Figure formats: svg,png,pdf or none")

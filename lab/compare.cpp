@@ -337,6 +337,14 @@ RunScore RunCollector::readRun(const Folder& folder, const std::string& id, cons
                  swept != folder.manifest.values.end() ? &swept->second : nullptr, by_known);
   const EpisodeSeries s = folder.results.readEpisodes(id, options.metric);
   scoreRun(run, s, rule, folder.given / id / "episodes.csv");
+  if (options.x == "steps") {
+    if (s.lengths.size() != s.train.size()) {
+      throw UserError((folder.given / id / "episodes.csv").string() +
+                      ":1: --x steps: no column 'length' (env steps per episode)");
+    }
+    double steps = 0;
+    for (double n : s.lengths) run.train_steps.push_back(steps += n);
+  }
   markSolved(run, s.returns);
   return run;
 }
@@ -551,9 +559,12 @@ void prepareOutDir(CompareResult& result, const CompareOptions& options) {
   // What an earlier call wrote here (figures of another --score, --metric or --by) never stays
   // beside tables that disagree with it: every file compare owns is removed first, and
   // options.txt says which options made what is there now.
-  for (const char* name : {"summary", "pairs", "curves", "scores", "profile", "improvement"}) {
-    for (const char* ext : {".csv", ".svg", ".png", ".pdf"}) {
-      fs::remove(fs::path(result.out_dir) / (std::string(name) + ext), ec);
+  for (const char* table : {"summary.csv", "pairs.csv", "curves.csv"}) {
+    fs::remove(fs::path(result.out_dir) / table, ec);
+  }
+  for (const std::string& figure : figureNames()) {
+    for (const char* ext : {".svg", ".png", ".pdf"}) {
+      fs::remove(fs::path(result.out_dir) / (figure + ext), ec);
     }
   }
   std::string text = "spikegym compare";
@@ -563,7 +574,7 @@ void prepareOutDir(CompareResult& result, const CompareOptions& options) {
   text += "\n--by " + (by.empty() ? std::string("(none)") : by) + "\n--metric " + options.metric +
           "\n--score " + options.score + "\n--reps " + std::to_string(options.reps) + "\n--seed " +
           std::to_string(options.seed) + "\n--smooth " + std::to_string(options.smooth_episodes) +
-          "\n";
+          "\n--x " + options.x + "\n";
   writeFileAtomic((fs::path(result.out_dir) / "options.txt").string(), text);
 }
 
@@ -571,7 +582,7 @@ void prepareOutDir(CompareResult& result, const CompareOptions& options) {
 void writeTables(const CompareResult& result) {
   std::string summary = "group";
   for (const auto& p : result.by) summary += "," + csvField(p);
-  summary += ",n_runs,n_censored,mean,std,median,iqm,iqm_ci_low,iqm_ci_high,frac_solved\n";
+  summary += ",n_runs,n_censored,mean,std,median,iqm,iqm_ci_low,iqm_ci_high,frac_solved,colour\n";
   for (const GroupSummary& g : result.groups) {
     summary += csvField(g.name);
     // Appended piecewise: GCC 12 warns (-Wrestrict) on "," + std::string here.
@@ -583,7 +594,8 @@ void writeTables(const CompareResult& result) {
                formatNumber(g.mean) + "," + formatNumber(g.std) + "," + formatNumber(g.median) +
                "," + formatNumber(g.iqm) + "," + formatNumber(g.iqm_low) + "," +
                formatNumber(g.iqm_high) + "," +
-               (std::isnan(g.frac_solved) ? "" : formatNumber(g.frac_solved)) + "\n";
+               (std::isnan(g.frac_solved) ? "" : formatNumber(g.frac_solved)) + "," +
+               (g.colour >= 0 ? paletteHex()[static_cast<std::size_t>(g.colour)] : "") + "\n";
   }
   writeFileAtomic((fs::path(result.out_dir) / "summary.csv").string(), summary);
   std::string pairs = "group_a,group_b,prob_improvement,ci_low,ci_high,welch_p\n";
@@ -595,51 +607,79 @@ void writeTables(const CompareResult& result) {
   writeFileAtomic((fs::path(result.out_dir) / "pairs.csv").string(), pairs);
 }
 
-/// Learning curves: per group and training episode, the trailing mean of the metric over
-/// smooth_episodes episodes for each run, then the mean over runs with a 95% t interval.
+/// The trailing mean of the last `window` values before index `end` of a run's prefix sums.
+double trailingMean(const std::vector<double>& prefix, std::size_t end, std::size_t window) {
+  const std::size_t begin = end > window ? end - window : 0;
+  return (prefix[end] - prefix[begin]) / static_cast<double>(end - begin);
+}
+
+/// Learning curves: per group and point of the x axis, each run's trailing mean of the metric
+/// over smooth_episodes episodes, then the mean over runs with a 95% bootstrap interval.
+///   x = episodes: a point per training episode (the runs that have it).
+///   x = steps: kStepPoints points evenly spaced in env steps up to the group's shortest run
+///   (every point averages every run of the group); a run's value at step s is its trailing
+///   mean over the episodes it had finished by then.
 /// Writes curves.csv and returns the curves (for the figure).
-std::vector<Curve> writeCurves(const CompareResult& result, int smooth_episodes,
-                               std::uint64_t seed) {
-  // Resamples per episode: a band needs less precision than a table's interval, and a long
+std::vector<Curve> writeCurves(const CompareResult& result, const CompareOptions& options) {
+  // Resamples per point: a band needs less precision than a table's interval, and a long
   // sweep has thousands of episodes per group.
   constexpr int kCurveReps = 400;
+  constexpr std::size_t kStepPoints = 500;
+  const bool by_steps = options.x == "steps";
   std::vector<Curve> curves;
-  std::string curves_csv = "group,episode,n_runs,mean,ci_low,ci_high\n";
-  const std::size_t window = static_cast<std::size_t>(std::max(1, smooth_episodes));
+  std::string curves_csv =
+      std::string("group,") + (by_steps ? "env_step" : "episode") + ",n_runs,mean,ci_low,ci_high\n";
+  const std::size_t window = static_cast<std::size_t>(std::max(1, options.smooth_episodes));
   for (const GroupSummary& g : result.groups) {
     Curve c;
     c.label = g.name;
-    std::size_t longest = 0;
-    for (std::size_t i : g.runs) longest = std::max(longest, result.runs[i].train.size());
     // Prefix sums per run: each trailing mean in O(1), whatever the window.
     std::vector<std::vector<double>> prefix;
+    std::size_t longest = 0;
+    double shortest_steps = INFINITY;
     for (std::size_t i : g.runs) {
       const auto& t = result.runs[i].train;
       std::vector<double> p(t.size() + 1, 0.0);
       for (std::size_t k = 0; k < t.size(); ++k) p[k + 1] = p[k] + t[k];
       prefix.push_back(std::move(p));
+      longest = std::max(longest, t.size());
+      if (by_steps) {
+        const auto& steps = result.runs[i].train_steps;
+        shortest_steps = std::min(shortest_steps, steps.empty() ? 0.0 : steps.back());
+      }
     }
+    const std::size_t points = by_steps ? kStepPoints : longest;
     std::vector<double> values;
-    for (std::size_t e = 1; e <= longest; ++e) {
+    for (std::size_t j = 1; j <= points; ++j) {
       values.clear();
-      for (const auto& p : prefix) {
-        if (p.size() <= e) continue;
-        const std::size_t begin = e > window ? e - window : 0;
-        values.push_back((p[e] - p[begin]) / static_cast<double>(e - begin));
+      double x = static_cast<double>(j);
+      if (by_steps) {
+        x = std::round(shortest_steps * static_cast<double>(j) / static_cast<double>(points));
+        if (!c.x.empty() && x <= c.x.back()) continue;  // fewer steps than points
+        for (std::size_t r = 0; r < g.runs.size(); ++r) {
+          const auto& steps = result.runs[g.runs[r]].train_steps;
+          const auto done = static_cast<std::size_t>(
+              std::upper_bound(steps.begin(), steps.end(), x) - steps.begin());
+          if (done > 0) values.push_back(trailingMean(prefix[r], done, window));
+        }
+        if (values.size() < g.runs.size()) continue;  // a run has not finished an episode
+      } else {
+        for (const auto& p : prefix) {
+          if (p.size() > j) values.push_back(trailingMean(p, j, window));
+        }
       }
       const double m = mean(values);
       // A percentile bootstrap of the mean over runs (rliable's intervals): it stays within the
       // runs' own values, where a t interval on a few runs reached far past anything observed
       // (-450 to 1040 for CartPole returns in [0, 500]).
-      const Interval ci = bootstrapMean(values, kCurveReps, seed + hashName(g.name) + e);
-      c.x.push_back(static_cast<double>(e));
+      const Interval ci = bootstrapMean(values, kCurveReps, options.seed + hashName(g.name) + j);
+      c.x.push_back(x);
       c.y.push_back(m);
-      const double low = ci.low, high = ci.high;
-      c.low.push_back(low);
-      c.high.push_back(high);
-      curves_csv += csvField(g.name) + "," + std::to_string(e) + "," +
-                    std::to_string(values.size()) + "," + formatNumber(m) + "," +
-                    formatNumber(low) + "," + formatNumber(high) + "\n";
+      c.low.push_back(ci.low);
+      c.high.push_back(ci.high);
+      curves_csv += csvField(g.name) + "," + formatNumber(x) + "," + std::to_string(values.size()) +
+                    "," + formatNumber(m) + "," + formatNumber(ci.low) + "," +
+                    formatNumber(ci.high) + "\n";
     }
     curves.push_back(std::move(c));
   }
@@ -647,13 +687,29 @@ std::vector<Curve> writeCurves(const CompareResult& result, int smooth_episodes,
   return curves;
 }
 
-/// Writes the figures in every format of options.plots. A figure holds a row or a line per
-/// group. Rows carry their names (scores, improvement): the best kMaxRowGroups. Lines are told
-/// apart by colour alone (curves, profiles): the best kMaxLineGroups, one colour each (the
-/// palette has 8; a ninth would repeat a colour).
+/// A figure holds a row or a line per group. Rows carry their names (scores, improvement): the
+/// best kMaxRowGroups. Lines are told apart by colour alone (curves, profiles): the best
+/// kMaxLineGroups, one colour each (the palette has 8; a ninth would repeat a colour).
+constexpr std::size_t kMaxRowGroups = 20, kMaxLineGroups = 8;
+
+/// Gives each drawn group its colour (GroupSummary::colour), written to summary.csv whether or
+/// not figures are drawn, so a user's own plots can match compare's.
+void assignColours(CompareResult& result) {
+  std::vector<std::string> lines, rows;
+  for (std::size_t g = 0; g < result.groups.size(); ++g) {
+    if (g < kMaxLineGroups) lines.push_back(result.groups[g].name);
+    if (g < kMaxRowGroups) rows.push_back(result.groups[g].name);
+  }
+  const std::map<std::string, int> colours = groupColours(lines, rows);
+  for (GroupSummary& g : result.groups) {
+    const auto it = colours.find(g.name);
+    g.colour = it == colours.end() ? -1 : it->second;
+  }
+}
+
+/// Writes the figures in every format of options.plots.
 void writeAllFigures(CompareResult& result, const CompareOptions& options,
                      const std::vector<Curve>& curves) {
-  constexpr std::size_t kMaxRowGroups = 20, kMaxLineGroups = 8;
   const std::size_t k = result.groups.size();
   if (k > kMaxLineGroups) {
     result.warnings.push_back(
@@ -663,23 +719,21 @@ void writeAllFigures(CompareResult& result, const CompareOptions& options,
         " as lines (curves, profile); summary.csv and pairs.csv have all");
   }
   std::set<std::string> rows, lines;
+  std::map<std::string, int> colour;
   for (std::size_t g = 0; g < k; ++g) {
     if (g < kMaxRowGroups) rows.insert(result.groups[g].name);
     if (g < kMaxLineGroups) lines.insert(result.groups[g].name);
+    colour[result.groups[g].name] = result.groups[g].colour;
   }
   FigureSet figures;
   figures.metric = options.metric;
   figures.score_label = options.score + " of " + options.metric;
   figures.smooth_episodes = options.smooth_episodes;
+  figures.x_label = options.x == "steps" ? "env steps in training" : "training episode";
   figures.lower_is_better = result.lower_is_better;
-  // A colour per group for every figure of this call, by the group's place among the drawn
-  // groups' names sorted: the same groups keep their colours however they rank.
-  std::map<std::string, int> colour;
-  for (const auto& name : lines) colour.emplace(name, static_cast<int>(colour.size()));
-  for (const auto& name : rows) colour.emplace(name, static_cast<int>(colour.size()));
   auto colourOf = [&colour](const std::string& name) {
     const auto it = colour.find(name);
-    return it == colour.end() ? -1 : it->second % paletteSize();
+    return it == colour.end() ? -1 : it->second;
   };
   // Titles name the env(s) and the runs per group; one env with a solved threshold draws it
   // where the score is in the env's return units.
@@ -767,6 +821,10 @@ CompareResult compare(const CompareOptions& options_given) {
   if (options.reps < 1)
     throw UserError("--reps " + std::to_string(options.reps) + ": expected >= 1");
   const ScoreRule rule = parseScore(options.score);
+  if (options.x != "episodes" && options.x != "steps") {
+    throw UserError("--x: unknown axis '" + options.x + "'" +
+                    didYouMean(options.x, {"episodes", "steps"}) + "; expected episodes or steps");
+  }
   // Every option checked before anything is written.
   for (const auto& format : options.plots) checkFigureFormat(format);
   CompareResult result;
@@ -784,11 +842,24 @@ CompareResult compare(const CompareOptions& options_given) {
   summarizeGroups(result, options);
   rankAndPairGroups(result, options);
 
+  assignColours(result);
   prepareOutDir(result, options);
   writeTables(result);
-  const std::vector<Curve> curves = writeCurves(result, options.smooth_episodes, options.seed);
+  const std::vector<Curve> curves = writeCurves(result, options);
   if (!options.plots.empty()) writeAllFigures(result, options, curves);
   return result;
+}
+
+std::map<std::string, int> groupColours(const std::vector<std::string>& lines,
+                                        const std::vector<std::string>& rows) {
+  std::map<std::string, int> colour;
+  for (const auto* names : {&lines, &rows}) {
+    const std::set<std::string> sorted(names->begin(), names->end());
+    for (const auto& name : sorted) {
+      colour.emplace(name, static_cast<int>(colour.size()) % paletteSize());
+    }
+  }
+  return colour;
 }
 
 std::string compareTable(const CompareResult& r, bool markdown) {

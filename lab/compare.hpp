@@ -22,6 +22,9 @@ struct CompareOptions {
   std::string out;                 ///< output folder; "" = <first dir>/compare
   std::vector<std::string> plots = {"svg", "png"};  ///< formats; empty: none
   int smooth_episodes = 10;  ///< [episodes] trailing window of the plotted learning curves
+  /// The learning curves' x axis: "episodes" (training episode) or "steps" (env steps taken in
+  /// training; episodes differ in length, so agents that fail fast look slower by episodes).
+  std::string x = "episodes";
 };
 
 /// One run as compare sees it.
@@ -32,6 +35,7 @@ struct RunScore {
   std::vector<std::string> group_values;  ///< per --by path
   std::vector<std::string> label_values;  ///< per --by path: the sweep's value where swept (names)
   std::vector<double> train;              ///< metric per training episode
+  std::vector<double> train_steps;        ///< [env steps] taken by the end of each training episode
   double score = 0;                       ///< by the score rule
   bool censored = false;                  ///< threshold never reached (score = episodes + 1)
   bool solved = false;                    ///< trailing-100 mean return reached the threshold
@@ -45,6 +49,8 @@ struct GroupSummary {
   int n = 0, censored = 0;
   double mean = 0, std = 0, median = 0, iqm = 0, iqm_low = 0, iqm_high = 0;
   double frac_solved = 0;  ///< NaN when no run's env declares a threshold
+  /// Palette index (plots.hpp) of the group in every figure of the call; -1: not drawn.
+  int colour = -1;
 };
 
 struct PairSummary {
@@ -66,6 +72,13 @@ struct CompareResult {
 /// no finished runs, damaged CSV, unknown --by path or --metric column) throws UserError naming
 /// the file and line.
 CompareResult compare(const CompareOptions& options);
+
+/// The palette index of each drawn group: its place among the drawn groups' names sorted,
+/// `lines` (told apart by colour alone: curves, profiles) before `rows` (named: scores), modulo
+/// the palette's size. The same groups keep their colours however they rank and whichever
+/// folder listed them first; a group missing from one call can shift the others.
+std::map<std::string, int> groupColours(const std::vector<std::string>& lines,
+                                        const std::vector<std::string>& rows);
 
 /// The result as an aligned text table (markdown: a Markdown table).
 std::string compareTable(const CompareResult& result, bool markdown);

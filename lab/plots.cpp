@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/params.hpp"
 
 namespace spikegym::lab {
 namespace {
@@ -94,8 +95,8 @@ class Figure {
     pls_.lab(xlabel.c_str(), ylabel.c_str(), "");
   }
 
-  /// A legend of coloured lines (palette indices `colours`) and labels in the top-left (or
-  /// top-right) corner.
+  /// A legend of coloured lines (palette indices `colours`; -1: black dashed, the solved
+  /// threshold) and labels in the top-left (or top-right) corner.
   void legend(const std::vector<std::string>& labels, const std::vector<int>& colours, double xmin,
               double xmax, double ymin, double ymax, bool right = false) {
     const double dx = xmax - xmin, dy = ymax - ymin;
@@ -103,28 +104,44 @@ class Figure {
     for (std::size_t i = 0; i < labels.size(); ++i) {
       const double y = ymax - (0.06 + 0.065 * static_cast<double>(i)) * dy;
       const PLFLT xs[2] = {x0, x0 + 0.05 * dx}, ys[2] = {y, y};
-      pls_.col0(kLine + colours[i]);
-      pls_.width(3);
+      pls_.col0(colours[i] < 0 ? 1 : kLine + colours[i]);
+      pls_.lsty(colours[i] < 0 ? 2 : 1);
+      pls_.width(colours[i] < 0 ? 1.5 : 3);
       pls_.line(2, xs, ys);
+      pls_.lsty(1);
       pls_.col0(1);
       pls_.width(1);
       pls_.ptex(x0 + 0.065 * dx, y, 1, 0, 0, labels[i].c_str());
     }
   }
 
+  /// [px] The width of `text` drawn at text scale `scale`: 0.62 em per character, a little
+  /// over DejaVu Sans's mean advance for lower-case text and digits (0.58-0.64 em). The
+  /// figure's own scale (text_scale_) draws a kFontPx font on every figure (the constructor).
+  double textPx(const std::string& text, double scale) const {
+    return 0.62 * kFontPx * (scale / text_scale_) * static_cast<double>(text.size());
+  }
+  double longestPx(const std::vector<std::string>& labels, double scale) const {
+    double px = 0;
+    for (const auto& l : labels) px = std::max(px, textPx(l, scale));
+    return px;
+  }
+  /// The text scale at which every label is at most `px` wide (never larger than `scale`).
+  double scaleToFit(const std::vector<std::string>& labels, double px, double scale) const {
+    const double need = longestPx(labels, scale);
+    return need > px ? scale * px / need : scale;
+  }
+
   /// Left edge (fraction of the width) of a plot whose rows are named by `labels` in the left
-  /// margin, from the longest label: about 9.6 px per character of DejaVu Sans at this size
-  /// (measured on the PNGs: a 54-character label spans about 520 px).
-  /// Past 60% of the width the labels are drawn smaller (labelScale) instead.
-  double labelMargin(const std::vector<std::string>& labels) const {
-    // (Text has one pixel size on every figure: see the constructor.)
-    const double px = 9.6 * static_cast<double>(longest(labels)) + 30;
+  /// margin (at `scale` of the figure's text), as wide as the longest label needs; past 60%
+  /// of the width the labels are drawn smaller (labelScale) instead.
+  double labelMargin(const std::vector<std::string>& labels, double scale = 1) const {
+    const double px = longestPx(labels, scale * text_scale_) + 30;
     return std::clamp(px / kWidthPx, 0.2, 0.6);
   }
   /// The text scale that fits `labels` into labelMargin's margin.
-  double labelScale(const std::vector<std::string>& labels) const {
-    const double px = 9.6 * static_cast<double>(longest(labels)) + 30;
-    return text_scale_ * std::min(1.0, 0.6 * kWidthPx / px);
+  double labelScale(const std::vector<std::string>& labels, double scale = 1) const {
+    return scaleToFit(labels, 0.6 * kWidthPx - 30, scale * text_scale_);
   }
   void setTextScale(double scale) { pls_.schr(0, scale); }
   void resetTextScale() { pls_.schr(0, text_scale_); }
@@ -136,7 +153,9 @@ class Figure {
   void legendBeside(const std::vector<std::string>& labels, const std::vector<int>& colours) {
     pls_.vpor(kBesideLeft, 0.995, bottom(), top());
     pls_.wind(0, 1, 0, 1);
-    pls_.schr(0, 0.85 * text_scale_);
+    // Text from 12% of the panel to 1% short of the page's edge.
+    const double room_px = (0.995 - kBesideLeft) * kWidthPx * (0.88 - 0.01);
+    pls_.schr(0, scaleToFit(labels, room_px, 0.85 * text_scale_));
     for (std::size_t i = 0; i < labels.size(); ++i) {
       const double y = 0.96 - 0.07 * static_cast<double>(i);
       const PLFLT xs[2] = {0.0, 0.1}, ys[2] = {y, y};
@@ -152,11 +171,8 @@ class Figure {
 
  private:
   static constexpr double kWidthPx = 900;  ///< every figure is 900 px wide
-  static std::size_t longest(const std::vector<std::string>& labels) {
-    std::size_t n = 0;
-    for (const auto& l : labels) n = std::max(n, l.size());
-    return n;
-  }
+  /// [px] The font size of the figures' text (font-size in the SVG PLplot writes).
+  static constexpr double kFontPx = 17;
   int height_px_;
   double text_scale_ = 0.9;
   plstream pls_;
@@ -193,7 +209,8 @@ std::pair<double, double> paddedRange(double lo, double hi) {
 }
 
 /// A dashed line at the solved threshold, vertical (x = value) or horizontal (y = value),
-/// across [from, to] of the other axis, labelled "solved".
+/// across [from, to] of the other axis. It carries no text in the plot (a label there lay over
+/// the runs that reach it): the axis label or the legend names it (solvedNote).
 void thresholdLine(plstream& pls, double value, double from, double to, bool vertical) {
   const PLFLT xs[2] = {vertical ? value : from, vertical ? value : to};
   const PLFLT ys[2] = {vertical ? from : value, vertical ? to : value};
@@ -203,11 +220,21 @@ void thresholdLine(plstream& pls, double value, double from, double to, bool ver
   pls.line(2, xs, ys);
   pls.lsty(1);
   pls.width(1);
-  if (vertical) {
-    pls.ptex(value, from + 0.02 * (to - from), 0, 1, 1.05, "solved");
-  } else {
-    pls.ptex(to - 0.01 * (to - from), value, 1, 0, 1, "solved ");
+}
+
+/// What the dashed line is, for an axis label or a legend: "dashed: solved (475)".
+std::string solvedNote(const FigureSet& f) {
+  return f.threshold ? "dashed: solved (" + formatNumber(*f.threshold) + ")" : "";
+}
+
+/// 1, 2 or 5 times a power of ten, the nearest at or above `x` > 0 (axis tick steps).
+double niceStep(double x) {
+  if (!(x > 0) || !std::isfinite(x)) return 1;
+  const double power = std::pow(10.0, std::floor(std::log10(x)));
+  for (double m : {1.0, 2.0, 5.0}) {
+    if (m * power >= x) return m * power;
   }
+  return 10 * power;
 }
 
 /// A step function through (x_i, y_i): y_i holds until x_{i+1}, then drops (or rises) there.
@@ -227,9 +254,9 @@ std::pair<std::vector<PLFLT>, std::vector<PLFLT>> steps(const std::vector<double
 
 void learningCurves(const FigureSet& f, const std::string& path, const std::string& format) {
   Figure fig(path, format, 900, 560);
-  double xmax = 1, lo = INFINITY, hi = -INFINITY;
+  double xmin = INFINITY, xmax = -INFINITY, lo = INFINITY, hi = -INFINITY;
   for (const Curve& c : f.curves) {
-    if (!c.x.empty()) xmax = std::max(xmax, c.x.back());
+    if (!c.x.empty()) xmin = std::min(xmin, c.x.front()), xmax = std::max(xmax, c.x.back());
     for (std::size_t i = 0; i < c.y.size(); ++i) {
       lo = std::min(lo, c.low[i]);
       hi = std::max(hi, c.high[i]);
@@ -239,9 +266,11 @@ void learningCurves(const FigureSet& f, const std::string& path, const std::stri
     lo = std::min(lo, *f.threshold);
     hi = std::max(hi, *f.threshold);
   }
+  if (!std::isfinite(xmin)) xmin = 1, xmax = 2;
+  if (xmax <= xmin) xmax = xmin + 1;
   const auto [dmin, dmax] = paddedRange(lo, hi);
-  const auto [ymin, ymax] = rangeWithLegend(dmin, dmax, f.curves.size());
-  fig.axes(1, xmax, ymin, ymax, f.x_label,
+  const auto [ymin, ymax] = rangeWithLegend(dmin, dmax, f.curves.size() + (f.threshold ? 1 : 0));
+  fig.axes(xmin, xmax, ymin, ymax, f.x_label,
            f.metric + " (mean of the last " + std::to_string(f.smooth_episodes) + " episodes)",
            "Learning curves",
            f.context + "; mean over runs, 95% bootstrap CI (within the runs' range)");
@@ -257,8 +286,12 @@ void learningCurves(const FigureSet& f, const std::string& path, const std::stri
     labels.push_back(c.label);
     colours.push_back(colour);
   }
-  if (f.threshold) thresholdLine(*fig, *f.threshold, 1, xmax, false);
-  fig.legend(labels, colours, 1, xmax, ymin, ymax);
+  if (f.threshold) {
+    thresholdLine(*fig, *f.threshold, xmin, xmax, false);
+    labels.push_back("solved (" + formatNumber(*f.threshold) + ")");
+    colours.push_back(-1);
+  }
+  fig.legend(labels, colours, xmin, xmax, ymin, ymax);
 }
 
 void scorePlot(const FigureSet& f, const std::string& path, const std::string& format) {
@@ -279,8 +312,9 @@ void scorePlot(const FigureSet& f, const std::string& path, const std::string& f
   std::vector<std::string> names;
   for (const auto& c : f.scores) names.push_back(c.label);
   fig.axes(xmin, xmax, 0.3, n + 0.7,
-           "score: " + f.score_label + (f.lower_is_better ? " (lower is better)" : ""), "",
-           "Scores per run", f.context + "; dots: runs, bar: IQM, line: its 95% bootstrap CI",
+           "score: " + f.score_label + (f.lower_is_better ? " (lower is better)" : "") +
+               (f.threshold ? "; " + solvedNote(f) : ""),
+           "", "Scores per run", f.context + "; dots: runs, bar: IQM, line: its 95% bootstrap CI",
            fig.labelMargin(names), 0.97, "bcnst", "bc");
   if (f.threshold) thresholdLine(*fig, *f.threshold, 0.3, n + 0.7, true);
   for (int g = 0; g < n; ++g) {
@@ -319,12 +353,13 @@ void profilePlot(const FigureSet& f, const std::string& path, const std::string&
   }
   if (!(hi > lo)) hi = lo + 1;
   // A fraction: the y axis is [0, 1], whatever the data.
-  fig.axes(lo, hi, 0, 1, "score threshold tau (" + f.score_label + ")",
-           "fraction of runs with score > tau", "Performance profiles",
-           f.context + "; 95% bootstrap bands", 0.09, Figure::kBesideLeft - 0.03);
-  if (f.threshold && *f.threshold > lo && *f.threshold < hi) {
-    thresholdLine(*fig, *f.threshold, 0, 1, true);
-  }
+  const bool solved_shown = f.threshold && *f.threshold > lo && *f.threshold < hi;
+  fig.axes(
+      lo, hi, 0, 1,
+      "score threshold tau (" + f.score_label + ")" + (solved_shown ? "; " + solvedNote(f) : ""),
+      "fraction of runs with score > tau", "Performance profiles",
+      f.context + "; 95% bootstrap bands", 0.09, Figure::kBesideLeft - 0.03);
+  if (solved_shown) thresholdLine(*fig, *f.threshold, 0, 1, true);
   std::vector<std::string> labels;
   std::vector<int> colours;
   for (std::size_t g = 0; g < f.profiles.size(); ++g) {
@@ -402,7 +437,10 @@ void intervalPlot(const FigureSet& f, const std::string& path, const std::string
   fig.titles("Interval estimates", f.context + "; " + f.score_label + "; 95% bootstrap CIs");
   // The panels' names sit between the subtitle and the panels: 25 px more room on top.
   const double top = fig.top() - 25.0 / (165.0 + 45.0 * n);
-  const double left = fig.labelMargin(names), gap = 0.025;
+  // Row names a little smaller than the figure's text: the four panels keep room for their
+  // names and tick labels.
+  constexpr double kRowText = 0.85;
+  const double left = fig.labelMargin(names, kRowText), gap = 0.03;
   const double width = (0.97 - left - gap * static_cast<double>(panels.size() - 1)) /
                        static_cast<double>(panels.size());
   for (std::size_t k = 0; k < panels.size(); ++k) {
@@ -414,19 +452,26 @@ void intervalPlot(const FigureSet& f, const std::string& path, const std::string
         }
       }
     }
-    const auto [xmin, xmax] = paddedRange(lo, hi);
+    // 10% on each side: the bands' 14 px round ends stay inside the panel.
+    const auto [xmin0, xmax0] = paddedRange(lo, hi);
+    const double xmin = xmin0 - 0.05 * (xmax0 - xmin0), xmax = xmax0 + 0.05 * (xmax0 - xmin0);
     const double l = left + static_cast<double>(k) * (width + gap);
     (*fig).vpor(l, l + width, fig.bottom(), top);
     (*fig).wind(xmin, xmax, 0.3, n + 0.7);
     (*fig).col0(kGrid);
     (*fig).width(0.5);
-    (*fig).box("g", 0, 0, "", 0, 0);
+    // Two or three tick labels a panel: a step of about a third of the range, rounded to 1, 2 or 5
+    // times a power of ten (PLplot's own choice put five labels into a 100 px panel).
+    const double step = niceStep((xmax - xmin) / 3);
+    (*fig).box("g", step, 0, "", 0, 0);
     (*fig).col0(1);
     (*fig).width(1);
     fig.setTextScale(0.8 * fig.labelScale({"0000"}));
-    (*fig).box("bcnst", 0, 3, "bc", 0, 0);
+    (*fig).box("bcnst", step, 2, "bc", 0, 0);
+    const double panel_px = width * 900;
+    fig.setTextScale(fig.scaleToFit({panels[k].name}, panel_px, fig.labelScale({"0"})));
+    (*fig).mtex("t", 0.9, 0.5, 0.5, panels[k].name);
     fig.resetTextScale();
-    (*fig).mtex("t", 0.6, 0.5, 0.5, panels[k].name);
     for (int g = 0; g < n; ++g) {
       const IntervalRow& row = f.intervals[g];
       const Estimate* e = panels[k].get(row.aggregates);
@@ -442,13 +487,25 @@ void intervalPlot(const FigureSet& f, const std::string& path, const std::string
       (*fig).line(2, mx, my);
       (*fig).width(1);
       if (k == 0) {
-        fig.setTextScale(fig.labelScale(names));
+        (*fig).col0(1);
+        fig.setTextScale(fig.labelScale(names, kRowText));
         (*fig).mtex("lv", 0.8, (y - 0.3) / (n + 0.4), 1.0, row.label.c_str());
         fig.resetTextScale();
       }
     }
   }
 }
+
+/// Every figure with its file name: the one list writeFigures draws and compare clears.
+struct NamedPlot {
+  const char* name;
+  void (*draw)(const FigureSet&, const std::string&, const std::string&);
+};
+constexpr NamedPlot kPlots[] = {{"curves", learningCurves},
+                                {"scores", scorePlot},
+                                {"profile", profilePlot},
+                                {"improvement", improvementPlot},
+                                {"intervals", intervalPlot}};
 
 }  // namespace
 
@@ -465,6 +522,15 @@ const std::vector<std::string>& paletteHex() {
   return hex;
 }
 
+const std::vector<std::string>& figureNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const NamedPlot& p : kPlots) out.emplace_back(p.name);
+    return out;
+  }();
+  return names;
+}
+
 int paletteSize() {
   return kColours;
 }
@@ -479,16 +545,11 @@ void checkFigureFormat(const std::string& format) {
 void writeFigures(const FigureSet& figures, const std::string& dir, const std::string& format) {
   checkFigureFormat(format);
   const std::filesystem::path d(dir);
-  using Plot = void (*)(const FigureSet&, const std::string&, const std::string&);
-  const std::pair<const char*, Plot> plots[] = {{"curves", learningCurves},
-                                                {"scores", scorePlot},
-                                                {"profile", profilePlot},
-                                                {"improvement", improvementPlot},
-                                                {"intervals", intervalPlot}};
-  for (const auto& [name, plot] : plots) {
-    const std::filesystem::path path = d / (std::string(name) + "." + format);
+  for (const auto& [name_c, plot] : kPlots) {
+    const std::string name = name_c;
+    const std::filesystem::path path = d / (name + "." + format);
     const std::filesystem::path tmp =
-        d / (std::string(name) + ".tmp." + std::to_string(::getpid()) + "." + format);
+        d / (name + ".tmp." + std::to_string(::getpid()) + "." + format);
     plot(figures, tmp.string(), format);
     std::error_code ec;
     if (!std::filesystem::exists(tmp, ec)) continue;  // nothing to draw (no pairs)

@@ -71,6 +71,10 @@ const std::vector<std::string>& paletteHex();
 /// The number of colours in the palette.
 int paletteSize();
 
+/// The figures writeFigures draws, by file name without extension (what `compare` owns in its
+/// output folder besides the CSV files).
+const std::vector<std::string>& figureNames();
+
 /// Throws UserError (with a did-you-mean) unless `format` is svg, png or pdf.
 void checkFigureFormat(const std::string& format);
 /// Writes the five figures into `dir` as <name>.<format> (svg, png or pdf), each to a

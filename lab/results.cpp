@@ -183,10 +183,13 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
   try {
     // Every cell is read as text and parsed whole: libfccp's own conversion reads an empty
     // cell as 0 and "1e400" as inf, which would enter a score silently.
-    io::CSVReader<4, io::trim_chars<>, io::double_quote_escape<',', '"'>> in(
+    io::CSVReader<5, io::trim_chars<>, io::double_quote_escape<',', '"'>> in(
         file, text.data(), text.data() + text.size());
+    // A column asked for twice would be read once; a metric that is one of the fixed columns is
+    // read from there (a newline names no column of a CSV header).
+    const bool fixed_metric = metric == "return" || metric == "length";
     in.read_header(io::ignore_extra_column | io::ignore_missing_column, "episode", "eval", "return",
-                   metric);
+                   "length", fixed_metric ? std::string("\n") : metric);
     for (const char* column : {"episode", "return"}) {
       if (!in.has_column(column)) {
         throw UserError(file + ":1: no column '" + std::string(column) + "'");
@@ -201,10 +204,10 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
       throw UserError(file + ":1: --metric: no column '" + metric + "'" +
                       didYouMean(metric, columns) + "; numeric columns are those after 'seed'");
     }
-    const bool has_eval = in.has_column("eval");
+    const bool has_eval = in.has_column("eval"), has_length = in.has_column("length");
     char *episode_cell = nullptr, *eval_cell = nullptr, *return_cell = nullptr,
-         *metric_cell = nullptr;
-    while (in.read_row(episode_cell, eval_cell, return_cell, metric_cell)) {
+         *length_cell = nullptr, *metric_cell = nullptr;
+    while (in.read_row(episode_cell, eval_cell, return_cell, length_cell, metric_cell)) {
       const unsigned line = in.get_file_line();
       const double episode = cellNumber(episode_cell, file, line, "episode");
       const double eval = has_eval ? cellNumber(eval_cell, file, line, "eval") : 0.0;
@@ -212,7 +215,9 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
         throw UserError(file + ":" + std::to_string(line) + ": column 'eval': expected 0 or 1");
       }
       const double r = cellNumber(return_cell, file, line, "return");
-      const double v = metric == "return" ? r : cellNumber(metric_cell, file, line, metric);
+      const double v = metric == "return"   ? r
+                       : metric == "length" ? cellNumber(length_cell, file, line, metric)
+                                            : cellNumber(metric_cell, file, line, metric);
       if (eval == 0 && episode != static_cast<double>(s.train.size())) {
         throw UserError(file + ":" + std::to_string(line) + ": training episode " +
                         formatNumber(episode) + " where episode " + std::to_string(s.train.size()) +
@@ -220,6 +225,14 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
       }
       (eval != 0 ? s.eval : s.train).push_back(v);
       if (eval == 0) s.returns.push_back(r);
+      if (eval == 0 && has_length) {
+        const double steps = cellNumber(length_cell, file, line, "length");
+        if (steps < 0) {
+          throw UserError(file + ":" + std::to_string(line) +
+                          ": column 'length': expected a count of env steps >= 0");
+        }
+        s.lengths.push_back(steps);
+      }
     }
   } catch (const io::error::base& e) {
     std::string what = e.what();

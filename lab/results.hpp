@@ -58,6 +58,7 @@ struct RunState {
 struct EpisodeSeries {
   std::vector<double> train, eval;  ///< the metric per training / evaluation episode
   std::vector<double> returns;      ///< the return per training episode
+  std::vector<double> lengths;      ///< [env steps] per training episode; empty: no length column
 };
 
 /// The results folder layout, known here only (`compare`, `status`, `submit`, `view` and `run`

@@ -21,7 +21,9 @@
 #include "agents/snn_agent.hpp"
 #include "core/error.hpp"
 #include "envs/registration.hpp"
+#include "lab/compare.hpp"
 #include "lab/experiment.hpp"
+#include "lab/plots.hpp"
 #include "lab/presets.hpp"
 #include "lab/results.hpp"
 #include "lab/runner.hpp"
@@ -903,8 +905,10 @@ sweep:
   CHECK_THAT(summary, Catch::StartsWith("group,agent.type,agent.learning_rule,agent.output_size,"
                                         "n_runs,n_censored,"
                                         "mean,std,median,iqm,iqm_ci_low,iqm_ci_high,"
-                                        "frac_solved\n"));
+                                        "frac_solved,colour\n"));
   CHECK(std::count(summary.begin(), summary.end(), '\n') == 3);
+  // Each group's colour in the figures, for a user's own plots: two groups, two colours.
+  CHECK_THAT(summary, Catch::Contains(",#0072b2\n") && Catch::Contains(",#d55e00\n"));
   CHECK_THAT(testing::readFile(out / "pairs.csv"),
              Catch::StartsWith("group_a,group_b,prob_improvement,ci_low,ci_high,welch_p\n"));
   const std::string curves = testing::readFile(out / "curves.csv");
@@ -1810,4 +1814,263 @@ seeds: 2
   }
   CHECK(rows == 8);
   CHECK(clipped > 0);  // runs that differ: the unclipped t band would lie outside them
+}
+
+TEST_CASE("compare: a group keeps its colour whatever its rank or the order it was found in",
+          "[lab][compare]") {
+  const std::vector<std::string> lines = {"snn cartpole_solve", "reinforce", "snn rstdp_default"};
+  const auto colours = lab::groupColours(lines, lines);
+  // Each line its own colour (lines are told apart by colour alone).
+  std::set<int> distinct;
+  for (const auto& [name, c] : colours) distinct.insert(c);
+  CHECK(distinct.size() == lines.size());
+  // Every reordering (another ranking, another folder first) gives every group the same colour.
+  std::vector<std::string> order = lines;
+  std::sort(order.begin(), order.end());
+  do {
+    CHECK(lab::groupColours(order, order) == colours);
+  } while (std::next_permutation(order.begin(), order.end()));
+  // Rows past the lines take the colours after them; eight lines use the whole palette once.
+  std::vector<std::string> eight, twelve;
+  for (int i = 0; i < 12; ++i) (i < 8 ? eight : twelve).push_back("g" + std::to_string(i + 10));
+  twelve.insert(twelve.begin(), eight.begin(), eight.end());
+  const auto many = lab::groupColours(eight, twelve);
+  std::set<int> used;
+  for (const auto& name : eight) used.insert(many.at(name));
+  CHECK(used.size() == static_cast<std::size_t>(lab::paletteSize()));
+  CHECK(many.size() == 12);
+}
+
+TEST_CASE("compare --x steps: curves over env steps, every point averages every run",
+          "[lab][compare]") {
+  const auto dir = testing::scratchDir("compare_steps");
+  const std::string file = write(dir, "s.yaml", R"(name: s
+env: {id: CartPole-v1}
+agent: {type: random}
+train: {episodes: 12}
+seeds: 3
+)");
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  const fs::path results = dir / "r" / "s";
+  const auto cmd = testing::runSpikegym("compare " + results.string() +
+                                        " --plots svg --smooth 1 --x steps --reps 200");
+  INFO(cmd.err);
+  REQUIRE(cmd.exit_code == 0);
+  // Per run: the env steps at each training episode's end, and its return.
+  std::vector<std::vector<std::pair<double, double>>> runs;
+  for (const auto& d : fs::directory_iterator(results)) {
+    if (!d.is_directory() || d.path().filename() == "compare") continue;
+    std::istringstream csv(testing::readFile(d.path() / "episodes.csv"));
+    std::string line;
+    std::getline(csv, line);
+    REQUIRE_THAT(line, Catch::StartsWith("run_id,seed,episode,return,length,"));
+    double steps = 0;
+    runs.emplace_back();
+    while (std::getline(csv, line)) {
+      std::vector<std::string> f;
+      std::istringstream in(line);
+      for (std::string cell; std::getline(in, cell, ',');) f.push_back(cell);
+      steps += std::stod(f[4]);
+      runs.back().emplace_back(steps, std::stod(f[3]));
+    }
+  }
+  REQUIRE(runs.size() == 3);
+  double shortest = INFINITY;
+  for (const auto& r : runs) shortest = std::min(shortest, r.back().first);
+  std::istringstream curves(testing::readFile(results / "compare" / "curves.csv"));
+  std::string line;
+  std::getline(curves, line);
+  CHECK(line == "group,env_step,n_runs,mean,ci_low,ci_high");
+  double last_x = 0;
+  int rows = 0;
+  while (std::getline(curves, line)) {
+    std::vector<std::string> f;
+    std::istringstream in(line);
+    for (std::string cell; std::getline(in, cell, ',');) f.push_back(cell);
+    const double x = std::stod(f[1]);
+    CHECK(x > last_x);
+    CHECK(x <= shortest);
+    CHECK(f[2] == "3");
+    // By hand: each run's return of the last episode it finished by step x (--smooth 1).
+    double sum = 0;
+    for (const auto& r : runs) {
+      double value = NAN;
+      for (const auto& [end, ret] : r) {
+        if (end <= x) value = ret;
+      }
+      sum += value;
+    }
+    CHECK(std::stod(f[3]) == Approx(sum / 3).epsilon(1e-12));
+    last_x = x;
+    ++rows;
+  }
+  CHECK(rows > 100);
+  CHECK(rows <= 500);
+  CHECK(last_x == shortest);
+  CHECK_THAT(testing::readFile(results / "compare" / "options.txt"), Catch::Contains("--x steps"));
+  // The figure's x axis says what it is.
+  CHECK_THAT(
+      testing::readFile(results / "compare" / "curves.svg"),
+      Catch::Contains("&#x65;&#x6e;&#x76;&#x20;&#x73;&#x74;&#x65;&#x70;&#x73;"));  // "env steps"
+  const auto bad = testing::runSpikegym("compare " + results.string() + " --x step");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--x: unknown axis 'step'") && Catch::Contains("steps"));
+}
+
+namespace {
+
+/// A text element of an SVG that PLplot's svg driver wrote: its box on the page [px], from the
+/// text's transform, anchor and font size and the font's own advance widths.
+struct TextBox {
+  std::string text;
+  double x0, y0, x1, y1;
+};
+
+/// [em] Advance widths of DejaVu Sans (the sans-serif of fonts-dejavu-core, which the Makefile
+/// installs and fontconfig picks for PLplot), characters 32..126: read from the hmtx table of
+/// /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf (2.37), units per em 2048. Anything else
+/// (the minus sign U+2212) is 1716 units.
+double advanceEm(char c) {
+  static constexpr int kUnits[95] = {
+      651,  821,  942,  1716, 1303, 1946, 1597, 563,  799,  799,  1024, 1716, 651,  739,
+      651,  690,  1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 690,  690,
+      1716, 1716, 1716, 1087, 2048, 1401, 1405, 1430, 1577, 1294, 1178, 1587, 1540, 604,
+      604,  1343, 1141, 1767, 1532, 1612, 1235, 1612, 1423, 1300, 1251, 1499, 1401, 2025,
+      1403, 1251, 1403, 799,  690,  799,  1716, 1024, 1024, 1255, 1300, 1126, 1300, 1260,
+      721,  1300, 1298, 569,  569,  1186, 569,  1995, 1298, 1253, 1300, 1300, 842,  1067,
+      803,  1298, 1212, 1675, 1212, 1212, 1075, 1303, 690,  1303, 1716};
+  const int code = static_cast<unsigned char>(c);
+  return (code >= 32 && code < 127 ? kUnits[code - 32] : 1716) / 2048.0;
+}
+
+std::vector<TextBox> svgTextBoxes(const std::string& svg) {
+  auto attribute = [](const std::string& element, const std::string& name) {
+    const std::size_t at = element.find(" " + name + "=\"");
+    if (at == std::string::npos) return std::string();
+    const std::size_t begin = at + name.size() + 3;
+    return element.substr(begin, element.find('"', begin) - begin);
+  };
+  std::vector<TextBox> boxes;
+  for (std::size_t at = svg.find("<text"); at != std::string::npos;
+       at = svg.find("<text", at + 1)) {
+    const std::size_t end = svg.find("</text>", at);
+    const std::string element = svg.substr(at, end - at);
+    // The characters: XML references (&#x43;) inside the tspan.
+    std::string text;
+    for (std::size_t k = element.find("&#x"); k != std::string::npos;
+         k = element.find("&#x", k + 1)) {
+      const int code = std::stoi(element.substr(k + 3), nullptr, 16);
+      text += code < 127 ? static_cast<char>(code) : '\x7f';  // (a minus sign, a dash)
+    }
+    const double size = std::stod(attribute(element, "font-size"));
+    double m[6];
+    std::istringstream matrix(attribute(element, "transform").substr(7));  // "matrix("
+    for (double& v : m) matrix >> v;
+    double width = 0;
+    for (char c : text) width += advanceEm(c) * size;
+    const std::string anchor = attribute(element, "text-anchor");
+    const double x = std::stod(attribute(element, "x")) - (anchor == "middle" ? 0.5 * width
+                                                           : anchor == "end"  ? width
+                                                                              : 0.0);
+    const double y = std::stod(attribute(element, "y"));
+    // The glyphs' box in the text's own frame (y down): ascent 0.76, descent 0.24 of the size.
+    TextBox box{text, INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (double lx : {x, x + width}) {
+      for (double ly : {y - 0.76 * size, y + 0.24 * size}) {
+        const double px = m[0] * lx + m[2] * ly + m[4], py = m[1] * lx + m[3] * ly + m[5];
+        box.x0 = std::min(box.x0, px), box.x1 = std::max(box.x1, px);
+        box.y0 = std::min(box.y0, py), box.y1 = std::max(box.y1, py);
+      }
+    }
+    // A lone non-ASCII character is a plotted symbol (the svg driver draws PLplot's point
+    // symbols as glyphs): data, not a label.
+    if (!text.empty() && text != "\x7f") boxes.push_back(box);
+  }
+  return boxes;
+}
+
+/// A figure set like compare's, `groups` groups with names of `name_chars` characters.
+lab::FigureSet syntheticFigures(int groups, std::size_t name_chars) {
+  lab::FigureSet f;
+  f.metric = "return";
+  f.score_label = "last:100 of return";
+  f.context = "CartPole-v1, n = 3 runs per group";
+  f.threshold = 475;
+  std::vector<std::string> names;
+  for (int g = 0; g < groups; ++g) {
+    std::string name = "snn rule_" + std::to_string(g) + " ";
+    while (name.size() < name_chars) name += "abcdefghijklmnopqrstuvwxyz"[name.size() % 26];
+    names.push_back(name.substr(0, name_chars));
+  }
+  for (int g = 0; g < groups; ++g) {
+    const std::vector<double> scores = {100.0 + 20 * g, 300.0 + 10 * g, 500.0};
+    lab::Curve c{names[g], {}, {}, {}, {}, g % lab::paletteSize()};
+    for (int e = 1; e <= 200; ++e) {
+      c.x.push_back(e);
+      c.y.push_back(std::min(500.0, 2.5 * e + g));
+      c.low.push_back(std::max(0.0, c.y.back() - 40));
+      c.high.push_back(std::min(500.0, c.y.back() + 40));
+    }
+    if (g < 8) f.curves.push_back(c);  // compare draws the best 8 as lines
+    f.scores.push_back({names[g], scores, 300, 100, 500, g % lab::paletteSize()});
+    std::vector<double> taus;
+    for (int t = 0; t <= 100; ++t) taus.push_back(5 * t);
+    if (g < 8)
+      f.profiles.push_back(
+          {names[g], lab::performanceProfile(scores, taus, 200, 1), g % lab::paletteSize()});
+    f.intervals.push_back(
+        {names[g], lab::bootstrapAggregates(scores, std::vector<int>{0, 0, 0}, 500.0, 200, 1),
+         g % lab::paletteSize()});
+    if (g > 0) f.pairs.push_back({names[g - 1] + "  >  " + names[g], 0.6, 0.3, 0.9});
+  }
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("figures: every label lies inside its figure and no two labels overlap",
+          "[lab][compare]") {
+  // From the SVG PLplot writes (every title, tick label, axis label, legend entry and row name
+  // is a <text>): one group, a few, long names (40 characters, compare's longest), and 20 groups.
+  const auto dir = testing::scratchDir("figure_layout");
+  for (const auto& [groups, chars] :
+       std::vector<std::pair<int, std::size_t>>{{1, 12}, {2, 40}, {3, 20}, {8, 40}, {20, 40}}) {
+    const fs::path out = dir / (std::to_string(groups) + "x" + std::to_string(chars));
+    fs::create_directories(out);
+    lab::writeFigures(syntheticFigures(groups, chars), out.string(), "svg");
+    if (std::getenv("SPIKEGYM_KEEP_FIGURES")) {
+      lab::writeFigures(syntheticFigures(groups, chars), out.string(), "png");
+    }
+    for (const std::string& name : lab::figureNames()) {
+      const fs::path file = out / (name + ".svg");
+      if (!fs::exists(file)) continue;  // improvement: no pairs of one group
+      const std::string svg = testing::readFile(file);
+      const std::size_t vb = svg.find("viewBox=\"0 0 ");
+      REQUIRE(vb != std::string::npos);
+      std::istringstream size(svg.substr(vb + 13));
+      double width = 0, height = 0;
+      size >> width >> height;
+      const auto boxes = svgTextBoxes(svg);
+      INFO(file.string());
+      CHECK(boxes.size() >= 4);
+      for (const TextBox& b : boxes) {
+        INFO("'" << b.text << "' at [" << b.x0 << ", " << b.x1 << "] x [" << b.y0 << ", " << b.y1
+                 << "] on " << width << " x " << height);
+        CHECK(b.x0 >= 0);
+        CHECK(b.x1 <= width);
+        CHECK(b.y0 >= 0);
+        CHECK(b.y1 <= height);
+      }
+      for (std::size_t i = 0; i < boxes.size(); ++i) {
+        for (std::size_t j = i + 1; j < boxes.size(); ++j) {
+          const TextBox &a = boxes[i], &b = boxes[j];
+          // 1 px of slack: neighbouring tick labels touch in the estimate.
+          const bool overlap =
+              a.x0 + 1 < b.x1 && b.x0 + 1 < a.x1 && a.y0 + 1 < b.y1 && b.y0 + 1 < a.y1;
+          INFO("'" << a.text << "' and '" << b.text << "'");
+          CHECK_FALSE(overlap);
+        }
+      }
+    }
+  }
 }
