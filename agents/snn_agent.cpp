@@ -491,11 +491,39 @@ double SnnAgent::dtMs() const {
   return net_->dtMs();
 }
 
+PopulationRole SnnAgent::populationRole(std::size_t population) const {
+  const snn::Population* pop = net_->populations().at(population).get();
+  if (pop == output_) {
+    return {PopulationRole::Kind::kAction, static_cast<std::uint32_t>(group_size_)};
+  }
+  for (const EncoderPop& e : encoders_) {
+    if (e.population == pop && e.encoder.dims() == obs_dims_ &&
+        static_cast<std::uint32_t>(e.encoder.size()) == pop->size()) {
+      return {PopulationRole::Kind::kObservation,
+              static_cast<std::uint32_t>(e.encoder.cellsPerDim())};
+    }
+  }
+  return {};
+}
+
+snn::Population::PotentialMarks SnnAgent::probeMarks() const {
+  return net_->populations().at(probe_population_)->potentialMarks();
+}
+
 WeightGrid SnnAgent::weights(std::size_t index) const {
   const snn::Projection& proj = *net_->projections().at(index);
   WeightGrid grid;
   grid.rows = proj.pre().size();
   grid.cols = proj.post().size();
+  const auto& pops = net_->populations();
+  for (std::size_t p = 0; p < pops.size(); ++p) {
+    if (pops[p].get() == &proj.pre()) grid.pre_population = p;
+    if (pops[p].get() == &proj.post()) grid.post_population = p;
+  }
+  if (proj.rule().kind != snn::RuleKind::kNone) {
+    grid.w_min = proj.rule().w_min;
+    grid.w_max = proj.rule().w_max;
+  }
   grid.values.assign(static_cast<std::size_t>(grid.rows) * grid.cols,
                      std::numeric_limits<float>::quiet_NaN());
   const std::vector<float> w = net_->currentWeights(proj);

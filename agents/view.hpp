@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
+
+#include "snn/population.hpp"
 
 namespace spikegym::agents {
 
@@ -20,6 +23,19 @@ struct SpikeRecord {
 struct WeightGrid {
   std::uint32_t rows = 0, cols = 0;
   std::vector<float> values;
+  std::size_t pre_population = 0, post_population = 0;  ///< indices in populationNames()
+  /// The rule's weight bounds for a plastic projection (a fixed colour scale for the run);
+  /// NaN for a static one.
+  double w_min = std::numeric_limits<double>::quiet_NaN();
+  double w_max = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// What a population's neurons stand for: observation dimension d owns neurons
+/// [d * group_size, (d + 1) * group_size) of an encoder population; action a owns
+/// [a * group_size, (a + 1) * group_size) of the readout; kOther: neither (hidden, critic).
+struct PopulationRole {
+  enum class Kind { kOther, kObservation, kAction } kind = Kind::kOther;
+  std::uint32_t group_size = 0;
 };
 
 class AgentView {
@@ -42,6 +58,10 @@ class AgentView {
   /// The probed neuron's potential [mV] at each SNN step of the last window (empty for sources
   /// or when not recording).
   virtual const std::vector<float>& windowPotential() const = 0;
+  /// What population `population`'s neurons stand for (axis ticks of rasters and heatmaps).
+  virtual PopulationRole populationRole(std::size_t population) const = 0;
+  /// [mV] The probed neuron's threshold and reset (NaN for a spike source).
+  virtual snn::Population::PotentialMarks probeMarks() const = 0;
   /// Output spike counts per action in the last window (what the decoder saw).
   virtual std::vector<int> actionCounts() const = 0;
   /// Steps the network has taken so far (spike records carry step numbers on this clock).

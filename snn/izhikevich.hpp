@@ -43,6 +43,7 @@ class IzhikevichPopulation final : public Population {
   IzhikevichPopulation(const std::string& name, std::uint32_t size, const IzhikevichModel& model,
                        std::uint64_t seed);
   const std::vector<float>& potentials() const override { return v_; }
+  PotentialMarks potentialMarks() const override { return {m_.v_peak_mv, m_.c}; }
   const std::vector<float>& recovery() const { return u_; }
   void resetState() override;
 

@@ -32,6 +32,7 @@ class LifPopulation final : public Population {
   LifPopulation(const std::string& name, std::uint32_t size, const LifModel& model,
                 std::uint64_t seed);
   const std::vector<float>& potentials() const override { return v_; }
+  PotentialMarks potentialMarks() const override { return {m_.v_thresh_mv, m_.v_reset_mv}; }
   void resetState() override;
 
  protected:

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,13 @@ class Population {
   std::vector<float>& bias() { return bias_; }
   /// Membrane potentials [mV] (empty for spike sources), for viewers and tests.
   virtual const std::vector<float>& potentials() const { return no_potentials_; }
+  /// [mV] Where a potential trace is read against: the spike threshold (or cut-off) and the
+  /// reset; NaN for spike sources.
+  struct PotentialMarks {
+    double threshold_mv = std::numeric_limits<double>::quiet_NaN();
+    double reset_mv = std::numeric_limits<double>::quiet_NaN();
+  };
+  virtual PotentialMarks potentialMarks() const { return {}; }
   /// Returns the neurons to their initial state (potentials, refractoriness, input buffers).
   virtual void resetState();
 
