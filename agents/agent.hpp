@@ -45,6 +45,11 @@ class Agent {
   /// Learning on/off (off: evaluation episodes; weights and critic stay as they are).
   virtual void setLearning(bool on) { learning_ = on; }
   bool learning() const { return learning_; }
+  /// Exploration off: every action is the agent's best (argmax; no epsilon), for watching a
+  /// trained agent (spikegym view). Off by default and never set by a run (train, run, eval),
+  /// so no result depends on it.
+  void setGreedy(bool on) { greedy_ = on; }
+  bool greedy() const { return greedy_; }
   /// Numbers describing the last finished episode, in a fixed order of names. Reading them
   /// never changes the agent.
   virtual Diagnostics diagnostics() const { return {}; }
@@ -70,6 +75,7 @@ class Agent {
 
  protected:
   bool learning_ = true;
+  bool greedy_ = false;
 };
 
 struct AgentInfo;

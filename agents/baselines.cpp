@@ -94,6 +94,8 @@ class ReinforceAgent final : public Agent {
         break;
       }
     }
+    if (greedy_)
+      a = static_cast<int>(std::max_element(probs_.begin(), probs_.end()) - probs_.begin());
     if (learning_) {
       feats_.insert(feats_.end(), phi_.begin(), phi_.end());
       actions_.push_back(a);

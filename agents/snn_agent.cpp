@@ -577,7 +577,7 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
     }
   }
   driveInput(obs);
-  const int explore = learning_ ? decoder_->explore(rng_, epsilon()) : -1;
+  const int explore = learning_ && !greedy_ ? decoder_->explore(rng_, epsilon()) : -1;
   const auto drive = static_cast<float>(def_.readout.drive_mv);
   if (explore >= 0) {
     for (int j = 0; j < group_size_; ++j) output_->bias()[explore * group_size_ + j] += drive;
@@ -609,7 +609,8 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
   stats_.output_spikes += decoder_->total();
   stats_.steps += 1;
   if (explore >= 0) stats_.explored += 1;
-  const int action = decoder_->decide(explore, rng_, !learning_ && def_.readout.greedy_eval);
+  const int action =
+      decoder_->decide(explore, rng_, greedy_ || (!learning_ && def_.readout.greedy_eval));
   if (learning_ && !learners_.empty()) {
     decoder_->softmaxProbabilities(epsilon(), action_p_);
     for (auto& learner : learners_) learner->endWindow(action, action_p_);

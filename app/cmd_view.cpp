@@ -2,13 +2,16 @@
 // first cell of the sweep (or --cell K) with its first seed (or --seed) and learns live; from a
 // finished run's folder it loads config.yaml and agent.ckpt and shows the trained agent with
 // learning off (--learn on to go on learning).
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "core/params.hpp"
 #include "lab/experiment.hpp"
 #include "lab/results.hpp"
 #ifdef SPIKEGYM_HAVE_VIEWER
@@ -22,12 +25,40 @@ struct ViewCli {
   std::string source;
   std::vector<std::string> sets;
   std::optional<std::uint64_t> seed;
-  long cell = 1;      // 1-based, as everywhere (show network --cell, "cell 1 of N")
-  std::string learn;  // "", "on", "off"
+  long cell = 1;        // 1-based, as everywhere (show network --cell, "cell 1 of N")
+  std::string learn;    // "", "on", "off"
+  std::string explore;  // "", "on", "off"
   double speed = 1.0;
   long frames = 0;
   std::string screenshot, record;
 };
+
+#ifdef SPIKEGYM_HAVE_VIEWER
+/// "agent snn, rule rstdp": the agent type and every plasticity rule its config names.
+std::string agentLine(const lab::RunSpec& run) {
+  std::set<std::string> rules;
+  for (const auto& [path, entry] : run.config) {
+    // The flat agent's rule as given (none too); a network's plastic projections' rules.
+    if ((path == "agent.learning_rule" && !entry.text.empty()) ||
+        (path.ends_with(".plasticity.rule") && entry.text != "none")) {
+      rules.insert(entry.text);
+    }
+  }
+  std::string text = "agent " + run.train.agent_type;
+  for (const auto& r : rules) text += (r == *rules.begin() ? ", rule " : " + ") + r;
+  return text;
+}
+
+/// The cell's swept values as given ("agent.type=snn agent.preset=cartpole_solve"), nulls left
+/// out.
+std::string cellLine(const std::vector<std::pair<std::string, std::string>>& swept) {
+  std::string text;
+  for (const auto& [path, value] : swept) {
+    if (!value.empty()) text += (text.empty() ? "" : "  ") + path + "=" + value;
+  }
+  return text.empty() ? "(no swept values)" : text;
+}
+#endif
 
 int view(const ViewCli& c) {
 #ifndef SPIKEGYM_HAVE_VIEWER
@@ -58,6 +89,25 @@ int view(const ViewCli& c) {
     o.spec.load_checkpoint = (dir / lab::layout::kCheckpoint).string();
     finished_run = true;
     o.title = "spikegym view " + c.source;
+    // What the run is, and its whole training curve, from its own files.
+    const fs::path run_dir = fs::canonical(dir);
+    const std::string run_id = run_dir.filename().string();
+    const fs::path root = run_dir.parent_path();
+    const lab::Results results(root.parent_path().string(), root.filename().string());
+    const lab::RunState state = results.assess(run_id, nullptr);
+    std::string score = state.complete()
+                            ? "score " + formatNumber(std::round(state.score * 10) / 10) +
+                                  " (mean return, last 100 training episodes)"
+                            : "run " + state.status;
+    o.identity = "run " + run_id + " of experiment " + root.filename().string() + ", seed " +
+                 std::to_string(run.seed) +
+                 "\ncell: " + cellLine(state.record ? state.record->swept : run.swept) + "\n" +
+                 agentLine(run) + "; " + score;
+    try {
+      o.history = results.readEpisodes(run_id).returns;
+    } catch (const UserError& e) {
+      std::fprintf(stderr, "spikegym: warning: no training curve shown: %s\n", e.what());
+    }
   } else {
     const lab::Experiment exp = lab::loadExperiment(c.source, c.sets);
     // The cells are the runs of the first seed, in sweep order.
@@ -70,12 +120,19 @@ int view(const ViewCli& c) {
                       std::to_string(cells.size()) + " cells (1 .. " +
                       std::to_string(cells.size()) + ")");
     }
-    o.spec = cells[static_cast<std::size_t>(c.cell - 1)]->train;
+    const lab::RunSpec& run = *cells[static_cast<std::size_t>(c.cell - 1)];
+    o.spec = run.train;
     o.title = "spikegym view " + c.source + " (cell " + std::to_string(c.cell) + " of " +
               std::to_string(cells.size()) + ")";
+    o.identity = "experiment " + exp.name + ", cell " + std::to_string(c.cell) + " of " +
+                 std::to_string(cells.size()) + ", seed " +
+                 std::to_string(c.seed ? *c.seed : run.seed) +
+                 " (live)\ncell: " + cellLine(run.swept) + "\n" + agentLine(run);
   }
   if (c.seed) o.spec.seed = *c.seed;
   o.learn = c.learn.empty() ? !finished_run : c.learn == "on";
+  // A trained agent is watched at its best: greedy unless asked (E toggles it in the window).
+  o.greedy = c.explore.empty() ? finished_run : c.explore == "off";
   o.speed = c.speed;
   o.frames = c.frames;
   o.screenshot = c.screenshot;
@@ -107,6 +164,10 @@ void addViewCommand(CLI::App& app) {
   cmd->add_option("--learn", c->learn,
                   "Learning at the start: on (default for experiment files) or off (default for "
                   "finished runs)")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--explore", c->explore,
+                  "Exploration at the start: on (default for experiment files) or off, i.e. "
+                  "greedy actions (default for finished runs); E toggles it in the window")
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--speed", c->speed,
                   "Env steps per frame (below 1: slow motion, e.g. 0.25 = one step every 4 "

@@ -6,7 +6,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "agents/agent.hpp"
+#include "envs/registration.hpp"
 #include "tests/cli_support.hpp"
+#ifdef SPIKEGYM_HAVE_VIEWER
+#include "viewer/heatmap.hpp"
+#include "viewer/viewer.hpp"
+#endif
 
 using namespace spikegym::testing;
 
@@ -22,6 +28,16 @@ std::pair<std::uint32_t, std::uint32_t> pngSize(const std::string& bytes) {
     return v;
   };
   return {be(16), be(20)};
+}
+
+/// The text of a PNG's tEXt chunk `keyword` ("" when there is none).
+std::string pngText(const std::string& bytes, const std::string& keyword) {
+  const std::size_t at = bytes.find("tEXt" + keyword + std::string(1, '\0'));
+  if (at == std::string::npos) return "";
+  std::uint32_t length = 0;
+  for (int i = 0; i < 4; ++i)
+    length = (length << 8) | static_cast<unsigned char>(bytes[at - 4 + i]);
+  return bytes.substr(at + 4 + keyword.size() + 1, length - keyword.size() - 1);
 }
 
 std::string viewCommand(const std::string& args) {
@@ -118,9 +134,81 @@ TEST_CASE("view draws Foraging-v0 and opens a finished run", "[viewer]") {
   for (const char* f : {"frame_00001.png", "frame_00003.png"}) {
     CHECK(pngSize(readFile(std::filesystem::path(frames) / f)).first == 1280);
   }
+  // A screenshot says what it shows: the run, its experiment, cell, seed, agent and score.
+  const std::string shot = (dir / "shot.png").string();
+  REQUIRE(runShell(viewCommand(run_dir + " --frames 2 --screenshot " + shot) + " >/dev/null 2>&1")
+              .exit_code == 0);
+  const std::string png = readFile(shot);
+  CHECK(pngSize(png).first == 1280);
+  const std::string run_id = std::filesystem::path(run_dir).filename().string();
+  CHECK_THAT(pngText(png, "Description"),
+             Catch::Contains("run " + run_id + " of experiment f, seed 1") &&
+                 Catch::Contains("agent snn") && Catch::Contains("score "));
+  CHECK_THAT(pngText(png, "Software"), Catch::StartsWith("spikegym "));
   const CommandResult bad = runSpikegym("view " + (dir / "r" / "f").string() + " --frames 2");
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("not a run folder"));
+}
+TEST_CASE("heatmap: a synapse lands on its (pre, post) pixel; axes name the groups",
+          "[viewer][heatmap]") {
+  using namespace spikegym;
+  auto env = envs::make("CartPole-v1");
+  auto agent = agents::makeAgent("snn", env->observationSpace(), env->actionSpace(), {}, 1);
+  agents::AgentView* view = agent->view();
+  REQUIRE(view != nullptr);
+  const agents::WeightGrid grid = view->weights(0);
+  const auto names = view->populationNames();
+  CHECK(names[grid.pre_population] == "input");
+  CHECK(names[grid.post_population] == "output");
+  // The one strongest synapse, found in the grid (rows = pre, cols = post), and the weakest.
+  std::size_t best = 0, worst = 0;
+  for (std::size_t k = 0; k < grid.values.size(); ++k) {
+    if (grid.values[k] > grid.values[best]) best = k;
+    if (grid.values[k] < grid.values[worst]) worst = k;
+  }
+  const double lo = grid.values[worst], hi = grid.values[best];
+  REQUIRE(hi > lo);
+  const sf::Image img = viewer::weightImage(grid, lo, hi);
+  // Columns are the pre population (48 inputs), rows the post population (2 groups x 16).
+  CHECK(img.getSize().x == grid.rows);
+  CHECK(img.getSize().y == grid.cols);
+  const auto pixel = [&](std::size_t k) {
+    return img.getPixel(static_cast<unsigned>(k / grid.cols), static_cast<unsigned>(k % grid.cols));
+  };
+  CHECK(pixel(best) == viewer::weightColour(1.0));
+  CHECK(pixel(worst) == viewer::weightColour(0.0));
+  // Transposed, the brightest pixel would sit elsewhere (48 x 32 is not square).
+  CHECK(grid.rows != grid.cols);
+  // No synapse: grey, not a colour of the scale.
+  agents::WeightGrid sparse{3, 2, {NAN, NAN, NAN, NAN, NAN, 0.5f}};
+  const sf::Image one = viewer::weightImage(sparse, 0, 1);
+  CHECK(one.getPixel(2, 1) == viewer::weightColour(0.5));
+  CHECK(one.getPixel(0, 0) == sf::Color(110, 110, 110));
+  // Axis groups: the observation's names for the encoder, a0/a1 for the readout.
+  const auto inputs =
+      viewer::axisGroups(view->populationRole(grid.pre_population),
+                         view->populationSize(grid.pre_population), env->observationNames());
+  REQUIRE(inputs.size() == 4);
+  CHECK(inputs[0].label == "x");
+  CHECK(inputs[3].label == "theta_dot");
+  CHECK(inputs[1].first == inputs[0].size);
+  const auto outputs = viewer::axisGroups(view->populationRole(grid.post_population),
+                                          view->populationSize(grid.post_population), {});
+  REQUIRE(outputs.size() == 2);
+  CHECK(outputs[1].label == "a1");
+  CHECK(outputs[1].first == grid.cols / 2);
+  // The colour scale is fixed for the run: a plastic projection's bounds, else it only widens.
+  viewer::WeightScale scale;
+  scale.include(grid);
+  if (std::isfinite(grid.w_min)) {
+    CHECK(scale.lo == grid.w_min);
+    CHECK(scale.hi == grid.w_max);
+  }
+  viewer::WeightScale seen;
+  seen.include(agents::WeightGrid{1, 2, {1.0f, 2.0f}});
+  seen.include(agents::WeightGrid{1, 2, {1.5f, 1.6f}});
+  CHECK(seen.lo == 1.0);
+  CHECK(seen.hi == 2.0);
 }
 #else
 TEST_CASE("view without the viewer says how to get it", "[viewer]") {

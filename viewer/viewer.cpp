@@ -1,5 +1,7 @@
 #include "viewer/viewer.hpp"
 
+#include <zlib.h>
+
 #include <SFML/Graphics.hpp>
 #include <algorithm>
 #include <chrono>
@@ -7,28 +9,43 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <set>
+#include <sstream>
 
 #include "core/draw.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/version.hpp"
+#include "envs/registration.hpp"
 #include "lab/session.hpp"
 #include "viewer/display.hpp"
+#include "viewer/heatmap.hpp"
 
 namespace spikegym::viewer {
 namespace {
 
 constexpr unsigned kWidth = 1280, kHeight = 800;  // [px]
 const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-// Panels [px]: world top-left, learning bottom-left, network on the right.
+// Panels [px]: world top-left, learning bottom-left, network on the right. The network's plots
+// start at kPlotLeft: their left margin holds the names and tick labels (never under data).
 const sf::FloatRect kWorld(10, 10, 620, 400);
 const sf::FloatRect kLearning(10, 420, 620, 370);
-const sf::FloatRect kRaster(650, 30, 620, 330);
-const sf::FloatRect kPotential(650, 385, 620, 85);
-const sf::FloatRect kSignals(650, 495, 300, 95);
-const sf::FloatRect kCounts(970, 495, 300, 95);
-const sf::FloatRect kHeatmap(650, 615, 620, 175);
+constexpr float kPlotLeft = 735;
+const sf::FloatRect kRaster(kPlotLeft, 28, 535, 296);
+const sf::FloatRect kPotential(kPlotLeft, 370, 535, 72);
+const sf::FloatRect kSignals(kPlotLeft, 488, 250, 72);
+const sf::FloatRect kCounts(1010, 488, 260, 72);
+const sf::FloatRect kHeatmap(kPlotLeft, 610, 470, 150);
+const sf::FloatRect kColourBar(1215, 610, 10, 150);
 const sf::Color kPanel(248, 248, 248), kInk(30, 30, 30), kGrid(200, 200, 200);
+const sf::Color kMuted(90, 90, 90);
 const sf::Color kPopColours[4] = {{0, 114, 178}, {0, 158, 115}, {213, 94, 0}, {204, 121, 167}};
+const sf::Color kDopamine = kPopColours[0], kEligibility = kPopColours[2];
+constexpr std::size_t kSignalSteps = 300;  // [env steps] dopamine / eligibility history shown
+constexpr std::size_t kAverageEpisodes = 20;
 
 sf::Color toSf(Color c) {
   return sf::Color(c.r, c.g, c.b, c.a);
@@ -131,6 +148,59 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
+/// A number for a tick label: as few digits as tell the ticks apart.
+std::string tick(double v) {
+  const double a = std::abs(v);
+  return fmt(a >= 100 || a == 0 ? "%.0f" : a >= 1 ? "%.1f" : a >= 0.01 ? "%.2f" : "%.1e", v);
+}
+
+void rect(sf::RenderTarget& t, float x, float y, float w, float h, sf::Color c) {
+  sf::RectangleShape r({std::max(w, 1.0f), std::max(h, 1.0f)});
+  r.setPosition(x, y);
+  r.setFillColor(c);
+  t.draw(r);
+}
+
+/// Text placed by a point: `ax` of its width lies left of x (1: its right edge at x, 0.5:
+/// centred on x); its top at y, or (middle) its middle.
+void anchoredLabel(sf::RenderTarget& t, const sf::Font& f, float x, float y, const std::string& s,
+                   float ax, bool middle, unsigned size, sf::Color c) {
+  sf::Text text(s, f, size);
+  const sf::FloatRect b = text.getLocalBounds();
+  text.setPosition(std::round(x - ax * b.width - b.left),
+                   middle ? std::round(y - 0.5f * static_cast<float>(size) - 2) : y);
+  text.setFillColor(c);
+  t.draw(text);
+}
+
+/// Text whose right edge is at x, vertically centred on y.
+void labelLeftOf(sf::RenderTarget& t, const sf::Font& f, float x, float y, const std::string& s,
+                 unsigned size = 11, sf::Color c = kInk) {
+  anchoredLabel(t, f, x, y, s, 1.0f, true, size, c);
+}
+
+/// Text centred on x, its top at y.
+void labelCentred(sf::RenderTarget& t, const sf::Font& f, float x, float y, const std::string& s,
+                  unsigned size = 11, sf::Color c = kInk) {
+  anchoredLabel(t, f, x, y, s, 0.5f, false, size, c);
+}
+
+/// `s` cut (with "...") to at most `width_px` pixels at `size` points.
+std::string fitText(const std::string& s, float width_px, unsigned size) {
+  // DejaVu Sans averages about 0.6 em per character.
+  const auto chars = static_cast<std::size_t>(width_px / (0.6f * static_cast<float>(size)));
+  return s.size() <= chars || chars < 4 ? s : s.substr(0, chars - 3) + "...";
+}
+
+/// A y axis on the left edge of `r`: ticks at lo, the middle and hi with their numbers.
+void yAxis(sf::RenderTarget& t, const sf::Font& f, sf::FloatRect r, double lo, double hi) {
+  for (double v : {lo, 0.5 * (lo + hi), hi}) {
+    const float y = r.top + r.height * static_cast<float>((hi - v) / (hi - lo));
+    rect(t, r.left - 4, y, 4, 1, kInk);
+    labelLeftOf(t, f, r.left - 6, y, tick(v), 10);
+  }
+}
+
 struct SpikeDot {
   std::uint64_t step;
   std::uint32_t row;  // neuron's row in the stacked raster
@@ -139,13 +209,18 @@ struct SpikeDot {
 
 class Viewer {
  public:
-  explicit Viewer(const ViewerOptions& o) : options_(o), session_(o.spec) {
+  explicit Viewer(const ViewerOptions& o) : options_(o), session_(o.spec), history_(o.history) {
     if (!font_.loadFromFile(kFontPath)) {
       throw UserError(std::string(kFontPath) +
                       ": cannot load the font (install fonts-dejavu-core)");
     }
     session_.setLearning(o.learn);
+    session_.agent().setGreedy(o.greedy);
     speed_ = o.speed;
+    try {
+      threshold_ = envs::envSpec(o.spec.env_id).reward_threshold;
+    } catch (const UserError&) {
+    }
     view_ = session_.agent().view();
     if (view_) {
       view_->setRecording(true);
@@ -154,11 +229,14 @@ class Viewer {
       for (std::size_t p = 0; p < names_.size(); ++p) {
         first_row_.push_back(row);
         row += view_->populationSize(p);
+        groups_.push_back(axisGroups(view_->populationRole(p), view_->populationSize(p),
+                                     session_.env().observationNames()));
       }
       rows_ = row;
       probe_population_ = names_.size() - 1;
       view_->setProbe(probe_population_, probe_neuron_);
       window_steps_ = static_cast<std::uint32_t>(std::lround(1000.0 / view_->dtMs()));  // 1 s
+      scales_.resize(view_->projectionNames().size());
     }
   }
 
@@ -193,10 +271,13 @@ class Viewer {
       for (float v : view_->windowPotential()) push<double>(potential_, v, window_steps_);
       const std::uint64_t now = view_->networkStep();
       while (!spikes_.empty() && spikes_.front().step + window_steps_ < now) spikes_.pop_front();
+      // Sampled once per env step (network time), whatever the frame rate or --speed.
+      push<double>(dopamine_, view_->dopamine(), kSignalSteps);
+      push<double>(eligibility_, view_->meanEligibility(), kSignalSteps);
     }
     if (ended) {
       const lab::EpisodeRow& row = session_.lastEpisode();
-      push<double>(returns_, row.episode_return, 400);
+      returns_.push_back(row.episode_return);
       if (!printed_header_) std::printf("episode,return,length\n");
       printed_header_ = true;
       std::printf("%ld,%.10g,%ld\n", row.episode, row.episode_return, row.length);
@@ -204,95 +285,143 @@ class Viewer {
     }
   }
 
-  void sampleSignals() {
-    if (!view_) return;
-    push<double>(dopamine_, view_->dopamine(), 300);
-    push<double>(eligibility_, view_->meanEligibility(), 300);
-  }
-
   void draw(sf::RenderTarget& t) {
     t.clear(sf::Color::White);
-    // World.
+    // World, and what is watched in its top-left corner.
     panel(t, kWorld);
     const auto [lo, hi] = session_.env().drawBounds();
     SfmlSink sink(t, font_, kWorld, lo, hi);
     session_.env().draw(sink);
     label(t, font_, kWorld.left + 6, kWorld.top + 4, options_.spec.env_id, 14);
+    // What is watched, on a white band over the world (cut to the panel's width).
+    std::vector<std::string> lines;
+    std::istringstream in(options_.identity);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    if (!lines.empty()) {
+      rect(t, kWorld.left + 1, kWorld.top + 22, kWorld.width - 2, 15.0f * lines.size() + 4,
+           sf::Color(255, 255, 255, 225));
+    }
+    float y = kWorld.top + 24;
+    for (const std::string& line : lines) {
+      label(t, font_, kWorld.left + 6, y, fitText(line, kWorld.width - 12, 11), 11, kMuted);
+      y += 15;
+    }
     drawLearning(t);
     if (view_) {
-      drawNetwork(t);
+      drawRaster(t);
+      drawPotential(t);
+      drawSignals(t);
+      drawCounts(t);
+      drawHeatmap(t);
     } else {
-      label(t, font_, kRaster.left, kRaster.top,
-            "agent '" + options_.spec.agent_type + "' has no network to show");
+      label(t, font_, kRaster.left - 80, kRaster.top,
+            "agent '" + options_.spec.agent_type + "' has no spiking network to show", 13);
     }
   }
 
+  /// Every episode's return: a finished run's training (grey) and the live episodes (blue),
+  /// their moving average, the solved threshold; x axis in episodes.
   void drawLearning(sf::RenderTarget& t) {
     panel(t, kLearning);
-    const sf::FloatRect plot(kLearning.left + 45, kLearning.top + 30, kLearning.width - 60, 150);
+    const sf::FloatRect plot(kLearning.left + 50, kLearning.top + 30, kLearning.width - 65, 140);
     label(t, font_, kLearning.left + 6, kLearning.top + 4,
-          "Episode returns (dots) and their moving average over 20 episodes", 13);
-    double top = 1, bottom = 0;
-    for (double r : returns_) top = std::max(top, r), bottom = std::min(bottom, r);
-    label(t, font_, kLearning.left + 4, plot.top - 6, fmt("%.0f", top), 11);
-    label(t, font_, kLearning.left + 4, plot.top + plot.height - 12, fmt("%.0f", bottom), 11);
-    const float zero_y =
-        plot.top + plot.height * static_cast<float>(top / (top - bottom));  // the 0 line
-    sf::RectangleShape axis({plot.width, 1});
-    axis.setPosition(plot.left, zero_y);
-    axis.setFillColor(kGrid);
-    t.draw(axis);
-    std::deque<double> average;
-    double sum = 0;
-    for (std::size_t i = 0; i < returns_.size(); ++i) {
-      sum += returns_[i];
-      if (i >= 20) sum -= returns_[i - 20];
-      average.push_back(sum / static_cast<double>(std::min<std::size_t>(i + 1, 20)));
-      sf::CircleShape dot(1.5f);
-      dot.setPosition(
-          plot.left + plot.width * i / 399.0f - 1.5f,
-          plot.top + plot.height * static_cast<float>((top - returns_[i]) / (top - bottom)) - 1.5f);
-      dot.setFillColor(sf::Color(150, 150, 150));
-      t.draw(dot);
+          std::string("Return per episode (dots) and its mean over ") +
+              std::to_string(kAverageEpisodes) + " episodes" +
+              (history_.empty() ? "" : "; grey: the run's training, blue: watched here"),
+          12);
+    const std::size_t n = history_.size() + returns_.size();
+    auto value = [&](std::size_t i) {
+      return i < history_.size() ? history_[i] : returns_[i - history_.size()];
+    };
+    double top = threshold_ ? *threshold_ : 1, bottom = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      top = std::max(top, value(i)), bottom = std::min(bottom, value(i));
+    top += 0.05 * (top - bottom);
+    rect(t, plot.left, plot.top, plot.width, plot.height, sf::Color::White);
+    yAxis(t, font_, plot, bottom, top);
+    const double episodes = static_cast<double>(std::max<std::size_t>(n, 10));
+    auto px = [&](double i) { return plot.left + plot.width * static_cast<float>(i / episodes); };
+    auto py = [&](double v) {
+      return plot.top + plot.height * static_cast<float>((top - v) / (top - bottom));
+    };
+    // x axis: ticks at 0, 1/4 .. 1 of the episodes.
+    rect(t, plot.left, plot.top + plot.height, plot.width, 1, kInk);
+    for (int k = 0; k <= 4; ++k) {
+      const double e = std::round(episodes * k / 4.0);
+      rect(t, px(e), plot.top + plot.height, 1, 4, kInk);
+      labelCentred(t, font_, px(e), plot.top + plot.height + 4, fmt("%.0f", e), 10);
     }
-    trace(t, plot, average, bottom, top, kPopColours[0], 400);
-    const float y = plot.top + plot.height + 12;
+    labelCentred(t, font_, plot.left + plot.width / 2, plot.top + plot.height + 17, "episode", 10,
+                 kMuted);
+    if (threshold_) {
+      for (float x = plot.left; x < plot.left + plot.width; x += 8) {
+        rect(t, x, py(*threshold_), 4, 1, kInk);
+      }
+      labelLeftOf(t, font_, plot.left + plot.width - 2, py(*threshold_) - 8,
+                  "solved (" + tick(*threshold_) + ")", 10);
+    }
+    sf::VertexArray dots(sf::Quads), average(sf::LineStrip);
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      sum += value(i);
+      if (i >= kAverageEpisodes) sum -= value(i - kAverageEpisodes);
+      const double mean = sum / static_cast<double>(std::min(i + 1, kAverageEpisodes));
+      const sf::Color c = i < history_.size() ? sf::Color(160, 160, 160) : kPopColours[0];
+      const float x = px(static_cast<double>(i) + 0.5), y = py(value(i));
+      for (auto [dx, dy] : {std::pair{-1.f, -1.f}, {1.f, -1.f}, {1.f, 1.f}, {-1.f, 1.f}}) {
+        dots.append({{x + dx, y + dy}, c});
+      }
+      average.append({{x, py(mean)}, i < history_.size() ? kInk : kPopColours[0]});
+    }
+    t.draw(dots);
+    t.draw(average);
+    drawStatus(t, plot.top + plot.height + 36);
+  }
+
+  void drawStatus(sf::RenderTarget& t, float y) {
     const lab::Session& s = session_;
+    const bool greedy = session_.agent().greedy();
     std::string status = "episode " + std::to_string(s.episodeNumber()) + "   step " +
                          std::to_string(s.episodeSteps()) + "   return " +
-                         fmt("%.1f", s.episodeReturn()) +
-                         (view_ ? "   epsilon " + fmt("%.3f", view_->epsilon()) : "") +
-                         "   learning " + (s.learning() ? "on" : "off");
-    label(t, font_, kLearning.left + 8, y, status, 14);
+                         fmt("%.1f", s.episodeReturn()) + "   learning " +
+                         (s.learning() ? "on" : "off") + "   exploration " +
+                         (greedy                  ? "off (greedy)"
+                          : view_ && s.learning() ? "epsilon " + fmt("%.3f", view_->epsilon())
+                                                  : "on");
+    label(t, font_, kLearning.left + 8, y, status, 13);
     const std::string speed = fastest_      ? "as fast as possible"
                               : speed_ >= 1 ? fmt("%.0f env steps per frame", speed_)
                                             : fmt("1 env step every %.0f frames", 1 / speed_);
-    label(t, font_, kLearning.left + 8, y + 22,
+    label(t, font_, kLearning.left + 8, y + 20,
           std::string(paused_ ? "PAUSED   " : "") + "speed: " + speed +
               "   env steps: " + std::to_string(env_steps_),
-          14);
-    const char* keys[] = {
+          13);
+    // Only the keys that apply to this agent.
+    std::vector<std::string> keys = {
         "Space pause/resume   S or Right: one step (paused)   Up/Down: speed x2 / /2",
-        "F: as fast as possible   R: reset episode   L: learning on/off",
-        "P: next projection (heatmap)   click the raster: probe that neuron",
-        "C: screenshot (spikegym_view_N.png)   Q or Esc: quit"};
-    for (int i = 0; i < 4; ++i) {
-      label(t, font_, kLearning.left + 8, y + 56 + 18.0f * i, keys[i], 12, sf::Color(90, 90, 90));
+        "F: as fast as possible   R: reset episode   L: learning on/off   E: exploration on/off",
+    };
+    if (view_) keys.push_back("P: next projection (heatmap)   click the raster: probe that neuron");
+    keys.push_back("C: screenshot (spikegym_view_N.png)   Q or Esc: quit");
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      label(t, font_, kLearning.left + 8, y + 48 + 17.0f * static_cast<float>(i), keys[i], 11,
+            kMuted);
     }
   }
 
-  void drawNetwork(sf::RenderTarget& t) {
-    // Raster: every population stacked, the last second of SNN time.
+  /// Every population stacked, the last second of network time; names and groups (observation
+  /// dimensions, actions) in the left margin, a time axis below.
+  void drawRaster(sf::RenderTarget& t) {
     panel(t, kRaster);
-    label(t, font_, kRaster.left, kRaster.top - 20,
-          "Spikes, last 1 s of network time (rows: neurons; colour: population)", 13);
+    label(t, font_, kRaster.left - 80, kRaster.top - 22,
+          "Spikes over the last 1 s of network time (0 s = now; a row per neuron)", 12);
     const std::uint64_t now = view_->networkStep();
-    sf::VertexArray dots(sf::Quads);
     const float row_h = kRaster.height / static_cast<float>(std::max<std::uint32_t>(rows_, 1));
+    sf::VertexArray dots(sf::Quads);
     for (const SpikeDot& d : spikes_) {
       const float x = kRaster.left + kRaster.width * (1.0f - static_cast<float>(now - d.step) /
                                                                  static_cast<float>(window_steps_));
-      const float y = kRaster.top + row_h * d.row;
+      const float y = kRaster.top + row_h * static_cast<float>(d.row);
       const sf::Color c = kPopColours[d.population % 4];
       const float h = std::max(1.0f, row_h);
       dots.append({{x, y}, c});
@@ -302,94 +431,169 @@ class Viewer {
     }
     t.draw(dots);
     for (std::size_t p = 0; p < names_.size(); ++p) {
-      label(t, font_, kRaster.left + 4, kRaster.top + row_h * first_row_[p], names_[p], 11,
-            kPopColours[p % 4]);
+      const float top = kRaster.top + row_h * static_cast<float>(first_row_[p]);
+      const float height = row_h * static_cast<float>(view_->populationSize(p));
+      if (p > 0) rect(t, kRaster.left - 70, top, kRaster.width + 70, 1, kGrid);
+      label(t, font_, kRaster.left - 78, top, names_[p], 11, kPopColours[p % 4]);
+      // Group marks: a tick per group boundary, the group's name where there is room.
+      for (const AxisGroup& g : groups_[p]) {
+        const float gy = top + row_h * static_cast<float>(g.first);
+        rect(t, kRaster.left - 4, gy, 4, 1, kInk);
+        const float gh = row_h * static_cast<float>(g.size);
+        if (gh >= 11 && height >= 30) {
+          labelLeftOf(t, font_, kRaster.left - 6, gy + 0.5f * gh, g.label, 9, kMuted);
+        }
+      }
     }
-    // Probed neuron's potential.
+    // Time axis: -1 s .. 0 s (now).
+    for (int k = 0; k <= 4; ++k) {
+      const float x = kRaster.left + kRaster.width * static_cast<float>(k) / 4.0f;
+      rect(t, x, kRaster.top + kRaster.height, 1, 4, kInk);
+      labelCentred(t, font_, x, kRaster.top + kRaster.height + 4,
+                   k == 4 ? "0 s" : fmt("%.2f s", -1.0 + 0.25 * k), 10);
+    }
+  }
+
+  /// The probed neuron's membrane potential with its threshold and reset, axis in mV.
+  void drawPotential(sf::RenderTarget& t) {
     panel(t, kPotential);
-    label(t, font_, kPotential.left, kPotential.top - 20,
+    label(t, font_, kPotential.left - 80, kPotential.top - 22,
           "Membrane potential [mV] of " + names_[probe_population_] + " #" +
-              std::to_string(probe_neuron_) + " (click the raster to choose)",
-          13);
-    trace(t, kPotential, potential_, -75, -50, kInk, window_steps_);
-    // Dopamine and eligibility.
-    panel(t, kSignals);
-    label(t, font_, kSignals.left, kSignals.top - 20, "dopamine (blue), mean |eligibility| (red)",
+              std::to_string(probe_neuron_) +
+              ", last 1 s (click the raster); red: threshold, grey: reset",
           12);
+    const auto marks = view_->probeMarks();
+    double lo = INFINITY, hi = -INFINITY;
+    for (double v : potential_) lo = std::min(lo, v), hi = std::max(hi, v);
+    for (double m : {marks.threshold_mv, marks.reset_mv}) {
+      if (std::isfinite(m)) lo = std::min(lo, m), hi = std::max(hi, m);
+    }
+    if (!std::isfinite(lo)) lo = -75, hi = -50;
+    const double pad = std::max(1.0, 0.08 * (hi - lo));
+    lo -= pad, hi += pad;
+    yAxis(t, font_, kPotential, lo, hi);
+    auto py = [&](double v) {
+      return kPotential.top + kPotential.height * static_cast<float>((hi - v) / (hi - lo));
+    };
+    if (std::isfinite(marks.threshold_mv)) {
+      rect(t, kPotential.left, py(marks.threshold_mv), kPotential.width, 1, sf::Color(200, 40, 40));
+    }
+    if (std::isfinite(marks.reset_mv)) {
+      rect(t, kPotential.left, py(marks.reset_mv), kPotential.width, 1, sf::Color(150, 150, 150));
+    }
+    trace(t, kPotential, potential_, lo, hi, kInk, window_steps_);
+    if (potential_.empty()) {
+      label(t, font_, kPotential.left + 8, kPotential.top + 8,
+            "a spike source: no membrane potential (click a neuron population)", 11, kMuted);
+    }
+  }
+
+  /// Dopamine and mean |eligibility|, one sample per env step, each on its own scale.
+  void drawSignals(sf::RenderTarget& t) {
+    panel(t, kSignals);
+    const double window_s =
+        static_cast<double>(kSignalSteps) * view_->stepsPerAction() * view_->dtMs() / 1000.0;
+    label(t, font_, kSignals.left - 80, kSignals.top - 34,
+          "Last " + std::to_string(kSignalSteps) + " env steps (" + fmt("%.1f", window_s) + " s):",
+          11);
     auto range = [](const std::deque<double>& v) {
-      double lo = 0, hi = 1e-9;
+      double lo = 0, hi = 1e-12;
       for (double x : v) lo = std::min(lo, x), hi = std::max(hi, x);
       return std::pair<double, double>{lo, hi};
     };
     const auto [dlo, dhi] = range(dopamine_);
-    trace(t, kSignals, dopamine_, dlo, dhi, kPopColours[0], 300);
     const auto [elo, ehi] = range(eligibility_);
-    trace(t, kSignals, eligibility_, elo, ehi, kPopColours[2], 300);
-    // Output spike counts behind the last action.
+    label(t, font_, kSignals.left - 80, kSignals.top - 20,
+          "dopamine " + tick(dlo) + " .. " + tick(dhi), 11, kDopamine);
+    label(t, font_, kSignals.left + 95, kSignals.top - 20,
+          "mean |eligibility| " + tick(elo) + " .. " + tick(ehi), 11, kEligibility);
+    trace(t, kSignals, dopamine_, dlo, dhi, kDopamine, kSignalSteps);
+    trace(t, kSignals, eligibility_, elo, ehi, kEligibility, kSignalSteps);
+  }
+
+  void drawCounts(sf::RenderTarget& t) {
     panel(t, kCounts);
     const std::vector<int> counts = view_->actionCounts();
+    const std::int64_t action = session_.lastStep().action.index;
     label(t, font_, kCounts.left, kCounts.top - 20,
-          "Output spikes per action, last window (action " +
-              std::to_string(session_.lastStep().action.index) + ")",
-          12);
+          fmt("Spikes per action, last window (took a%.0f)", static_cast<double>(action)), 11);
     int top = 1;
     for (int c : counts) top = std::max(top, c);
     for (std::size_t a = 0; a < counts.size(); ++a) {
       const float w = kCounts.width / static_cast<float>(counts.size());
       const float h =
           (kCounts.height - 18) * static_cast<float>(counts[a]) / static_cast<float>(top);
-      sf::RectangleShape bar({w * 0.7f, h});
-      bar.setPosition(kCounts.left + w * (a + 0.15f), kCounts.top + kCounts.height - 18 - h);
-      bar.setFillColor(static_cast<std::int64_t>(a) == session_.lastStep().action.index
-                           ? kPopColours[2]
-                           : kPopColours[0]);
-      t.draw(bar);
-      label(t, font_, kCounts.left + w * (a + 0.4f), kCounts.top + kCounts.height - 16,
-            std::to_string(a) + ": " + std::to_string(counts[a]), 11);
+      rect(t, kCounts.left + w * (a + 0.15f), kCounts.top + kCounts.height - 18 - h, w * 0.7f, h,
+           static_cast<std::int64_t>(a) == action ? kPopColours[2] : kPopColours[0]);
+      labelCentred(t, font_, kCounts.left + w * (a + 0.5f), kCounts.top + kCounts.height - 16,
+                   fmt("a%.0f: ", static_cast<double>(a)) + std::to_string(counts[a]), 11);
     }
-    // Weight heatmap of the chosen projection.
+  }
+
+  /// The chosen projection's weights: columns = pre neurons, rows = post neurons, ticks naming
+  /// the populations' groups, a colour bar with numbers on a scale fixed for the run.
+  void drawHeatmap(sf::RenderTarget& t) {
     const auto projections = view_->projectionNames();
     if (projections.empty()) return;
     projection_ %= projections.size();
-    const WeightGridView grid = heatmap();
-    label(t, font_, kHeatmap.left, kHeatmap.top - 20,
-          "Weights of '" + projections[projection_] + "' (rows: pre, columns: post; " +
-              fmt("%.2f", grid.lo) + " .. " + fmt("%.2f", grid.hi) + " mV; P: next)",
+    const agents::WeightGrid grid = view_->weights(projection_);
+    WeightScale& scale = scales_[projection_];
+    scale.include(grid);
+    const double lo = std::isfinite(scale.lo) ? scale.lo : 0;
+    const double hi = std::isfinite(scale.hi) && scale.hi > lo ? scale.hi : lo + 1e-9;
+    label(t, font_, kHeatmap.left - 80, kHeatmap.top - 38,
+          "Weights of '" + projections[projection_] + "' (P: next): columns = pre (" +
+              names_[grid.pre_population] + "), rows = post (" + names_[grid.post_population] + ")",
           12);
+    label(t, font_, kHeatmap.left - 80, kHeatmap.top - 22,
+          std::isfinite(grid.w_min) ? "colour scale: the rule's bounds [w_min, w_max]"
+                                    : "colour scale: every weight seen this run (only widens)",
+          11, kMuted);
+    heat_texture_.loadFromImage(weightImage(grid, lo, hi));
     sf::Sprite sprite(heat_texture_);
     sprite.setPosition(kHeatmap.left, kHeatmap.top);
-    sprite.setScale(kHeatmap.width / static_cast<float>(heat_texture_.getSize().x),
-                    kHeatmap.height / static_cast<float>(heat_texture_.getSize().y));
+    const float sx = kHeatmap.width / static_cast<float>(heat_texture_.getSize().x);
+    const float sy = kHeatmap.height / static_cast<float>(heat_texture_.getSize().y);
+    sprite.setScale(sx, sy);
     t.draw(sprite);
-  }
-
-  struct WeightGridView {
-    double lo = 0, hi = 0;
-  };
-
-  WeightGridView heatmap() {
-    const agents::WeightGrid g = view_->weights(projection_);
-    double lo = INFINITY, hi = -INFINITY;
-    for (float w : g.values) {
-      if (!std::isnan(w)) lo = std::min<double>(lo, w), hi = std::max<double>(hi, w);
-    }
-    if (!(hi > lo)) hi = lo + 1e-9;
-    sf::Image img;
-    // Rows (pre) downwards, columns (post) across, transposed so that wide layers fit.
-    img.create(std::max(1u, g.rows), std::max(1u, g.cols), sf::Color(60, 60, 60));
-    for (std::uint32_t i = 0; i < g.rows; ++i) {
-      for (std::uint32_t j = 0; j < g.cols; ++j) {
-        const float w = g.values[static_cast<std::size_t>(i) * g.cols + j];
-        if (std::isnan(w)) continue;
-        const double u = (w - lo) / (hi - lo);  // 0 .. 1: dark blue .. yellow
-        img.setPixel(
-            i, j,
-            sf::Color(static_cast<sf::Uint8>(255 * u), static_cast<sf::Uint8>(60 + 180 * u),
-                      static_cast<sf::Uint8>(150 * (1 - u) + 40)));
+    // Group ticks: the pre population's below, the post population's on the left.
+    float free_from = -INFINITY;  // labels that would overlap the last one are left out
+    for (const AxisGroup& g : groups_[grid.pre_population]) {
+      const float x = kHeatmap.left + sx * static_cast<float>(g.first);
+      rect(t, x, kHeatmap.top + kHeatmap.height, 1, 5, kInk);
+      const float centre = x + 0.5f * sx * static_cast<float>(g.size);
+      const float half = 0.5f * sf::Text(g.label, font_, 9).getLocalBounds().width;
+      if (centre - half > free_from && centre + half < kColourBar.left) {
+        labelCentred(t, font_, centre, kHeatmap.top + kHeatmap.height + 3, g.label, 9);
+        free_from = centre + half + 4;
       }
     }
-    heat_texture_.loadFromImage(img);
-    return {lo, hi};
+    for (const AxisGroup& g : groups_[grid.post_population]) {
+      const float y = kHeatmap.top + sy * static_cast<float>(g.first);
+      rect(t, kHeatmap.left - 5, y, 5, 1, kInk);
+      labelLeftOf(t, font_, kHeatmap.left - 7, y + 0.5f * sy * static_cast<float>(g.size), g.label,
+                  10);
+    }
+    // Colour bar: hi at the top, lo at the bottom, with numbers.
+    sf::VertexArray bar(sf::Quads);
+    constexpr int kSteps = 50;
+    for (int k = 0; k < kSteps; ++k) {
+      const float y0 = kColourBar.top + kColourBar.height * static_cast<float>(k) / kSteps;
+      const float y1 = kColourBar.top + kColourBar.height * static_cast<float>(k + 1) / kSteps;
+      const sf::Color c = weightColour(1.0 - (k + 0.5) / kSteps);
+      bar.append({{kColourBar.left, y0}, c});
+      bar.append({{kColourBar.left + kColourBar.width, y0}, c});
+      bar.append({{kColourBar.left + kColourBar.width, y1}, c});
+      bar.append({{kColourBar.left, y1}, c});
+    }
+    t.draw(bar);
+    for (double v : {lo, 0.5 * (lo + hi), hi}) {
+      const float y = kColourBar.top + kColourBar.height * static_cast<float>((hi - v) / (hi - lo));
+      rect(t, kColourBar.left + kColourBar.width, y, 3, 1, kInk);
+      label(t, font_, kColourBar.left + kColourBar.width + 5, y - 7, tick(v), 10);
+    }
+    labelCentred(t, font_, kColourBar.left + 5, kColourBar.top + kColourBar.height + 3, "mV", 10,
+                 kMuted);
   }
 
   void handle(const sf::Event& e, sf::RenderTarget& target) {
@@ -420,11 +624,15 @@ class Viewer {
         case sf::Keyboard::L:
           session_.setLearning(!session_.learning());
           break;
+        case sf::Keyboard::E:
+          session_.agent().setGreedy(!session_.agent().greedy());
+          break;
         case sf::Keyboard::P:
           ++projection_;
           break;
         case sf::Keyboard::C:
-          saveScreenshot(target, "spikegym_view_" + std::to_string(++screenshots_) + ".png");
+          saveScreenshot(target, "spikegym_view_" + std::to_string(++screenshots_) + ".png",
+                         options_.identity);
           break;
         case sf::Keyboard::Q:
         case sf::Keyboard::Escape:
@@ -450,7 +658,8 @@ class Viewer {
     }
   }
 
-  static void saveScreenshot(sf::RenderTarget& target, const std::string& path) {
+  static void saveScreenshot(sf::RenderTarget& target, const std::string& path,
+                             const std::string& identity) {
     sf::Texture texture;
     texture.create(kWidth, kHeight);
     if (auto* window = dynamic_cast<sf::RenderWindow*>(&target)) {
@@ -459,9 +668,16 @@ class Viewer {
       texture = static_cast<sf::RenderTexture&>(target).getTexture();
     }
     if (!texture.copyToImage().saveToFile(path)) throw UserError(path + ": cannot write");
+    addPngText(path, pngEntries(identity));
   }
 
   bool quit() const { return quit_; }
+
+  /// What every saved PNG says about itself.
+  static std::vector<std::pair<std::string, std::string>> pngEntries(const std::string& identity) {
+    return {{"Software", std::string("spikegym ") + version() + " (" + gitCommit() + ")"},
+            {"Description", identity}};
+  }
 
  private:
   template <typename T>
@@ -472,16 +688,21 @@ class Viewer {
 
   ViewerOptions options_;
   lab::Session session_;
+  std::vector<double> history_;  // a finished run's training returns
+  std::vector<double> returns_;  // every episode watched here
+  std::optional<double> threshold_;
   agents::AgentView* view_ = nullptr;
   sf::Font font_;
   sf::Texture heat_texture_;
   std::vector<std::string> names_;
+  std::vector<std::vector<AxisGroup>> groups_;  // per population
+  std::vector<WeightScale> scales_;             // per projection, fixed for the run
   std::vector<std::uint32_t> first_row_;
   std::uint32_t rows_ = 0, window_steps_ = 1000;
   std::size_t probe_population_ = 0, projection_ = 0;
   std::uint32_t probe_neuron_ = 0;
   std::deque<SpikeDot> spikes_;
-  std::deque<double> potential_, dopamine_, eligibility_, returns_;
+  std::deque<double> potential_, dopamine_, eligibility_;
   double speed_ = 1;
   bool paused_ = false, single_step_ = false, fastest_ = false, quit_ = false;
   bool printed_header_ = false;
@@ -512,7 +733,6 @@ int runViewer(const ViewerOptions& options) {
     sf::Image first_world, last_frame;
     for (long f = 1; f <= options.frames; ++f) {
       viewer.advance();
-      viewer.sampleSignals();
       viewer.draw(target);
       target.display();
       if (f == 1 || f == options.frames || !options.record_dir.empty()) {
@@ -526,8 +746,11 @@ int runViewer(const ViewerOptions& options) {
         }
       }
     }
-    if (!options.screenshot.empty() && !last_frame.saveToFile(options.screenshot)) {
-      throw UserError(options.screenshot + ": cannot write the screenshot");
+    if (!options.screenshot.empty()) {
+      if (!last_frame.saveToFile(options.screenshot)) {
+        throw UserError(options.screenshot + ": cannot write the screenshot");
+      }
+      addPngText(options.screenshot, Viewer::pngEntries(options.identity));
     }
     const sf::Image last_world = worldPixels(last_frame);
     std::set<std::uint32_t> colours;
@@ -551,11 +774,47 @@ int runViewer(const ViewerOptions& options) {
       viewer.handle(e, window);
     }
     viewer.advance();
-    viewer.sampleSignals();
     viewer.draw(window);
     window.display();
   }
   return 0;
+}
+
+void addPngText(const std::string& path,
+                const std::vector<std::pair<std::string, std::string>>& entries) {
+  std::string png;
+  {
+    std::ifstream in(path, std::ios::binary);
+    png.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  // Signature (8 bytes), then IHDR: length 13, "IHDR", 13 bytes, CRC = 33 bytes in all.
+  constexpr std::size_t kAfterIhdr = 33;
+  if (png.size() < kAfterIhdr || png.compare(12, 4, "IHDR") != 0) {
+    throw UserError(path + ": not a PNG written by this program (no IHDR chunk)");
+  }
+  std::string chunks;
+  for (const auto& [key, value] : entries) {
+    // tEXt: keyword, NUL, text; Latin-1 without control characters (newlines become "; ").
+    std::string body = key.substr(0, 79) + '\0';
+    for (char c : value) {
+      if (c == '\n') {
+        body += "; ";
+      } else if (static_cast<unsigned char>(c) >= 32 && static_cast<unsigned char>(c) < 127) {
+        body += c;
+      }
+    }
+    const std::string type_and_body = "tEXt" + body;
+    auto be32 = [](std::uint32_t v) {
+      return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                         static_cast<char>(v >> 8), static_cast<char>(v)};
+    };
+    const auto crc =
+        static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(type_and_body.data()),
+                                         static_cast<uInt>(type_and_body.size())));
+    chunks += be32(static_cast<std::uint32_t>(body.size())) + type_and_body + be32(crc);
+  }
+  png.insert(kAfterIhdr, chunks);
+  writeFileAtomic(path, png);
 }
 
 }  // namespace spikegym::viewer

@@ -23,7 +23,18 @@ struct ViewerOptions {
   std::string screenshot;  ///< save the last frame here (PNG)
   std::string record_dir;  ///< save every frame here as frame_00001.png ...
   std::string title;       ///< window title
+  /// What is watched, on screen and in every PNG saved (tEXt "Description"): run id,
+  /// experiment, cell, seed, agent and rule, score.
+  std::string identity;
+  /// A finished run's training returns (its episodes.csv), drawn before the live episodes.
+  std::vector<double> history;
+  bool greedy = false;  ///< exploration off at the start (watching a trained agent)
 };
+
+/// Adds tEXt chunks (keyword, text; Latin-1 as PNG asks, control characters dropped) after the
+/// IHDR chunk of the PNG at `path`, rewriting it through a temporary file.
+void addPngText(const std::string& path,
+                const std::vector<std::pair<std::string, std::string>>& entries);
 
 /// Runs the viewer until the window closes (or `frames` frames offscreen). Prints each finished
 /// episode as "episode,return,length" on stdout; offscreen, a last line describing the frames.
