@@ -59,6 +59,8 @@ class Agent {
   virtual std::string numericalFault() const { return ""; }
   /// Read-only access to the agent's network for viewers; nullptr for agents without one.
   virtual AgentView* view() { return nullptr; }
+  /// Read-only access to a non-spiking policy (REINFORCE) for viewers; nullptr otherwise.
+  virtual const PolicyView* policyView() const { return nullptr; }
   /// The agent (config, learned state, RNG state) as a checkpoint in memory.
   virtual Checkpoint checkpoint() const = 0;
   /// Restores what checkpoint() gave; a checkpoint of another agent type or architecture throws

@@ -53,7 +53,7 @@ class RandomAgent final : public Agent {
   Rng rng_;
 };
 
-class ReinforceAgent final : public Agent {
+class ReinforceAgent final : public Agent, public PolicyView {
  public:
   ReinforceAgent(const envs::Space& obs_space, const envs::Space& action_space,
                  const Config& config, std::uint64_t seed)
@@ -147,6 +147,24 @@ class ReinforceAgent final : public Agent {
     return ck;
   }
   void reseedExploration(std::uint64_t seed) override { rng_.reseed(seed); }
+  const PolicyView* policyView() const override { return this; }
+  WeightGrid policyWeights() const override {
+    WeightGrid grid;
+    grid.rows = static_cast<std::uint32_t>(encoder_.size());
+    grid.cols = static_cast<std::uint32_t>(n_actions_);
+    grid.values.resize(static_cast<std::size_t>(grid.rows) * grid.cols);
+    for (std::uint32_t f = 0; f < grid.rows; ++f) {
+      for (std::uint32_t a = 0; a < grid.cols; ++a) {
+        grid.values[static_cast<std::size_t>(f) * grid.cols + a] =
+            static_cast<float>(theta_[static_cast<std::size_t>(a) * grid.rows + f]);
+      }
+    }
+    return grid;
+  }
+  std::uint32_t featuresPerDimension() const override {
+    return static_cast<std::uint32_t>(encoder_.cellsPerDim());
+  }
+  std::vector<double> actionProbabilities() const override { return probs_; }
   void restore(const Checkpoint& ck, const std::string& path) override {
     ck.expect(path, type(), architecture());
     theta_ = ck.section(path, "theta", theta_.size());

@@ -82,4 +82,17 @@ class AgentView {
   virtual double epsilon() const = 0;
 };
 
+/// A non-spiking policy's readable state (REINFORCE's linear softmax policy), for viewers.
+class PolicyView {
+ public:
+  virtual ~PolicyView() = default;
+  /// The policy's weights: rows = features (cells_per_dim per observation dimension, in order),
+  /// cols = actions.
+  virtual WeightGrid policyWeights() const = 0;
+  /// Features per observation dimension (the encoder's cells_per_dim).
+  virtual std::uint32_t featuresPerDimension() const = 0;
+  /// pi(a | s) of the last act(), per action.
+  virtual std::vector<double> actionProbabilities() const = 0;
+};
+
 }  // namespace spikegym::agents

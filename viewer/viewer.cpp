@@ -222,6 +222,7 @@ class Viewer {
     } catch (const UserError&) {
     }
     view_ = session_.agent().view();
+    policy_ = session_.agent().policyView();
     if (view_) {
       view_->setRecording(true);
       names_ = view_->populationNames();
@@ -313,9 +314,11 @@ class Viewer {
       drawSignals(t);
       drawCounts(t);
       drawHeatmap(t);
+    } else if (policy_) {
+      drawPolicy(t);
     } else {
       label(t, font_, kRaster.left - 80, kRaster.top,
-            "agent '" + options_.spec.agent_type + "' has no spiking network to show", 13);
+            "agent '" + options_.spec.agent_type + "' has no network or policy to show", 13);
     }
   }
 
@@ -549,51 +552,96 @@ class Viewer {
           std::isfinite(grid.w_min) ? "colour scale: the rule's bounds [w_min, w_max]"
                                     : "colour scale: every weight seen this run (only widens)",
           11, kMuted);
+    drawWeightImage(t, kHeatmap, kColourBar, grid, lo, hi, groups_[grid.pre_population],
+                    groups_[grid.post_population], "mV");
+  }
+
+  /// `grid` as an image in `area` (columns = its rows, i.e. pre neurons or features; rows = its
+  /// columns, post neurons or actions), group ticks below and left, a colour bar in `bar` with
+  /// numbers and `unit`.
+  void drawWeightImage(sf::RenderTarget& t, sf::FloatRect area, sf::FloatRect bar,
+                       const agents::WeightGrid& grid, double lo, double hi,
+                       const std::vector<AxisGroup>& x_groups,
+                       const std::vector<AxisGroup>& y_groups, const std::string& unit) {
     heat_texture_.loadFromImage(weightImage(grid, lo, hi));
     sf::Sprite sprite(heat_texture_);
-    sprite.setPosition(kHeatmap.left, kHeatmap.top);
-    const float sx = kHeatmap.width / static_cast<float>(heat_texture_.getSize().x);
-    const float sy = kHeatmap.height / static_cast<float>(heat_texture_.getSize().y);
+    sprite.setPosition(area.left, area.top);
+    const float sx = area.width / static_cast<float>(heat_texture_.getSize().x);
+    const float sy = area.height / static_cast<float>(heat_texture_.getSize().y);
     sprite.setScale(sx, sy);
     t.draw(sprite);
-    // Group ticks: the pre population's below, the post population's on the left.
     float free_from = -INFINITY;  // labels that would overlap the last one are left out
-    for (const AxisGroup& g : groups_[grid.pre_population]) {
-      const float x = kHeatmap.left + sx * static_cast<float>(g.first);
-      rect(t, x, kHeatmap.top + kHeatmap.height, 1, 5, kInk);
+    for (const AxisGroup& g : x_groups) {
+      const float x = area.left + sx * static_cast<float>(g.first);
+      rect(t, x, area.top + area.height, 1, 5, kInk);
       const float centre = x + 0.5f * sx * static_cast<float>(g.size);
       const float half = 0.5f * sf::Text(g.label, font_, 9).getLocalBounds().width;
-      if (centre - half > free_from && centre + half < kColourBar.left) {
-        labelCentred(t, font_, centre, kHeatmap.top + kHeatmap.height + 3, g.label, 9);
+      if (centre - half > free_from && centre + half < bar.left) {
+        labelCentred(t, font_, centre, area.top + area.height + 3, g.label, 9);
         free_from = centre + half + 4;
       }
     }
-    for (const AxisGroup& g : groups_[grid.post_population]) {
-      const float y = kHeatmap.top + sy * static_cast<float>(g.first);
-      rect(t, kHeatmap.left - 5, y, 5, 1, kInk);
-      labelLeftOf(t, font_, kHeatmap.left - 7, y + 0.5f * sy * static_cast<float>(g.size), g.label,
-                  10);
+    for (const AxisGroup& g : y_groups) {
+      const float y = area.top + sy * static_cast<float>(g.first);
+      rect(t, area.left - 5, y, 5, 1, kInk);
+      labelLeftOf(t, font_, area.left - 7, y + 0.5f * sy * static_cast<float>(g.size), g.label, 10);
     }
     // Colour bar: hi at the top, lo at the bottom, with numbers.
-    sf::VertexArray bar(sf::Quads);
+    sf::VertexArray quads(sf::Quads);
     constexpr int kSteps = 50;
     for (int k = 0; k < kSteps; ++k) {
-      const float y0 = kColourBar.top + kColourBar.height * static_cast<float>(k) / kSteps;
-      const float y1 = kColourBar.top + kColourBar.height * static_cast<float>(k + 1) / kSteps;
+      const float y0 = bar.top + bar.height * static_cast<float>(k) / kSteps;
+      const float y1 = bar.top + bar.height * static_cast<float>(k + 1) / kSteps;
       const sf::Color c = weightColour(1.0 - (k + 0.5) / kSteps);
-      bar.append({{kColourBar.left, y0}, c});
-      bar.append({{kColourBar.left + kColourBar.width, y0}, c});
-      bar.append({{kColourBar.left + kColourBar.width, y1}, c});
-      bar.append({{kColourBar.left, y1}, c});
+      quads.append({{bar.left, y0}, c});
+      quads.append({{bar.left + bar.width, y0}, c});
+      quads.append({{bar.left + bar.width, y1}, c});
+      quads.append({{bar.left, y1}, c});
     }
-    t.draw(bar);
+    t.draw(quads);
     for (double v : {lo, 0.5 * (lo + hi), hi}) {
-      const float y = kColourBar.top + kColourBar.height * static_cast<float>((hi - v) / (hi - lo));
-      rect(t, kColourBar.left + kColourBar.width, y, 3, 1, kInk);
-      label(t, font_, kColourBar.left + kColourBar.width + 5, y - 7, tick(v), 10);
+      const float y = bar.top + bar.height * static_cast<float>((hi - v) / (hi - lo));
+      rect(t, bar.left + bar.width, y, 3, 1, kInk);
+      label(t, font_, bar.left + bar.width + 5, y - 7, tick(v), 10);
     }
-    labelCentred(t, font_, kColourBar.left + 5, kColourBar.top + kColourBar.height + 3, "mV", 10,
-                 kMuted);
+    labelCentred(t, font_, bar.left + 5, bar.top + bar.height + 3, unit, 10, kMuted);
+  }
+
+  /// A non-spiking policy (REINFORCE): its weights per feature and action on a symmetric scale
+  /// fixed for the run, and the action probabilities of the last step.
+  void drawPolicy(sf::RenderTarget& t) {
+    const sf::FloatRect area(kPlotLeft, 60, 470, 200), bar(1215, 60, 10, 200);
+    label(t, font_, kPlotLeft - 80, 10,
+          "agent '" + options_.spec.agent_type + "': a linear softmax policy, no spiking network",
+          13);
+    const agents::WeightGrid grid = policy_->policyWeights();
+    label(t, font_, kPlotLeft - 80, 32,
+          "Policy weights: columns = features (Gaussian cells per observation dimension), "
+          "rows = actions",
+          12);
+    double top = policy_scale_;
+    for (float w : grid.values) top = std::max<double>(top, std::abs(w));
+    policy_scale_ = top;  // symmetric about 0; only widens
+    const double hi = top > 0 ? top : 1;
+    const agents::PopulationRole features{agents::PopulationRole::Kind::kObservation,
+                                          policy_->featuresPerDimension()};
+    const agents::PopulationRole actions{agents::PopulationRole::Kind::kAction, 1};
+    drawWeightImage(t, area, bar, grid, -hi, hi,
+                    axisGroups(features, grid.rows, session_.env().observationNames()),
+                    axisGroups(actions, grid.cols, {}), "");
+    const sf::FloatRect probs(kPlotLeft, 330, 535, 120);
+    panel(t, probs);
+    label(t, font_, kPlotLeft - 80, 306, "pi(a | s): action probabilities of the last step", 12);
+    const std::vector<double> p = policy_->actionProbabilities();
+    const std::int64_t action = session_.lastStep().action.index;
+    for (std::size_t a = 0; a < p.size(); ++a) {
+      const float w = probs.width / static_cast<float>(p.size());
+      const float h = (probs.height - 20) * static_cast<float>(p[a]);
+      rect(t, probs.left + w * (a + 0.2f), probs.top + probs.height - 18 - h, w * 0.6f, h,
+           static_cast<std::int64_t>(a) == action ? kPopColours[2] : kPopColours[0]);
+      labelCentred(t, font_, probs.left + w * (a + 0.5f), probs.top + probs.height - 16,
+                   fmt("a%.0f: ", static_cast<double>(a)) + fmt("%.2f", p[a]), 11);
+    }
   }
 
   void handle(const sf::Event& e, sf::RenderTarget& target) {
@@ -692,6 +740,8 @@ class Viewer {
   std::vector<double> returns_;  // every episode watched here
   std::optional<double> threshold_;
   agents::AgentView* view_ = nullptr;
+  const agents::PolicyView* policy_ = nullptr;
+  double policy_scale_ = 0;  // the largest |policy weight| seen
   sf::Font font_;
   sf::Texture heat_texture_;
   std::vector<std::string> names_;
