@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 
 DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev libfccp-dev \
-                libbox2d-dev libsfml-dev libx11-dev zlib1g-dev libbenchmark-dev \
+                libbox2d-dev libsfml-dev libx11-dev zlib1g-dev libimgui-dev libbenchmark-dev \
                 nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config fonts-dejavu-core
 # Only the tests need these: an X server for the viewer tests, a local SLURM cluster.
 TEST_PACKAGES := xvfb xauth slurmctld slurmd slurm-client munge iproute2

@@ -22,6 +22,7 @@
 #include "agents/config.hpp"
 #include "agents/network.hpp"
 #include "agents/view.hpp"
+#include "core/live.hpp"
 #include "envs/space.hpp"
 
 namespace spikegym::agents {
@@ -59,6 +60,14 @@ class Agent {
   virtual std::string numericalFault() const { return ""; }
   /// Read-only access to the agent's network for viewers; nullptr for agents without one.
   virtual AgentView* view() { return nullptr; }
+  /// What a viewer may change while watching (core/live.hpp); none by default.
+  virtual std::vector<LiveParam> liveParams() const { return {}; }
+  /// Sets one of liveParams() from the next step on; false for a name it does not have.
+  virtual bool setLiveParam(const std::string& name, double value) {
+    (void)name;
+    (void)value;
+    return false;
+  }
   /// Read-only access to a non-spiking policy (REINFORCE) for viewers; nullptr otherwise.
   virtual const PolicyView* policyView() const { return nullptr; }
   /// The agent (config, learned state, RNG state) as a checkpoint in memory.

@@ -506,6 +506,38 @@ PopulationRole SnnAgent::populationRole(std::size_t population) const {
   return {};
 }
 
+std::vector<LiveParam> SnnAgent::liveParams() const {
+  std::vector<LiveParam> out;
+  if (primary_) {
+    double eta = primary_->rule().eta;
+    for (const auto& learner : learners_) {
+      if (&learner->projection() == primary_) eta = learner->eta();
+    }
+    if (!learners_.empty() || primary_->rule().kind != snn::RuleKind::kNone) {
+      out.push_back({"eta", eta, 0, std::max(1.0, 10 * eta), "(the plastic projection's rule)"});
+    }
+  }
+  out.push_back({"dopamine_gain", net_->modulator().model().gain, 0,
+                 std::max(5.0, 5 * net_->modulator().model().gain), "[1]"});
+  return out;
+}
+
+bool SnnAgent::setLiveParam(const std::string& name, double value) {
+  if (name == "dopamine_gain") {
+    net_->modulator().setGain(value);
+    return true;
+  }
+  if (name != "eta" || !primary_) return false;
+  for (auto& learner : learners_) {
+    if (&learner->projection() == primary_) {
+      learner->setEta(value);
+      return true;
+    }
+  }
+  primary_->setEta(value);
+  return true;
+}
+
 snn::Population::PotentialMarks SnnAgent::probeMarks() const {
   return net_->populations().at(probe_population_)->potentialMarks();
 }

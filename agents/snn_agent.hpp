@@ -58,6 +58,8 @@ class SnnAgent final : public Agent, public AgentView {
   const std::vector<float>& windowPotential() const override { return window_potential_; }
   std::vector<int> actionCounts() const override { return decoder_->counts(); }
   PopulationRole populationRole(std::size_t population) const override;
+  std::vector<LiveParam> liveParams() const override;
+  bool setLiveParam(const std::string& name, double value) override;
   snn::Population::PotentialMarks probeMarks() const override;
   int stepsPerAction() const override { return steps_per_action_; }
   std::uint64_t networkStep() const override { return net_->stepCount(); }

@@ -31,6 +31,7 @@ struct ViewCli {
   double speed = 1.0;
   long frames = 0;
   std::string screenshot, record;
+  std::vector<std::string> controls;
 };
 
 #ifdef SPIKEGYM_HAVE_VIEWER
@@ -137,6 +138,7 @@ int view(const ViewCli& c) {
   o.frames = c.frames;
   o.screenshot = c.screenshot;
   o.record_dir = c.record;
+  o.controls = c.controls;
   if ((!o.screenshot.empty() || !o.record_dir.empty()) && o.frames <= 0) {
     throw UserError("view: --screenshot and --record need --frames N (offscreen run)");
   }
@@ -174,6 +176,10 @@ void addViewCommand(CLI::App& app) {
                   "frames)")
       ->check(finiteNumber(1.0 / 64, 10000.0))
       ->capture_default_str();
+  cmd->add_option("--control", c->controls,
+                  "STEP:PATH=VALUE: before env step STEP set PATH as the control panel would "
+                  "(learning=on|off, explore=on|off, env.force_n=20, agent.eta=0.004, "
+                  "agent.dopamine_gain=2); repeatable, every change listed");
   cmd->add_option("--frames", c->frames, "Run this many frames offscreen, then stop")
       ->check(wholeNumber(1, 100000000));
   cmd->add_option("--screenshot", c->screenshot, "With --frames: save the last frame (PNG)");

@@ -94,6 +94,14 @@ class CartPole final : public Env {
   /// Track with its limits, cart, pole at its angle, axle, and the last push as an arrow.
   void draw(DrawSink& sink) const override;
   std::pair<Vec2, Vec2> drawBounds() const override;
+  std::vector<LiveParam> liveParams() const override {
+    return {{"force_n", model_.force_n, 0, 30, "[N]"}};
+  }
+  bool setLiveParam(const std::string& name, double value) override {
+    if (name != "force_n") return false;
+    model_.force_n = value;
+    return true;
+  }
 
  protected:
   ResetResult doReset(std::optional<std::uint64_t> seed, const ResetOptions& options) override;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/draw.hpp"
+#include "core/live.hpp"
 #include "envs/space.hpp"
 
 namespace spikegym::envs {
@@ -78,6 +79,14 @@ class Env {
   virtual void draw(DrawSink& sink) const { (void)sink; }
   /// The rectangle [min, max] of world units that draw() uses, for fitting a view.
   virtual std::pair<Vec2, Vec2> drawBounds() const { return {{-1, -1}, {1, 1}}; }
+  /// What a viewer may change while watching (core/live.hpp); none by default.
+  virtual std::vector<LiveParam> liveParams() const { return {}; }
+  /// Sets one of liveParams() from the next step on; false for a name it does not have.
+  virtual bool setLiveParam(const std::string& name, double value) {
+    (void)name;
+    (void)value;
+    return false;
+  }
 
  protected:
   Env(Space observation_space, Space action_space, std::vector<std::string> observation_names);
@@ -100,6 +109,10 @@ class TimeLimit final : public Env {
   std::vector<double> state() const override { return inner_->state(); }
   void draw(DrawSink& sink) const override { inner_->draw(sink); }
   std::pair<Vec2, Vec2> drawBounds() const override { return inner_->drawBounds(); }
+  std::vector<LiveParam> liveParams() const override { return inner_->liveParams(); }
+  bool setLiveParam(const std::string& name, double value) override {
+    return inner_->setLiveParam(name, value);
+  }
   int elapsedSteps() const { return elapsed_steps_; }
 
  protected:

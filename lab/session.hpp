@@ -63,6 +63,8 @@ class Session {
   const EpisodeRow& lastEpisode() const { return finished_; }
 
   const envs::Env& env() const { return *env_; }
+  /// The env for a viewer's live controls (envs::Env::setLiveParam); runs never change it.
+  envs::Env& env() { return *env_; }
   agents::Agent& agent() { return *agent_; }
   const agents::Agent& agent() const { return *agent_; }
 

@@ -82,6 +82,8 @@ class FeedbackRule final : public WindowLearner {
   /// Mean |e| over synapses.
   double meanEligibility() const override;
   const Projection& projection() const override { return projection_; }
+  double eta() const override { return params_.eta; }
+  void setEta(double eta) override { params_.eta = eta; }
   const std::vector<float>& eligibility() const override { return e_; }
 
  private:

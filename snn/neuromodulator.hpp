@@ -47,6 +47,8 @@ class Neuromodulator {
   double level() const { return level_; }
   double baseline() const { return baseline_; }
   const NeuromodulatorModel& model() const { return model_; }
+  /// [1] Pulse per unit reward (prediction error) from now on (a viewer's live control).
+  void setGain(double gain) { model_.gain = gain; }
   /// Sets the level to 0 and keeps the baseline.
   void resetLevel() { level_ = 0.0; }
   /// Restores a saved baseline.

@@ -92,6 +92,9 @@ class WindowLearner {
   virtual const std::vector<float>& eligibility() const = 0;
   virtual double meanEligibility() const = 0;
   virtual const Projection& projection() const = 0;
+  /// The learning rate (the rule's eta) and, for a viewer's live control, a new one from now on.
+  virtual double eta() const = 0;
+  virtual void setEta(double eta) = 0;
 };
 
 /// Builds a window rule's learner for `projection`, whose post neurons form action groups of

@@ -58,6 +58,11 @@ class Projection {
 
   const std::string& name() const { return spec_.name; }
   const PlasticityRule& rule() const { return spec_.rule; }
+  /// The rule's learning rate from now on (a viewer's live control; runs never call it).
+  void setEta(double eta) {
+    spec_.rule.eta = eta;
+    if (spec_.rule.kind == RuleKind::kEligibility) eta_dt_ = eta * spec_.dt_ms * 1e-3;
+  }
   Population& pre() const { return pre_; }
   Population& post() const { return post_; }
   std::size_t size() const { return w_.size(); }

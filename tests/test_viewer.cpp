@@ -149,6 +149,50 @@ TEST_CASE("view draws Foraging-v0 and opens a finished run", "[viewer]") {
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("not a run folder"));
 }
+TEST_CASE("view: the control panel's changes reach the run and are listed", "[viewer][controls]") {
+  // --control drives the same calls as the Dear ImGui panel's widgets. A push force of 0 N
+  // leaves the cart to gravity: the episodes differ from the untouched run, and every change
+  // is listed on stderr (and on screen) with its env step.
+  const std::string exp = std::string(SPIKEGYM_SOURCE_DIR) + "/experiments/quickstart.yaml";
+  const auto dir = scratchDir("view_controls");
+  const std::string shot = (dir / "panel.png").string();
+  auto episodes = [](const std::string& out) {
+    std::istringstream in(out);
+    std::string line, rows;
+    while (std::getline(in, line)) {
+      if (line.rfind("frames:", 0) != 0) rows += line + "\n";
+    }
+    return rows;
+  };
+  const CommandResult plain = runShell(viewCommand(exp + " --frames 40 --speed 20"));
+  const CommandResult touched =
+      runShell(viewCommand(exp +
+                           " --frames 40 --speed 20 --control 0:env.force_n=0 --control "
+                           "200:agent.eta=0.004 --control 300:learning=off --screenshot " +
+                           shot));
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(touched.exit_code == 0);
+  CHECK(episodes(plain.out) != episodes(touched.out));
+  CHECK(plain.err.find("changed") == std::string::npos);
+  const std::string& err = touched.err;
+  CHECK_THAT(err, Catch::Contains("changed at env step 0: env.force_n 10.0 -> 0") &&
+                      Catch::Contains("changed at env step 200: agent.eta 2.0e-03 -> 4.0e-03") &&
+                      Catch::Contains("changed at env step 300: learning off"));
+  // The panel is drawn offscreen too (ImGui's dark window over the learning panel's right).
+  sf::Image img;
+  REQUIRE(img.loadFromFile(shot));
+  const sf::Color bg = img.getPixel(600, 780);
+  CHECK(bg.r + bg.g + bg.b < 3 * 80);
+  // A control this run does not have: one line, a did-you-mean, exit 2.
+  const CommandResult bad = runShell(viewCommand(exp + " --frames 2 --control 5:env.force=3"));
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("no control 'env.force'") &&
+                          Catch::Contains("did you mean 'env.force_n'"));
+  const CommandResult form = runShell(viewCommand(exp + " --frames 2 --control env.force_n"));
+  CHECK(form.exit_code == 2);
+  CHECK_THAT(form.err, Catch::Contains("expected STEP:PATH=VALUE"));
+}
+
 TEST_CASE("heatmap: a synapse lands on its (pre, post) pixel; axes name the groups",
           "[viewer][heatmap]") {
   using namespace spikegym;

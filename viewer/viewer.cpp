@@ -1,8 +1,11 @@
 #include "viewer/viewer.hpp"
 
+#include <imgui.h>
+#include <imgui_impl_opengl2.h>
 #include <zlib.h>
 
 #include <SFML/Graphics.hpp>
+#include <SFML/OpenGL.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -11,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -18,6 +22,7 @@
 #include "core/draw.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/params.hpp"
 #include "core/version.hpp"
 #include "envs/registration.hpp"
 #include "lab/session.hpp"
@@ -40,6 +45,7 @@ const sf::FloatRect kSignals(kPlotLeft, 488, 250, 72);
 const sf::FloatRect kCounts(1010, 488, 260, 72);
 const sf::FloatRect kHeatmap(kPlotLeft, 610, 470, 150);
 const sf::FloatRect kColourBar(1215, 610, 10, 150);
+const sf::FloatRect kControls(385, 421, 244, 368);  // the Dear ImGui control panel
 const sf::Color kPanel(248, 248, 248), kInk(30, 30, 30), kGrid(200, 200, 200);
 const sf::Color kMuted(90, 90, 90);
 const sf::Color kPopColours[4] = {{0, 114, 178}, {0, 158, 115}, {213, 94, 0}, {204, 121, 167}};
@@ -239,6 +245,7 @@ class Viewer {
       window_steps_ = static_cast<std::uint32_t>(std::lround(1000.0 / view_->dtMs()));  // 1 s
       scales_.resize(view_->projectionNames().size());
     }
+    scheduleControls(o.controls);
   }
 
   /// One frame's simulation: some env steps (none when paused, unless single-stepping).
@@ -261,6 +268,10 @@ class Viewer {
   }
 
   void stepOnce() {
+    while (next_scheduled_ < scheduled_.size() && scheduled_[next_scheduled_].step <= env_steps_) {
+      const Scheduled& c = scheduled_[next_scheduled_++];
+      applyControl(c.path, c.value);
+    }
     const bool ended = session_.stepOnce();
     ++env_steps_;
     if (view_) {
@@ -326,11 +337,10 @@ class Viewer {
   /// their moving average, the solved threshold; x axis in episodes.
   void drawLearning(sf::RenderTarget& t) {
     panel(t, kLearning);
-    const sf::FloatRect plot(kLearning.left + 50, kLearning.top + 30, kLearning.width - 65, 140);
+    const sf::FloatRect plot(kLearning.left + 50, kLearning.top + 30, kControls.left - 75, 140);
     label(t, font_, kLearning.left + 6, kLearning.top + 4,
-          std::string("Return per episode (dots) and its mean over ") +
-              std::to_string(kAverageEpisodes) + " episodes" +
-              (history_.empty() ? "" : "; grey: the run's training, blue: watched here"),
+          std::string("Return: a dot per episode, a line = mean of ") +
+              std::to_string(kAverageEpisodes) + (history_.empty() ? "" : "; grey: training"),
           12);
     const std::size_t n = history_.size() + returns_.size();
     auto value = [&](std::size_t i) {
@@ -384,34 +394,175 @@ class Viewer {
   void drawStatus(sf::RenderTarget& t, float y) {
     const lab::Session& s = session_;
     const bool greedy = session_.agent().greedy();
-    std::string status = "episode " + std::to_string(s.episodeNumber()) + "   step " +
-                         std::to_string(s.episodeSteps()) + "   return " +
-                         fmt("%.1f", s.episodeReturn()) + "   learning " +
-                         (s.learning() ? "on" : "off") + "   exploration " +
-                         (greedy                  ? "off (greedy)"
-                          : view_ && s.learning() ? "epsilon " + fmt("%.3f", view_->epsilon())
-                                                  : "on");
-    label(t, font_, kLearning.left + 8, y, status, 13);
-    const std::string speed = fastest_      ? "as fast as possible"
-                              : speed_ >= 1 ? fmt("%.0f env steps per frame", speed_)
-                                            : fmt("1 env step every %.0f frames", 1 / speed_);
-    label(t, font_, kLearning.left + 8, y + 20,
-          std::string(paused_ ? "PAUSED   " : "") + "speed: " + speed +
-              "   env steps: " + std::to_string(env_steps_),
+    label(t, font_, kLearning.left + 8, y,
+          "episode " + std::to_string(s.episodeNumber()) + "   step " +
+              std::to_string(s.episodeSteps()) + "   return " + fmt("%.1f", s.episodeReturn()),
           13);
-    // Only the keys that apply to this agent.
-    std::vector<std::string> keys = {
-        "Space pause/resume   S or Right: one step (paused)   Up/Down: speed x2 / /2",
-        "F: as fast as possible   R: reset episode   L: learning on/off   E: exploration on/off",
-    };
-    if (view_) keys.push_back("P: next projection (heatmap)   click the raster: probe that neuron");
-    keys.push_back("C: screenshot (spikegym_view_N.png)   Q or Esc: quit");
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      label(t, font_, kLearning.left + 8, y + 48 + 17.0f * static_cast<float>(i), keys[i], 11,
-            kMuted);
+    label(t, font_, kLearning.left + 8, y + 20,
+          std::string("learning ") + (s.learning() ? "on" : "off") + "   exploration " +
+              (greedy                  ? "off (greedy)"
+               : view_ && s.learning() ? "epsilon " + fmt("%.3f", view_->epsilon())
+                                       : "on"),
+          13);
+    const std::string speed = fastest_      ? "as fast as possible"
+                              : speed_ >= 1 ? fmt("%.0f env steps / frame", speed_)
+                                            : fmt("1 env step / %.0f frames", 1 / speed_);
+    label(t, font_, kLearning.left + 8, y + 40,
+          std::string(paused_ ? "PAUSED   " : "") + speed + "   env steps " +
+              std::to_string(env_steps_),
+          13);
+    // What was changed by hand (panel, keys, --control): never silent.
+    label(t, font_, kLearning.left + 8, y + 66,
+          changes_.empty() ? "changed by hand: nothing (the run is its config)"
+                           : "changed by hand (" + std::to_string(changes_.size()) + "):",
+          12, changes_.empty() ? kMuted : kPopColours[2]);
+    const std::size_t first = changes_.size() > 4 ? changes_.size() - 4 : 0;
+    for (std::size_t i = first; i < changes_.size(); ++i) {
+      label(t, font_, kLearning.left + 8, y + 84 + 15.0f * static_cast<float>(i - first),
+            fitText(changes_[i], kControls.left - kLearning.left - 16, 11), 11, kPopColours[2]);
     }
   }
 
+  // ---- controls: keys, the ImGui panel and --control all change the run through these ----
+
+  /// Lists a change (on screen and on stderr) so a watched run never silently differs.
+  void noteChange(const std::string& what) {
+    changes_.push_back("env step " + std::to_string(env_steps_) + ": " + what);
+    std::fprintf(stderr, "spikegym view: changed at env step %ld: %s\n", env_steps_, what.c_str());
+  }
+  void setLearning(bool on) {
+    if (on == session_.learning()) return;
+    session_.setLearning(on);
+    noteChange(std::string("learning ") + (on ? "on" : "off"));
+  }
+  void setGreedy(bool on) {
+    if (on == session_.agent().greedy()) return;
+    session_.agent().setGreedy(on);
+    noteChange(on ? "exploration off (greedy)" : "exploration on");
+  }
+  /// The live parameters of the env ("env.NAME") and the agent ("agent.NAME").
+  std::vector<std::pair<std::string, LiveParam>> liveParams() const {
+    std::vector<std::pair<std::string, LiveParam>> out;
+    for (const auto& p : session_.env().liveParams()) out.emplace_back("env." + p.name, p);
+    for (const auto& p : session_.agent().liveParams()) out.emplace_back("agent." + p.name, p);
+    return out;
+  }
+  void setLive(const std::string& path, double value) {
+    for (const auto& [name, p] : liveParams()) {
+      if (name != path) continue;
+      if (value == p.value) return;
+      const bool env = path.rfind("env.", 0) == 0;
+      const std::string key = path.substr(env ? 4 : 6);
+      if (env ? session_.env().setLiveParam(key, value)
+              : session_.agent().setLiveParam(key, value)) {
+        noteChange(path + " " + tick(p.value) + " -> " + tick(value));
+      }
+      return;
+    }
+  }
+  /// One scripted control "PATH=VALUE" (checked when the viewer starts).
+  void applyControl(const std::string& path, const std::string& value) {
+    if (path == "learning") return setLearning(value == "on");
+    if (path == "explore") return setGreedy(value == "off");
+    setLive(path, std::stod(value));
+  }
+  /// Parses and checks options.controls against what this run has: one line naming the
+  /// control, what was expected and a did-you-mean.
+  void scheduleControls(const std::vector<std::string>& controls) {
+    std::vector<std::string> paths = {"learning", "explore"};
+    for (const auto& [name, p] : liveParams()) paths.push_back(name);
+    for (const std::string& c : controls) {
+      const std::size_t colon = c.find(':'), eq = c.find('=');
+      double step = 0;
+      if (colon == std::string::npos || eq == std::string::npos || eq < colon ||
+          !parseNumber(c.substr(0, colon), step) || step < 0 || step != std::floor(step)) {
+        throw UserError("--control '" + c + "': expected STEP:PATH=VALUE, e.g. 100:env.force_n=20");
+      }
+      const std::string path = c.substr(colon + 1, eq - colon - 1), value = c.substr(eq + 1);
+      std::string allowed;
+      for (const auto& p : paths) allowed += (allowed.empty() ? "" : ", ") + p;
+      if (std::find(paths.begin(), paths.end(), path) == paths.end()) {
+        throw UserError("--control '" + c + "': this run has no control '" + path + "'" +
+                        didYouMean(path, paths) + "; it has " + allowed);
+      }
+      double number = 0;
+      const bool toggle = path == "learning" || path == "explore";
+      if (toggle ? value != "on" && value != "off" : !parseNumber(value, number)) {
+        throw UserError("--control '" + c + "': " + path + " takes " +
+                        (toggle ? "on or off" : "a number") + ", not '" + value + "'");
+      }
+      scheduled_.push_back({static_cast<long>(step), path, value});
+    }
+    std::stable_sort(scheduled_.begin(), scheduled_.end(),
+                     [](const Scheduled& a, const Scheduled& b) { return a.step < b.step; });
+  }
+
+  /// The control panel (Dear ImGui), drawn over the learning panel's right part.
+  void drawControls() {
+    ImGui::SetNextWindowPos({kControls.left, kControls.top}, ImGuiCond_Always);
+    ImGui::SetNextWindowSize({kControls.width, kControls.height}, ImGuiCond_Always);
+    ImGui::Begin("Controls", nullptr,
+                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+    ImGui::PushItemWidth(120);
+    bool paused = paused_;
+    if (ImGui::Checkbox("paused", &paused)) paused_ = paused;
+    ImGui::SameLine();
+    if (ImGui::Button("one step")) paused_ = single_step_ = true;
+    ImGui::SameLine();
+    ImGui::Checkbox("fastest", &fastest_);
+    int speed_log2 = static_cast<int>(std::lround(std::log2(speed_)));
+    if (ImGui::SliderInt("speed", &speed_log2, -6, 13, "2^%d steps/frame")) {
+      speed_ = std::pow(2.0, speed_log2);
+    }
+    bool learning = session_.learning(), explore = !session_.agent().greedy();
+    if (ImGui::Checkbox("learning", &learning)) setLearning(learning);
+    ImGui::SameLine();
+    if (ImGui::Checkbox("exploration", &explore)) setGreedy(!explore);
+    if (view_) {
+      const auto projections = view_->projectionNames();
+      if (!projections.empty() &&
+          ImGui::BeginCombo("weights", projections[projection_ % projections.size()].c_str())) {
+        for (std::size_t i = 0; i < projections.size(); ++i) {
+          if (ImGui::Selectable(projections[i].c_str(), i == projection_ % projections.size())) {
+            projection_ = i;
+          }
+        }
+        ImGui::EndCombo();
+      }
+      int neuron = static_cast<int>(probe_neuron_);
+      if (ImGui::InputInt("probe #", &neuron)) {
+        const auto size = static_cast<int>(view_->populationSize(probe_population_));
+        probe_neuron_ = static_cast<std::uint32_t>(std::clamp(neuron, 0, size - 1));
+        view_->setProbe(probe_population_, probe_neuron_);
+        potential_.clear();
+      }
+    }
+    ImGui::Separator();
+    ImGui::TextUnformatted("live (applied at the next step):");
+    std::string owner;
+    for (const auto& [path, p] : liveParams()) {
+      // "env:" / "agent:" once, then the parameters by their config names.
+      const std::string prefix = path.substr(0, path.find('.'));
+      if (prefix != owner) ImGui::TextUnformatted((owner = prefix).c_str());
+      // Edited in a buffer, applied (and listed) when the slider is let go.
+      auto it = edits_.find(path);
+      if (it == edits_.end() || !ImGui::IsAnyItemActive()) {
+        it = edits_.insert_or_assign(path, static_cast<float>(p.value)).first;
+      }
+      ImGui::PushID(path.c_str());
+      ImGui::SliderFloat(p.name.c_str(), &it->second, static_cast<float>(p.min),
+                         static_cast<float>(p.max), "%.4g");
+      ImGui::PopID();
+      if (ImGui::IsItemDeactivatedAfterEdit()) setLive(path, it->second);
+    }
+    ImGui::Separator();
+    ImGui::TextWrapped(
+        "Keys: Space pause, S/Right step, Up/Down speed, F fastest, R reset episode, "
+        "L learning, E exploration%s, C screenshot, Q quit.",
+        view_ ? ", P next weights, click the raster: probe a neuron" : "");
+    ImGui::PopItemWidth();
+    ImGui::End();
+  }
   /// Every population stacked, the last second of network time; names and groups (observation
   /// dimensions, actions) in the left margin, a time axis below.
   void drawRaster(sf::RenderTarget& t) {
@@ -645,7 +796,8 @@ class Viewer {
   }
 
   void handle(const sf::Event& e, sf::RenderTarget& target) {
-    if (e.type == sf::Event::KeyPressed) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (e.type == sf::Event::KeyPressed && !io.WantCaptureKeyboard) {
       switch (e.key.code) {
         case sf::Keyboard::Space:
           paused_ = !paused_;
@@ -670,10 +822,10 @@ class Viewer {
           session_.setLearning(session_.learning());
           break;
         case sf::Keyboard::L:
-          session_.setLearning(!session_.learning());
+          setLearning(!session_.learning());
           break;
         case sf::Keyboard::E:
-          session_.agent().setGreedy(!session_.agent().greedy());
+          setGreedy(!session_.agent().greedy());
           break;
         case sf::Keyboard::P:
           ++projection_;
@@ -689,7 +841,7 @@ class Viewer {
         default:
           break;
       }
-    } else if (e.type == sf::Event::MouseButtonPressed && view_ &&
+    } else if (e.type == sf::Event::MouseButtonPressed && view_ && !io.WantCaptureMouse &&
                kRaster.contains(static_cast<float>(e.mouseButton.x),
                                 static_cast<float>(e.mouseButton.y))) {
       const float row_h = kRaster.height / static_cast<float>(std::max<std::uint32_t>(rows_, 1));
@@ -753,11 +905,95 @@ class Viewer {
   std::uint32_t probe_neuron_ = 0;
   std::deque<SpikeDot> spikes_;
   std::deque<double> potential_, dopamine_, eligibility_;
+  struct Scheduled {
+    long step;
+    std::string path, value;
+  };
+  std::vector<Scheduled> scheduled_;  // --control, by env step
+  std::size_t next_scheduled_ = 0;
+  std::vector<std::string> changes_;    // every change made by hand, in order
+  std::map<std::string, float> edits_;  // the panel's sliders while dragged
   double speed_ = 1;
   bool paused_ = false, single_step_ = false, fastest_ = false, quit_ = false;
   bool printed_header_ = false;
   long frame_counter_ = 0, env_steps_ = 0;
   int screenshots_ = 0;
+};
+
+/// Dear ImGui for one viewer: its context (no imgui.ini written), the OpenGL2 backend, and
+/// SFML's events fed to it (Debian ships no SFML backend; ImGui 1.86's input API).
+class ImGuiLayer {
+ public:
+  ImGuiLayer() {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = {static_cast<float>(kWidth), static_cast<float>(kHeight)};
+    const std::pair<ImGuiKey_, sf::Keyboard::Key> keys[] = {
+        {ImGuiKey_Tab, sf::Keyboard::Tab},
+        {ImGuiKey_LeftArrow, sf::Keyboard::Left},
+        {ImGuiKey_RightArrow, sf::Keyboard::Right},
+        {ImGuiKey_UpArrow, sf::Keyboard::Up},
+        {ImGuiKey_DownArrow, sf::Keyboard::Down},
+        {ImGuiKey_Delete, sf::Keyboard::Delete},
+        {ImGuiKey_Backspace, sf::Keyboard::Backspace},
+        {ImGuiKey_Enter, sf::Keyboard::Enter},
+        {ImGuiKey_Escape, sf::Keyboard::Escape}};
+    for (const auto& [imgui_key, sfml_key] : keys) io.KeyMap[imgui_key] = sfml_key;
+    ImGui_ImplOpenGL2_Init();
+  }
+  ~ImGuiLayer() {
+    ImGui_ImplOpenGL2_Shutdown();
+    ImGui::DestroyContext();
+  }
+  ImGuiLayer(const ImGuiLayer&) = delete;
+  ImGuiLayer& operator=(const ImGuiLayer&) = delete;
+
+  static void feed(const sf::Event& e) {
+    ImGuiIO& io = ImGui::GetIO();
+    switch (e.type) {
+      case sf::Event::MouseMoved:
+        io.MousePos = {static_cast<float>(e.mouseMove.x), static_cast<float>(e.mouseMove.y)};
+        break;
+      case sf::Event::MouseButtonPressed:
+      case sf::Event::MouseButtonReleased:
+        if (e.mouseButton.button <= sf::Mouse::Middle) {
+          io.MouseDown[e.mouseButton.button] = e.type == sf::Event::MouseButtonPressed;
+        }
+        break;
+      case sf::Event::MouseWheelScrolled:
+        io.MouseWheel += e.mouseWheelScroll.delta;
+        break;
+      case sf::Event::TextEntered:
+        if (e.text.unicode >= 32 && e.text.unicode < 0x10000) io.AddInputCharacter(e.text.unicode);
+        break;
+      case sf::Event::KeyPressed:
+      case sf::Event::KeyReleased:
+        if (e.key.code >= 0 && e.key.code < 512) {
+          io.KeysDown[e.key.code] = e.type == sf::Event::KeyPressed;
+        }
+        io.KeyCtrl = e.key.control;
+        io.KeyShift = e.key.shift;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /// Draws the viewer's panel over what SFML drew into `target` this frame.
+  static void frame(sf::RenderTarget& target, Viewer& viewer) {
+    if (!target.setActive(true)) return;
+    target.pushGLStates();
+    ImGui_ImplOpenGL2_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = {static_cast<float>(kWidth), static_cast<float>(kHeight)};
+    io.DeltaTime = 1.0f / 60.0f;
+    ImGui::NewFrame();
+    viewer.drawControls();
+    ImGui::Render();
+    ImGui_ImplOpenGL2_RenderDrawData(ImGui::GetDrawData());
+    target.popGLStates();
+  }
 };
 
 /// Distinct colours of the world panel and its pixels, for the offscreen report.
@@ -781,9 +1017,11 @@ int runViewer(const ViewerOptions& options) {
     if (!target.create(kWidth, kHeight)) throw UserError("view: cannot create an offscreen target");
     if (!options.record_dir.empty()) std::filesystem::create_directories(options.record_dir);
     sf::Image first_world, last_frame;
+    const ImGuiLayer imgui;
     for (long f = 1; f <= options.frames; ++f) {
       viewer.advance();
       viewer.draw(target);
+      ImGuiLayer::frame(target, viewer);
       target.display();
       if (f == 1 || f == options.frames || !options.record_dir.empty()) {
         const sf::Image frame = target.getTexture().copyToImage();
@@ -817,14 +1055,17 @@ int runViewer(const ViewerOptions& options) {
   }
   sf::RenderWindow window(sf::VideoMode(kWidth, kHeight), options.title);
   window.setFramerateLimit(60);
+  const ImGuiLayer imgui;
   while (window.isOpen() && !viewer.quit()) {
     sf::Event e;
     while (window.pollEvent(e)) {
       if (e.type == sf::Event::Closed) window.close();
+      ImGuiLayer::feed(e);
       viewer.handle(e, window);
     }
     viewer.advance();
     viewer.draw(window);
+    ImGuiLayer::frame(window, viewer);
     window.display();
   }
   return 0;

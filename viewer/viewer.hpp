@@ -29,6 +29,10 @@ struct ViewerOptions {
   /// A finished run's training returns (its episodes.csv), drawn before the live episodes.
   std::vector<double> history;
   bool greedy = false;  ///< exploration off at the start (watching a trained agent)
+  /// Scripted controls, each "STEP:PATH=VALUE": before env step STEP (0 = the first), set PATH
+  /// (learning, explore: on|off; env.NAME, agent.NAME: a live parameter) as the control panel
+  /// would. For demos and tests; every change is listed like the panel's.
+  std::vector<std::string> controls;
 };
 
 /// Adds tEXt chunks (keyword, text; Latin-1 as PNG asks, control characters dropped) after the
