@@ -32,6 +32,7 @@ struct ViewCli {
   long frames = 0;
   std::string screenshot, record;
   std::vector<std::string> controls;
+  bool follow = false;
 };
 
 #ifdef SPIKEGYM_HAVE_VIEWER
@@ -71,12 +72,25 @@ int view(const ViewCli& c) {
   namespace fs = std::filesystem;
   viewer::ViewerOptions o;
   bool finished_run = false;
+  if (c.follow) {
+    if (!fs::is_directory(c.source)) {
+      throw UserError("view --follow: " + c.source +
+                      ": expected a results folder (results/<name>), e.g. while `spikegym run` "
+                      "or a SLURM array writes it");
+    }
+    viewer::FollowOptions f;
+    f.results_dir = c.source;
+    f.frames = c.frames;
+    f.screenshot = c.screenshot;
+    f.title = "spikegym view " + c.source + " --follow";
+    return viewer::runFollow(f);
+  }
   if (fs::is_directory(c.source)) {
     const fs::path dir(c.source);
     if (!fs::exists(dir / lab::layout::kConfig)) {
       throw UserError(c.source +
                       ": not a run folder (expected results/<name>/<run_id> with "
-                      "config.yaml and agent.ckpt)");
+                      "config.yaml and agent.ckpt; to watch a whole sweep: --follow)");
     }
     if (!c.sets.empty())
       throw UserError("view: --set applies to experiment files, not to a finished run");
@@ -180,6 +194,9 @@ void addViewCommand(CLI::App& app) {
                   "STEP:PATH=VALUE: before env step STEP set PATH as the control panel would "
                   "(learning=on|off, explore=on|off, env.force_n=20, agent.eta=0.004, "
                   "agent.dopamine_gain=2); repeatable, every change listed");
+  cmd->add_flag("--follow", c->follow,
+                "Watch a results folder while its sweep runs: every run's learning curve as it "
+                "grows, a table of runs; click a finished run to watch it");
   cmd->add_option("--frames", c->frames, "Run this many frames offscreen, then stop")
       ->check(wholeNumber(1, 100000000));
   cmd->add_option("--screenshot", c->screenshot, "With --frames: save the last frame (PNG)");

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -75,7 +76,8 @@ Results::Claim Results::claimRun(const std::string& run_id) const {
 void Results::beginRun(const RunSpec& run) const {
   const fs::path dir = runDir(run.run_id);
   fs::create_directories(dir);
-  for (const char* stale : {layout::kRecord, layout::kEpisodes, layout::kCheckpoint}) {
+  for (const char* stale :
+       {layout::kRecord, layout::kEpisodes, layout::kCheckpoint, layout::kProgress}) {
     std::error_code ec;
     fs::remove(dir / stale, ec);
     if (ec) {
@@ -169,6 +171,33 @@ std::optional<RunRecord> Results::readRecord(const std::string& run_id) const {
 
 void Results::writeEpisodes(const std::string& run_id, const std::string& csv) const {
   writeFileAtomic((runDir(run_id) / layout::kEpisodes).string(), csv);
+}
+
+void Results::appendProgress(const std::string& run_id, const std::string& header,
+                             const std::string& rows) const {
+  const fs::path path = runDir(run_id) / layout::kProgress;
+  std::error_code ec;
+  const bool fresh = !fs::exists(path, ec);
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  if (fresh) out << header;
+  out << rows;
+  out.flush();
+  // Progress is for watching only: a full disk or a removed folder must not fail the run.
+}
+
+std::vector<double> Results::readProgressReturns(const std::string& run_id) const {
+  const fs::path path = runDir(run_id) / layout::kProgress;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return {};
+  std::string text = readRegularFile(path.string(), kMaxEpisodesCsvBytes, layout::kProgress);
+  text.resize(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+  if (text.empty()) return {};
+  return parseEpisodes(path.string(), text, "return").returns;
+}
+
+void Results::removeProgress(const std::string& run_id) const {
+  std::error_code ec;
+  fs::remove(runDir(run_id) / layout::kProgress, ec);
 }
 
 EpisodeSeries Results::readEpisodes(const std::string& run_id, const std::string& metric) const {

@@ -65,12 +65,17 @@ struct EpisodeSeries {
 /// ask these names):
 ///   <out>/<experiment>/manifest.csv, slurm/{shards, ...}, compare/,
 ///   <out>/<experiment>/<run_id>/{config.yaml, run.json, episodes.csv, agent.ckpt, .lock}
+///   and, while a run is in progress, <run_id>/progress.csv
 namespace layout {
 inline constexpr const char* kConfig = "config.yaml";
 inline constexpr const char* kRecord = "run.json";
 inline constexpr const char* kEpisodes = "episodes.csv";
 inline constexpr const char* kCheckpoint = "agent.ckpt";
 inline constexpr const char* kLock = ".lock";
+/// While a run is in progress: episodes.csv's rows so far, appended and flushed per episode,
+/// for watching a sweep (`view --follow`). Never read as a result: removed when the run ends
+/// (episodes.csv is then written whole, atomically) and by a rerun.
+inline constexpr const char* kProgress = "progress.csv";
 inline constexpr const char* kManifest = "manifest.csv";
 inline constexpr const char* kCompareDir = "compare";
 inline constexpr const char* kSlurmDir = "slurm";
@@ -112,6 +117,14 @@ class Results {
   /// run.json of a run, or nullopt when it is missing or not a run record.
   std::optional<RunRecord> readRecord(const std::string& run_id) const;
   void writeEpisodes(const std::string& run_id, const std::string& csv) const;
+  /// Appends `rows` (with the header first when the file is new) to the run's progress.csv and
+  /// flushes; removeProgress() when the run ends.
+  void appendProgress(const std::string& run_id, const std::string& header,
+                      const std::string& rows) const;
+  void removeProgress(const std::string& run_id) const;
+  /// The training returns in a running run's progress.csv (a last line still being written is
+  /// left out); empty when there is none. UserError for a damaged file.
+  std::vector<double> readProgressReturns(const std::string& run_id) const;
   /// A run's episodes.csv read with libfccp: `metric` per training and per evaluation episode,
   /// and the training returns. A missing column (with a did-you-mean), a cell that is not a
   /// whole finite number (empty, "1e400", "12a"), training episodes out of order, or a damaged

@@ -63,10 +63,13 @@ std::string executeRun(const Results& results, const RunSpec& run,
   std::vector<double> returns;
   record.status = "complete";
   try {
+    std::string header;
     runTraining(spec, [&](const EpisodeRow& row) {
-      if (csv.empty()) csv = episodesHeader(row, has_eval);
+      if (csv.empty()) csv = header = episodesHeader(row, has_eval);
       const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-      csv += episodesRow(run, row, wall, has_eval);
+      const std::string line = episodesRow(run, row, wall, has_eval);
+      csv += line;
+      results.appendProgress(run.run_id, header, line);
       if (!row.eval) returns.push_back(row.episode_return);
       ++record.episodes;
       progress.episodes_done.fetch_add(1);
@@ -80,6 +83,7 @@ std::string executeRun(const Results& results, const RunSpec& run,
     // The episodes up to the failure stay readable (the run is failed, so never trusted).
     if (!csv.empty()) results.writeEpisodes(run.run_id, csv);
   }
+  results.removeProgress(run.run_id);
   record.wall_s = std::chrono::duration<double>(Clock::now() - t0).count();
   record.end = utcNow();
   if (record.status == "complete") run_score = runScore(returns);

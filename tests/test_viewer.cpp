@@ -193,6 +193,47 @@ TEST_CASE("view: the control panel's changes reach the run and are listed", "[vi
   CHECK_THAT(form.err, Catch::Contains("expected STEP:PATH=VALUE"));
 }
 
+TEST_CASE("view --follow: a sweep's runs as they grow, running ones from progress.csv",
+          "[viewer][follow]") {
+  const auto dir = scratchDir("view_follow");
+  const std::string file = (dir / "s.yaml").string();
+  std::ofstream(file) << "name: s\nenv: {id: CartPole-v1}\nagent: {type: random}\n"
+                         "train: {episodes: 30}\nseeds: 3\n";
+  REQUIRE(runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  const auto root = dir / "r" / "s";
+  std::vector<std::filesystem::path> runs;
+  for (const auto& d : std::filesystem::directory_iterator(root)) {
+    if (d.is_directory()) runs.push_back(d.path());
+    // A finished run leaves no progress.csv behind.
+    CHECK_FALSE(std::filesystem::exists(d.path() / "progress.csv"));
+  }
+  REQUIRE(runs.size() == 3);
+  // Make one run look as it does mid-run: run.json "running", 5 rows in progress.csv and a
+  // sixth still being written (no newline yet), no episodes.csv.
+  const auto& r0 = runs[0];
+  std::istringstream csv(readFile(r0 / "episodes.csv"));
+  std::string line, progress;
+  for (int i = 0; i < 7 && std::getline(csv, line); ++i)
+    progress += i < 6 ? line + "\n" : line.substr(0, 5);
+  std::filesystem::remove(r0 / "episodes.csv");
+  std::ofstream(r0 / "progress.csv") << progress;
+  std::string record = readFile(r0 / "run.json");
+  record.replace(record.find("\"complete\""), 10, "\"running\"");
+  std::ofstream(r0 / "run.json") << record;
+  const std::string shot = (dir / "follow.png").string();
+  const CommandResult r =
+      runShell(viewCommand(root.string() + " --follow --frames 2 --screenshot " + shot));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("follow: runs 3, complete=2 running=1, training episodes "
+                                    "read 65"));
+  CHECK(pngSize(readFile(shot)).first == 1280);
+  // Without --follow a results folder is not a run: the line says what to pass.
+  const CommandResult plain = runSpikegym("view " + root.string() + " --frames 1");
+  CHECK(plain.exit_code == 2);
+  CHECK_THAT(plain.err, Catch::Contains("--follow"));
+}
+
 TEST_CASE("heatmap: a synapse lands on its (pre, post) pixel; axes name the groups",
           "[viewer][heatmap]") {
   using namespace spikegym;

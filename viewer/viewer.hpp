@@ -35,6 +35,19 @@ struct ViewerOptions {
   std::vector<std::string> controls;
 };
 
+struct FollowOptions {
+  std::string results_dir;  ///< results/<name>
+  long frames = 0;          ///< > 0: draw this many frames offscreen, then stop
+  std::string screenshot;   ///< with frames: save the last frame (PNG)
+  std::string title;
+};
+
+/// Shows a sweep's runs as they run (view RESULTS_DIR --follow): every run's learning curve
+/// from its episodes.csv or, while running, its progress.csv, re-read every second; a table of
+/// runs; a click on a finished run opens it in a viewer of its own. Offscreen, a last line
+/// "follow: runs N, STATUS=K..., training episodes read E".
+int runFollow(const FollowOptions& options);
+
 /// Adds tEXt chunks (keyword, text; Latin-1 as PNG asks, control characters dropped) after the
 /// IHDR chunk of the PNG at `path`, rewriting it through a temporary file.
 void addPngText(const std::string& path,
