@@ -96,12 +96,22 @@ int view(const ViewCli& c) {
       throw UserError("view: --set applies to experiment files, not to a finished run");
     const lab::RunSpec run = lab::loadRunConfig((dir / lab::layout::kConfig).string());
     o.spec = run.train;
-    if (!fs::exists(dir / lab::layout::kCheckpoint)) {
+    // A finished run's agent.ckpt; a running run's latest progress.ckpt (every 50 episodes).
+    fs::path checkpoint = dir / lab::layout::kCheckpoint;
+    if (!fs::exists(checkpoint) && fs::exists(dir / lab::layout::kProgressCheckpoint)) {
+      checkpoint = dir / lab::layout::kProgressCheckpoint;
+      std::fprintf(stderr,
+                   "spikegym view: the run is still running: its agent as of its latest "
+                   "progress checkpoint (every %ld episodes)\n",
+                   lab::layout::kProgressCheckpointEvery);
+    }
+    if (!fs::exists(checkpoint)) {
       throw UserError(
           (dir / lab::layout::kCheckpoint).string() +
-          ": missing (the run was made with train.checkpoint false, or did not finish)");
+          ": missing (the run was made with train.checkpoint false, or has not reached its first "
+          "progress checkpoint)");
     }
-    o.spec.load_checkpoint = (dir / lab::layout::kCheckpoint).string();
+    o.spec.load_checkpoint = checkpoint.string();
     finished_run = true;
     o.title = "spikegym view " + c.source;
     // What the run is, and its whole training curve, from its own files.

@@ -76,8 +76,8 @@ Results::Claim Results::claimRun(const std::string& run_id) const {
 void Results::beginRun(const RunSpec& run) const {
   const fs::path dir = runDir(run.run_id);
   fs::create_directories(dir);
-  for (const char* stale :
-       {layout::kRecord, layout::kEpisodes, layout::kCheckpoint, layout::kProgress}) {
+  for (const char* stale : {layout::kRecord, layout::kEpisodes, layout::kCheckpoint,
+                            layout::kProgress, layout::kProgressCheckpoint}) {
     std::error_code ec;
     fs::remove(dir / stale, ec);
     if (ec) {
@@ -198,6 +198,7 @@ std::vector<double> Results::readProgressReturns(const std::string& run_id) cons
 void Results::removeProgress(const std::string& run_id) const {
   std::error_code ec;
   fs::remove(runDir(run_id) / layout::kProgress, ec);
+  fs::remove(runDir(run_id) / layout::kProgressCheckpoint, ec);
 }
 
 EpisodeSeries Results::readEpisodes(const std::string& run_id, const std::string& metric) const {

@@ -76,6 +76,10 @@ inline constexpr const char* kLock = ".lock";
 /// for watching a sweep (`view --follow`). Never read as a result: removed when the run ends
 /// (episodes.csv is then written whole, atomically) and by a rerun.
 inline constexpr const char* kProgress = "progress.csv";
+/// While a run is in progress: its agent every kProgressCheckpointEvery training episodes (when
+/// the run writes a checkpoint), so a running run can be watched; removed like progress.csv.
+inline constexpr const char* kProgressCheckpoint = "progress.ckpt";
+inline constexpr long kProgressCheckpointEvery = 50;  ///< [episodes]
 inline constexpr const char* kManifest = "manifest.csv";
 inline constexpr const char* kCompareDir = "compare";
 inline constexpr const char* kSlurmDir = "slurm";

@@ -57,7 +57,11 @@ std::string executeRun(const Results& results, const RunSpec& run,
   spec.eval_every = run.eval_every;
   spec.eval_episodes = run.eval_episodes;
   spec.stop = &stop;
-  if (run.checkpoint) spec.save_checkpoint = results.checkpointPath(run.run_id);
+  if (run.checkpoint) {
+    spec.save_checkpoint = results.checkpointPath(run.run_id);
+    spec.progress_checkpoint = (results.runDir(run.run_id) / layout::kProgressCheckpoint).string();
+    spec.progress_checkpoint_every = layout::kProgressCheckpointEvery;
+  }
   const bool has_eval = run.eval_every > 0;
   std::string csv;
   std::vector<double> returns;

@@ -26,6 +26,10 @@ void runTraining(const TrainSpec& spec, const std::function<void(const EpisodeRo
   };
   for (long e = 0; e < spec.episodes; ++e) {
     episode(session, e, false, -1);
+    if (!spec.progress_checkpoint.empty() && spec.progress_checkpoint_every > 0 &&
+        (e + 1) % spec.progress_checkpoint_every == 0 && e + 1 < spec.episodes) {
+      session.agent().save(spec.progress_checkpoint);
+    }
     if (spec.eval_every > 0 && (e + 1) % spec.eval_every == 0 && spec.eval_episodes > 0) {
       if (!evaluator) evaluator = Session::forEvaluation(spec);
       evaluator->copyAgent(

@@ -31,8 +31,12 @@ struct TrainSpec {
   std::uint64_t seed = 0;
   std::string load_checkpoint;  ///< start from this checkpoint ("" = fresh)
   std::string save_checkpoint;  ///< write the agent here at the end ("" = don't)
-  long eval_every = 0;          ///< [episodes] an evaluation block every K training episodes
-  long eval_episodes = 10;      ///< episodes per evaluation block (learning off)
+  /// While training: write the agent here every progress_checkpoint_every training episodes
+  /// ("" = don't), for watching a running run (view --follow). Writing reads the agent only.
+  std::string progress_checkpoint;
+  long progress_checkpoint_every = 0;  ///< [episodes]
+  long eval_every = 0;                 ///< [episodes] an evaluation block every K training episodes
+  long eval_episodes = 10;             ///< episodes per evaluation block (learning off)
   const std::atomic<bool>* stop = nullptr;  ///< checked between episodes: set -> Interrupted
 };
 

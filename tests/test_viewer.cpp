@@ -204,8 +204,9 @@ TEST_CASE("view --follow: a sweep's runs as they grow, running ones from progres
   std::vector<std::filesystem::path> runs;
   for (const auto& d : std::filesystem::directory_iterator(root)) {
     if (d.is_directory()) runs.push_back(d.path());
-    // A finished run leaves no progress.csv behind.
+    // A finished run leaves no progress.csv or progress.ckpt behind.
     CHECK_FALSE(std::filesystem::exists(d.path() / "progress.csv"));
+    CHECK_FALSE(std::filesystem::exists(d.path() / "progress.ckpt"));
   }
   REQUIRE(runs.size() == 3);
   // Make one run look as it does mid-run: run.json "running", 5 rows in progress.csv and a

@@ -224,7 +224,7 @@ class Follow {
   void drawTable(sf::RenderTarget& t) {
     panel(t, kTable);
     label(t, font_, kTable.left, kTable.top - 20,
-          "Runs (click a finished one to watch it in its own window)", 12);
+          "Runs (click one to watch it; a running one as of its last 50 episodes)", 12);
     label(t, font_, kTable.left + 6, kTable.top + 3, "status      seed  episodes  last 100  cell",
           11, kMuted);
     shown_rows_ = 0;
@@ -311,7 +311,10 @@ int runFollow(const FollowOptions& options) {
       } else if (e.type == sf::Event::MouseButtonPressed) {
         const std::string id =
             follow.runAt(static_cast<float>(e.mouseButton.x), static_cast<float>(e.mouseButton.y));
-        if (!id.empty() && follow.statusOf(id) == "complete") openRun(follow.runDir(id));
+        const bool watchable = follow.statusOf(id) == "complete" ||
+                               (follow.statusOf(id) == "running" &&
+                                fs::exists(follow.runDir(id) / lab::layout::kProgressCheckpoint));
+        if (!id.empty() && watchable) openRun(follow.runDir(id));
       }
     }
     // Re-read once a second (the folder, not the clock, is what is shown).
