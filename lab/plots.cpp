@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -90,7 +91,8 @@ class Figure {
     pls_.wind(xmin, xmax, ymin, ymax);
     pls_.col0(kGrid);
     pls_.width(0.5);
-    pls_.box("g", 0, 0, "g", 0, 0);
+    // A y grid only on a numeric y axis (row figures name their rows instead).
+    pls_.box("g", 0, 0, std::strchr(yopt, 'n') ? "g" : "", 0, 0);
     pls_.col0(1);
     pls_.width(1);
     pls_.box(xopt, 0, 0, yopt, 0, 0);

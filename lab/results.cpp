@@ -173,16 +173,9 @@ void Results::writeEpisodes(const std::string& run_id, const std::string& csv) c
   writeFileAtomic((runDir(run_id) / layout::kEpisodes).string(), csv);
 }
 
-void Results::appendProgress(const std::string& run_id, const std::string& header,
-                             const std::string& rows) const {
-  const fs::path path = runDir(run_id) / layout::kProgress;
-  std::error_code ec;
-  const bool fresh = !fs::exists(path, ec);
-  std::ofstream out(path, std::ios::app | std::ios::binary);
-  if (fresh) out << header;
-  out << rows;
-  out.flush();
-  // Progress is for watching only: a full disk or a removed folder must not fail the run.
+std::ofstream Results::openProgress(const std::string& run_id) const {
+  // Progress is for watching only: a stream that fails (full disk, removed folder) is ignored.
+  return std::ofstream(runDir(run_id) / layout::kProgress, std::ios::trunc | std::ios::binary);
 }
 
 std::vector<double> Results::readProgressReturns(const std::string& run_id) const {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -121,10 +122,9 @@ class Results {
   /// run.json of a run, or nullopt when it is missing or not a run record.
   std::optional<RunRecord> readRecord(const std::string& run_id) const;
   void writeEpisodes(const std::string& run_id, const std::string& csv) const;
-  /// Appends `rows` (with the header first when the file is new) to the run's progress.csv and
-  /// flushes; removeProgress() when the run ends.
-  void appendProgress(const std::string& run_id, const std::string& header,
-                      const std::string& rows) const;
+  /// The run's progress.csv, created empty, for the runner to append rows to (flushing each);
+  /// removeProgress() when the run ends.
+  std::ofstream openProgress(const std::string& run_id) const;
   void removeProgress(const std::string& run_id) const;
   /// The training returns in a running run's progress.csv (a last line still being written is
   /// left out); empty when there is none. UserError for a damaged file.

@@ -67,13 +67,17 @@ std::string executeRun(const Results& results, const RunSpec& run,
   std::vector<double> returns;
   record.status = "complete";
   try {
-    std::string header;
+    // progress.csv: opened once, a row appended and flushed per episode.
+    std::ofstream progress_csv = results.openProgress(run.run_id);
     runTraining(spec, [&](const EpisodeRow& row) {
-      if (csv.empty()) csv = header = episodesHeader(row, has_eval);
+      if (csv.empty()) {
+        csv = episodesHeader(row, has_eval);
+        progress_csv << csv;
+      }
       const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
       const std::string line = episodesRow(run, row, wall, has_eval);
       csv += line;
-      results.appendProgress(run.run_id, header, line);
+      progress_csv << line << std::flush;
       if (!row.eval) returns.push_back(row.episode_return);
       ++record.episodes;
       progress.episodes_done.fetch_add(1);

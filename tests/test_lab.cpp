@@ -209,14 +209,20 @@ agent: {type: random}
                     Catch::Contains("unknown setting 'agent.neuron.dt_ms'"));
 }
 
-TEST_CASE("progress checkpoints while training change no episode and load as the agent",
-          "[lab][session]") {
+/// A small snn agent on CartPole-v1 (8 output neurons): fast session tests.
+static TrainSpec smallSnnSpec(long episodes, std::uint64_t seed) {
   TrainSpec spec;
   spec.env_id = "CartPole-v1";
   spec.agent_type = "snn";
   spec.agent_params = {{"output_size", "8"}};
-  spec.episodes = 5;
-  spec.seed = 4;
+  spec.episodes = episodes;
+  spec.seed = seed;
+  return spec;
+}
+
+TEST_CASE("progress checkpoints while training change no episode and load as the agent",
+          "[lab][session]") {
+  const TrainSpec spec = smallSnnSpec(5, 4);
   auto rows = [](const TrainSpec& s, const std::function<void(long)>& seen = {}) {
     std::vector<double> returns;
     runTraining(s, [&](const EpisodeRow& row) {
@@ -244,12 +250,7 @@ TEST_CASE("progress checkpoints while training change no episode and load as the
 
 TEST_CASE("a Session stepped by hand equals runTraining, and watching it changes nothing",
           "[lab][session]") {
-  TrainSpec spec;
-  spec.env_id = "CartPole-v1";
-  spec.agent_type = "snn";
-  spec.agent_params = {{"output_size", "8"}};
-  spec.episodes = 6;
-  spec.seed = 3;
+  const TrainSpec spec = smallSnnSpec(6, 3);
   std::vector<EpisodeRow> headless;
   runTraining(spec, [&](const EpisodeRow& row) { headless.push_back(row); });
 

@@ -30,7 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr unsigned kWidth = 1280, kHeight = 800;  // [px]
 const sf::FloatRect kCurves(70, 60, 760, 660);
 const sf::FloatRect kTable(860, 60, 410, 700);
 constexpr float kRowPx = 17;
@@ -277,7 +276,7 @@ int runFollow(const FollowOptions& options) {
   Follow follow(options);
   if (options.frames > 0) {
     sf::RenderTexture target;
-    if (!target.create(kWidth, kHeight)) throw UserError("view: cannot create an offscreen target");
+    createOffscreen(target);
     for (long f = 1; f <= options.frames; ++f) {
       follow.refresh();
       follow.draw(target);
@@ -285,10 +284,8 @@ int runFollow(const FollowOptions& options) {
     }
     const Snapshot& s = follow.snapshot();
     if (!options.screenshot.empty()) {
-      if (!target.getTexture().copyToImage().saveToFile(options.screenshot)) {
-        throw UserError(options.screenshot + ": cannot write the screenshot");
-      }
-      addPngText(options.screenshot, {{"Description", "following " + options.results_dir}});
+      savePng(target.getTexture().copyToImage(), options.screenshot,
+              {{"Description", "following " + options.results_dir}});
     }
     long episodes = 0;
     std::string counts;

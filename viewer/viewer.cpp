@@ -33,7 +33,6 @@
 namespace spikegym::viewer {
 namespace {
 
-constexpr unsigned kWidth = 1280, kHeight = 800;  // [px]
 const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 // Panels [px]: world top-left, learning bottom-left, network on the right. The network's plots
 // start at kPlotLeft: their left margin holds the names and tick labels (never under data).
@@ -776,8 +775,7 @@ class Viewer {
     } else {
       texture = static_cast<sf::RenderTexture&>(target).getTexture();
     }
-    if (!texture.copyToImage().saveToFile(path)) throw UserError(path + ": cannot write");
-    addPngText(path, pngEntries(identity));
+    savePng(texture.copyToImage(), path, pngEntries(identity));
   }
 
   bool quit() const { return quit_; }
@@ -921,9 +919,8 @@ int runViewer(const ViewerOptions& options) {
   const DisplayConnection display;  // before SFML, which aborts without a display
   Viewer viewer(options);
   if (options.frames > 0) {
-    // Offscreen: a RenderTexture (needs an X display, e.g. xvfb-run -a, but no window).
     sf::RenderTexture target;
-    if (!target.create(kWidth, kHeight)) throw UserError("view: cannot create an offscreen target");
+    createOffscreen(target);
     if (!options.record_dir.empty()) std::filesystem::create_directories(options.record_dir);
     sf::Image first_world, last_frame;
     const ImGuiLayer imgui;
@@ -944,10 +941,7 @@ int runViewer(const ViewerOptions& options) {
       }
     }
     if (!options.screenshot.empty()) {
-      if (!last_frame.saveToFile(options.screenshot)) {
-        throw UserError(options.screenshot + ": cannot write the screenshot");
-      }
-      addPngText(options.screenshot, Viewer::pngEntries(options.identity));
+      savePng(last_frame, options.screenshot, Viewer::pngEntries(options.identity));
     }
     const sf::Image last_world = worldPixels(last_frame);
     std::set<std::uint32_t> colours;
@@ -978,6 +972,12 @@ int runViewer(const ViewerOptions& options) {
     window.display();
   }
   return 0;
+}
+
+void savePng(const sf::Image& image, const std::string& path,
+             const std::vector<std::pair<std::string, std::string>>& entries) {
+  if (!image.saveToFile(path)) throw UserError(path + ": cannot write the screenshot");
+  addPngText(path, entries);
 }
 
 void addPngText(const std::string& path,

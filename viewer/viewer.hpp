@@ -7,6 +7,7 @@
 // The only code that links SFML; built when the CMake option SPIKEGYM_VIEWER is on.
 #pragma once
 
+#include <SFML/Graphics/Image.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,10 @@ struct FollowOptions {
 /// runs; a click on a finished run opens it in a viewer of its own. Offscreen, a last line
 /// "follow: runs N, STATUS=K..., training episodes read E".
 int runFollow(const FollowOptions& options);
+
+/// Writes `image` to `path` as PNG, then addPngText(path, entries); UserError if it cannot.
+void savePng(const sf::Image& image, const std::string& path,
+             const std::vector<std::pair<std::string, std::string>>& entries);
 
 /// Adds tEXt chunks (keyword, text; Latin-1 as PNG asks, control characters dropped) after the
 /// IHDR chunk of the PNG at `path`, rewriting it through a temporary file.

@@ -4,7 +4,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/error.hpp"
+
 namespace spikegym::viewer {
+
+void createOffscreen(sf::RenderTexture& target) {
+  if (!target.create(kWidth, kHeight)) throw UserError("view: cannot create an offscreen target");
+}
 
 void panel(sf::RenderTarget& t, sf::FloatRect r) {
   sf::RectangleShape s({r.width, r.height});

@@ -8,6 +8,11 @@
 
 namespace spikegym::viewer {
 
+inline constexpr unsigned kWidth = 1280, kHeight = 800;  ///< [px] every viewer screen
+
+/// An offscreen target of the screen's size (needs an X display, e.g. xvfb-run -a, no window).
+void createOffscreen(sf::RenderTexture& target);
+
 inline const sf::Color kPanel(248, 248, 248), kInk(30, 30, 30), kGrid(200, 200, 200);
 inline const sf::Color kMuted(90, 90, 90);
 /// Okabe-Ito (colour-blind safe): populations in the raster, cells in the follow view.
