@@ -24,11 +24,24 @@
 #include "agents/view.hpp"
 #include "core/live.hpp"
 #include "envs/space.hpp"
+#include "snn/ops.hpp"
 
 namespace spikegym::agents {
 
 /// Per-episode numbers for logging, e.g. {"rate_hz_output", 12.5}.
 using Diagnostics = std::vector<std::pair<std::string, double>>;
+
+/// One part of an agent for cost figures (`spikegym show network --cost`, run.json): a
+/// population (units = neurons), a projection (units = synapses) or a real-valued part (critic,
+/// policy; units = weights), with its state's size and what it counted so far.
+struct CostPart {
+  std::string name;
+  std::string kind;         ///< "population", "source", "projection", "critic", "policy"
+  std::uint64_t units = 0;  ///< neurons, synapses or weights
+  std::uint64_t zero = 0;   ///< weights that are zero now (projections, real-valued parts)
+  std::size_t bytes = 0;    ///< [bytes] state: variables, weights, traces, buffers
+  snn::OpCounts counts;     ///< counted so far (populations: spikes, neuron updates)
+};
 
 class Agent {
  public:
@@ -68,6 +81,14 @@ class Agent {
     (void)value;
     return false;
   }
+  /// Counts operations from now on (snn/ops.hpp); off by default. Counting only reads: an
+  /// agent acts and learns the same with it on or off.
+  virtual void setCounting(bool on) { counting_ = on; }
+  /// What the agent computed since counting was turned on: its network's synaptic operations,
+  /// neuron updates and plasticity, and the MACs of its real-valued parts. A random agent: none.
+  virtual snn::OpCounts opCounts() const { return {}; }
+  /// The agent's parts with their sizes (for footprint and connection sparsity).
+  virtual std::vector<CostPart> costParts() const { return {}; }
   /// Read-only access to a non-spiking policy (REINFORCE) for viewers; nullptr otherwise.
   virtual const PolicyView* policyView() const { return nullptr; }
   /// The agent (config, learned state, RNG state) as a checkpoint in memory.
@@ -87,6 +108,7 @@ class Agent {
  protected:
   bool learning_ = true;
   bool greedy_ = false;
+  bool counting_ = false;
 };
 
 struct AgentInfo;

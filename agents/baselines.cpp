@@ -85,6 +85,14 @@ class ReinforceAgent final : public Agent, public PolicyView {
   }
   envs::Action act(std::span<const double> obs) override {
     encoder_.encode(obs, phi_);
+    if (counting_) {  // the policy's logits: non-zero (feature, weight) pairs per action
+      const std::size_t f = phi_.size();
+      for (int a = 0; a < n_actions_; ++a) {
+        const double* th = theta_.data() + static_cast<std::size_t>(a) * f;
+        for (std::size_t i = 0; i < f; ++i) counts_.mac += (phi_[i] != 0.0f) & (th[i] != 0.0);
+      }
+      counts_.dense += static_cast<std::uint64_t>(n_actions_) * f;
+    }
     probabilities(phi_.data(), probs_);
     double u = rng_.uniform();
     int a = n_actions_ - 1;
@@ -114,6 +122,14 @@ class ReinforceAgent final : public Agent, public PolicyView {
       g = dot(value_w_.data(), phi_.data());
     }
     const std::size_t n = rewards_.size(), f = static_cast<std::size_t>(encoder_.size());
+    if (counting_) {
+      // Per step: the baseline's value and update (2f), the policy's logits and gradient step
+      // (2 n_actions f), all over every weight; a truncated episode's bootstrap value (f).
+      const std::uint64_t per_step = 2 * f + 2 * static_cast<std::uint64_t>(n_actions_) * f;
+      const std::uint64_t macs = n * per_step + (truncated && !terminated ? f : 0);
+      counts_.mac += macs;
+      counts_.dense += macs;
+    }
     std::vector<double> returns(n);
     for (std::size_t t = n; t-- > 0;) returns[t] = g = rewards_[t] + gamma * g;
     const double lr_pi = config_.number("lr_policy"), lr_v = config_.number("lr_value");
@@ -130,6 +146,24 @@ class ReinforceAgent final : public Agent, public PolicyView {
       }
       discount *= gamma;
     }
+  }
+  snn::OpCounts opCounts() const override { return counts_; }
+  std::vector<CostPart> costParts() const override {
+    auto zeros = [](const std::vector<double>& w) {
+      return static_cast<std::uint64_t>(std::count(w.begin(), w.end(), 0.0));
+    };
+    // The episode buffer (features of every step) is part of what REINFORCE keeps.
+    const std::size_t buffer = feats_.capacity() * sizeof(float) +
+                               actions_.capacity() * sizeof(int) +
+                               rewards_.capacity() * sizeof(double);
+    return {{"policy", "policy", theta_.size(), zeros(theta_),
+             theta_.size() * sizeof(double) + buffer, counts_},
+            {"baseline",
+             "critic",
+             value_w_.size(),
+             zeros(value_w_),
+             value_w_.size() * sizeof(double),
+             {}}};
   }
   Diagnostics diagnostics() const override {
     double norm = 0;
@@ -202,6 +236,7 @@ class ReinforceAgent final : public Agent, public PolicyView {
   std::vector<float> phi_, feats_;
   std::vector<int> actions_;
   std::vector<double> rewards_;
+  snn::OpCounts counts_;
 };
 
 static const bool kRandom = registerAgent({

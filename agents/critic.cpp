@@ -60,12 +60,27 @@ double TdLambdaCritic::value(std::span<const float> features) const {
   return v;
 }
 
+void TdLambdaCritic::countValue(std::span<const float> features) {
+  std::uint64_t nonzero = 0;
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    nonzero += (features[i] != 0.0f) & (w_[i] != 0.0);
+  }
+  counts_.mac += nonzero;
+  counts_.dense += features.size();
+}
+
 void TdLambdaCritic::startEpisode() {
   std::fill(e_.begin(), e_.end(), 0.0);
 }
 
 double TdLambdaCritic::update(std::span<const float> features, std::span<const float> next,
                               double reward) {
+  if (counting_) {
+    countValue(features);
+    if (!next.empty()) countValue(next);
+    counts_.mac += 2 * w_.size();
+    counts_.dense += 2 * w_.size();
+  }
   const double v = value(features);
   const double v_next = next.empty() ? 0.0 : value(next);
   const double delta = reward + gamma_ * v_next - v;

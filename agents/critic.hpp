@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agents/encoder.hpp"
+#include "snn/ops.hpp"
 
 namespace spikegym::agents {
 
@@ -50,11 +51,20 @@ class TdLambdaCritic {
   /// The weights (checkpoints).
   std::vector<double>& weights() { return w_; }
   const std::vector<double>& weights() const { return w_; }
+  /// Counts MACs from now on (snn/ops.hpp): each value's non-zero (feature, weight) pairs, and
+  /// two per weight per update (trace and weight).
+  void setCounting(bool on) { counting_ = on; }
+  const snn::OpCounts& counts() const { return counts_; }
+  /// [bytes] weights and traces.
+  std::size_t bytes() const { return (w_.size() + e_.size()) * sizeof(double); }
 
  private:
+  void countValue(std::span<const float> features);
   double gamma_, learning_rate_, lambda_;
   std::vector<double> w_, e_;
   double last_value_ = 0.0;
+  bool counting_ = false;
+  snn::OpCounts counts_;
 };
 
 }  // namespace spikegym::agents

@@ -293,11 +293,15 @@ void SnnAgent::buildNetwork(std::uint64_t network_seed) {
             : def_.modulator->signal == "td_error" ? Signal::kTdError
                                                    : Signal::kReward;
   network_seed_ = network_seed;
+  // A rebuilt network (restoring a checkpoint of another seed) starts its counters at zero;
+  // keep what the old one counted so that opCounts() never goes back.
+  if (net_) retired_counts_ = opCounts().since(own_counts_);
   net_ =
       std::make_unique<snn::Network>(config_.number("dt_ms"), network_seed, modulatorModel(def_));
   addPopulations();
   addCritic();
   addProjections();
+  if (counting_) setCounting(true);
 }
 
 void SnnAgent::addPopulations() {
@@ -407,6 +411,11 @@ void SnnAgent::driveInput(std::span<const double> obs) {
       auto& bias = e.population->bias();
       for (std::size_t i = 0; i < bias.size(); ++i) {
         bias[i] = static_cast<float>(p.current_mv) * e.features[i];
+      }
+      if (counting_) {  // a real value times a gain into each input neuron: a MAC
+        own_counts_.mac += static_cast<std::uint64_t>(
+            std::count_if(e.features.begin(), e.features.end(), [](float f) { return f != 0; }));
+        own_counts_.dense += bias.size();
       }
       continue;
     }
@@ -639,6 +648,10 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
     for (int j = 0; j < group_size_; ++j) output_->bias()[explore * group_size_ + j] -= drive;
   }
   stats_.output_spikes += decoder_->total();
+  if (counting_) {  // the readout adds one count per output spike
+    own_counts_.ac += static_cast<std::uint64_t>(decoder_->total());
+    own_counts_.dense += static_cast<std::uint64_t>(steps_per_action_) * output_->size();
+  }
   stats_.steps += 1;
   if (explore >= 0) stats_.explored += 1;
   const int action =
@@ -727,6 +740,47 @@ void SnnAgent::endEpisode() {
     ++episodes_done_;
   }
   last_stats_ = stats_;
+}
+
+void SnnAgent::setCounting(bool on) {
+  counting_ = on;
+  net_->setCounting(on);
+  if (critic_) critic_->setCounting(on);
+}
+
+snn::OpCounts SnnAgent::opCounts() const {
+  snn::OpCounts total = net_->counts();
+  total += own_counts_;
+  total += retired_counts_;
+  if (critic_) total += critic_->counts();
+  for (const auto& learner : learners_) total += learner->counts();
+  return total;
+}
+
+std::vector<CostPart> SnnAgent::costParts() const {
+  std::vector<CostPart> parts;
+  for (const auto& p : net_->populations()) {
+    parts.push_back({p->name(), p->integrates() ? "population" : "source", p->size(), 0,
+                     p->footprintBytes(), p->counts()});
+  }
+  for (const auto& proj : net_->projections()) {
+    CostPart part{proj->name(),        "projection",           proj->size(),
+                  proj->zeroWeights(), proj->footprintBytes(), proj->counts()};
+    for (const auto& learner : learners_) {
+      if (&learner->projection() == proj.get()) {
+        part.bytes += learner->stateBytes();
+        part.counts += learner->counts();
+      }
+    }
+    parts.push_back(std::move(part));
+  }
+  if (critic_) {
+    const auto& w = critic_->weights();
+    parts.push_back({"critic", "critic", w.size(),
+                     static_cast<std::uint64_t>(std::count(w.begin(), w.end(), 0.0)),
+                     critic_->bytes(), critic_->counts()});
+  }
+  return parts;
 }
 
 Diagnostics SnnAgent::diagnostics() const {

@@ -47,6 +47,9 @@ class SnnAgent final : public Agent, public AgentView {
   Diagnostics diagnostics() const override;
   AgentView* view() override { return this; }
   std::string numericalFault() const override;
+  void setCounting(bool on) override;
+  snn::OpCounts opCounts() const override;
+  std::vector<CostPart> costParts() const override;
 
   // AgentView
   std::vector<std::string> populationNames() const override;
@@ -139,6 +142,8 @@ class SnnAgent final : public Agent, public AgentView {
   Rng rng_;
   std::vector<float> critic_features_, next_features_;  // critic features of s and s'
   long episodes_done_ = 0;
+  snn::OpCounts own_counts_;      // the agent's own operations: current encoders, readout counting
+  snn::OpCounts retired_counts_;  // what networks replaced by restore() had counted
   // Per-episode accumulators for diagnostics.
   struct EpisodeStats {
     double steps = 0, input_spikes = 0, output_spikes = 0, dopamine = 0, value = 0, explored = 0,

@@ -1,5 +1,6 @@
 // `spikegym train`: one agent, one env, one seed; CSV on stdout, one row per episode:
-// episode,return,length,truncated, then env metrics and agent diagnostics.
+// episode,return,length,truncated, then env metrics, agent diagnostics and the cost columns
+// (lab/cost.hpp).
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "lab/cost.hpp"
 #include "lab/experiment.hpp"
 #include "lab/presets.hpp"
 #include "lab/stats.hpp"
@@ -103,6 +105,7 @@ void train(TrainOptions& o) {
     if (!header) {
       line = "episode,return,length,truncated";
       for (const auto& [name, value] : row.metrics) line += "," + name;
+      for (const auto& [name, value] : row.costs) line += "," + name;
       line += "\n";
       header = true;
     }
@@ -114,6 +117,7 @@ void train(TrainOptions& o) {
       std::snprintf(buf, sizeof buf, ",%.10g", value);  // as run's episodes.csv
       line += buf;
     }
+    for (const auto& [name, value] : row.costs) line += "," + lab::costValueText(value);
     line += "\n";
     std::fputs(line.c_str(), stdout);
     std::fflush(stdout);

@@ -20,6 +20,7 @@
 #include "core/files.hpp"
 #include "core/params.hpp"
 #include "envs/registration.hpp"
+#include "lab/cost.hpp"
 #include "lab/stats.hpp"
 
 namespace spikegym::lab {
@@ -474,6 +475,10 @@ std::string episodesHeader(const EpisodeRow& first, bool has_eval) {
     csv += ',';
     csv += csvField(name);
   }
+  for (const auto& [name, value] : first.costs) {
+    csv += ',';
+    csv += csvField(name);
+  }
   return csv + "\n";
 }
 
@@ -489,6 +494,10 @@ std::string episodesRow(const RunSpec& run, const EpisodeRow& row, double wall_s
   for (const auto& [name, value] : row.metrics) {
     std::snprintf(buf, sizeof buf, ",%.10g", value);
     csv += buf;
+  }
+  for (const auto& [name, value] : row.costs) {
+    csv += ',';
+    csv += costValueText(value);
   }
   return csv + "\n";
 }

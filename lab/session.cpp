@@ -2,6 +2,7 @@
 
 #include "core/rng.hpp"
 #include "envs/registration.hpp"
+#include "lab/cost.hpp"
 
 namespace spikegym::lab {
 
@@ -17,6 +18,7 @@ Session::Session(const TrainSpec& spec, const char* env_stream, const char* agen
                                           env_->actionSpace(), agent_seed)
                       : agents::makeAgent(spec.agent_type, env_->observationSpace(),
                                           env_->actionSpace(), spec.agent_params, agent_seed);
+  agent_->setCounting(spec.count_ops);
 }
 
 std::unique_ptr<Session> Session::forEvaluation(const TrainSpec& spec) {
@@ -40,6 +42,7 @@ void Session::beginEpisode(long number, bool eval) {
   agent_->setLearning(!eval);
   agent_->onEpisodeStart();
   row_ = EpisodeRow{};
+  episode_counts_ = agent_->opCounts();
   row_.episode = number;
   row_.eval = eval;
   last_ = StepRecord{};
@@ -65,6 +68,7 @@ bool Session::stepOnce() {
       fault.empty() ? r.info->truncation_reason : "numerical fault in the agent: " + fault;
   row_.metrics = r.info->values;
   for (auto& d : agent_->diagnostics()) row_.metrics.push_back(std::move(d));
+  if (spec_.count_ops) row_.costs = costColumns(agent_->opCounts().since(episode_counts_));
   in_episode_ = false;
   if (!row_.eval) ++training_done_;
   finished_ = row_;

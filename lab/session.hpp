@@ -88,6 +88,7 @@ class Session {
   bool in_episode_ = false;
   bool learning_ = true;
   long training_done_ = 0;
+  snn::OpCounts episode_counts_;  // the agent's counts when the episode began
 };
 
 }  // namespace spikegym::lab

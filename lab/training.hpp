@@ -38,6 +38,9 @@ struct TrainSpec {
   long eval_every = 0;                 ///< [episodes] an evaluation block every K training episodes
   long eval_episodes = 10;             ///< episodes per evaluation block (learning off)
   const std::atomic<bool>* stop = nullptr;  ///< checked between episodes: set -> Interrupted
+  /// Count operations (lab/cost.hpp: the cost columns of each row). Not part of a run's
+  /// identity: counting only reads, results are the same with it off (golden-hash test).
+  bool count_ops = true;
 };
 
 /// Thrown by runTraining when `stop` was set.
@@ -53,6 +56,9 @@ struct EpisodeRow {
   long eval_index = -1;           ///< its index within the evaluation block (0 ..), else -1
   std::string truncation_reason;  ///< non-empty for a numerical fault
   std::vector<std::pair<std::string, double>> metrics;  ///< env info, then agent diagnostics
+  /// What the episode cost (lab/cost.hpp costColumns: counts, sparsity, energy per price list);
+  /// empty when counting is off.
+  std::vector<std::pair<std::string, double>> costs;
 };
 
 /// Runs the spec; calls `on_episode` after every episode. Evaluation episodes (learning off)

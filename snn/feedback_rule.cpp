@@ -99,6 +99,10 @@ void FeedbackRule::onStep(std::span<const std::uint32_t> pre_spikes,
     }
   }
   for (std::uint32_t i : pre_spikes) x_[i] += 1.0f;
+  // Each post spike adds a pairing to its n_pre synapses' window accumulators.
+  const std::uint64_t pairings = static_cast<std::uint64_t>(post_spikes.size()) * n_pre_;
+  counts_.plasticity += pairings;
+  counts_.elig_updates += pairings;
 }
 
 void FeedbackRule::endWindow(int action, std::span<const double> p) {
@@ -116,6 +120,8 @@ void FeedbackRule::endWindow(int action, std::span<const double> p) {
       q[j] = 0.0f;
     }
   }
+  counts_.plasticity += e_.size();
+  counts_.elig_updates += e_.size();
 }
 
 void FeedbackRule::endEpisode(double episode_return) {
@@ -137,6 +143,8 @@ void FeedbackRule::learn(double signal) {
   auto& w = projection_.weights();
   const auto lo = static_cast<float>(params_.w_min), hi = static_cast<float>(params_.w_max);
   for (std::size_t s = 0; s < w.size(); ++s) w[s] = std::clamp(w[s] + step * e_[s], lo, hi);
+  counts_.plasticity += w.size();
+  counts_.weight_writes += w.size();
 }
 
 double FeedbackRule::meanEligibility() const {

@@ -85,6 +85,9 @@ class FeedbackRule final : public WindowLearner {
   double eta() const override { return params_.eta; }
   void setEta(double eta) override { params_.eta = eta; }
   const std::vector<float>& eligibility() const override { return e_; }
+  std::size_t stateBytes() const override {
+    return (x_.size() + pairs_.size() + e_.size() + gate_.size()) * sizeof(float);
+  }
 
  private:
   Projection& projection_;

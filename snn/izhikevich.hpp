@@ -55,6 +55,7 @@ class IzhikevichPopulation final : public Population {
   std::uint32_t noise_key_;
   std::vector<float> v_;  // [mV]
   std::vector<float> u_;  // [mV/ms]
+  std::size_t stateBytes() const override { return (v_.size() + u_.size()) * sizeof(float); }
 };
 
 }  // namespace spikegym::snn

@@ -46,6 +46,9 @@ class LifPopulation final : public Population {
   std::vector<float> v_;                  // [mV]
   std::vector<float> i_syn_;              // [mV]
   std::vector<std::int32_t> refractory_;  // steps left
+  std::size_t stateBytes() const override {
+    return (v_.size() + i_syn_.size()) * sizeof(float) + refractory_.size() * sizeof(std::int32_t);
+  }
 };
 
 }  // namespace spikegym::snn

@@ -76,6 +76,25 @@ void Network::resetState() {
   modulator_.resetLevel();
 }
 
+void Network::setCounting(bool on) {
+  for (auto& p : populations_) p->setCounting(on);
+  for (auto& proj : projections_) proj->setCounting(on);
+}
+
+OpCounts Network::counts() const {
+  OpCounts total;
+  for (const auto& p : populations_) total += p->counts();
+  for (const auto& proj : projections_) total += proj->counts();
+  return total;
+}
+
+std::size_t Network::footprintBytes() const {
+  std::size_t bytes = 0;
+  for (const auto& p : populations_) bytes += p->footprintBytes();
+  for (const auto& proj : projections_) bytes += proj->footprintBytes();
+  return bytes;
+}
+
 Population& Network::population(const std::string& name) {
   for (auto& p : populations_) {
     if (p->name() == name) return *p;

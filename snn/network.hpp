@@ -49,6 +49,16 @@ class Network {
   /// Sets the step counter (restoring a checkpoint: the noise streams continue identically).
   void setStepCount(std::uint64_t step);
 
+  /// Counts operations from now on in every population and projection (snn/ops.hpp); off by
+  /// default. Counting reads only: results are the same with it on or off.
+  void setCounting(bool on);
+  /// The operations counted so far in the populations and projections (window learners count
+  /// their own: WindowLearner::counts()).
+  OpCounts counts() const;
+  /// Bytes of the network's state: populations (per neuron variables, input rings) and
+  /// projections (Projection::footprintBytes).
+  std::size_t footprintBytes() const;
+
   Population& population(const std::string& name);
   Projection& projection(const std::string& name);
   const std::vector<std::unique_ptr<Population>>& populations() const { return populations_; }

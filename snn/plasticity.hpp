@@ -42,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "snn/ops.hpp"
 #include "snn/params.hpp"
 
 namespace spikegym::snn {
@@ -95,6 +96,14 @@ class WindowLearner {
   /// The learning rate (the rule's eta) and, for a viewer's live control, a new one from now on.
   virtual double eta() const = 0;
   virtual void setEta(double eta) = 0;
+  /// Plasticity work done so far (snn/ops.hpp: plasticity, elig_updates, weight_writes),
+  /// counted per call, never per synapse.
+  const OpCounts& counts() const { return counts_; }
+  /// [bytes] The learner's own state (traces, pairings, eligibility).
+  virtual std::size_t stateBytes() const = 0;
+
+ protected:
+  OpCounts counts_;
 };
 
 /// Builds a window rule's learner for `projection`, whose post neurons form action groups of

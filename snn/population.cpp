@@ -40,9 +40,22 @@ void Population::step(std::uint64_t step_index) {
   float* input = ring_.data() + static_cast<std::size_t>(slot_) * size_;
   spikes_.clear();
   update(input, step_index);
+  if (counting_) countStep(input);
   std::fill(input, input + size_, 0.0f);
   slot_ = (slot_ + 1) % slots_;
   spike_count_ += spikes_.size();
+}
+
+void Population::countStep(const float* input) {
+  counts_.spikes += spikes_.size();
+  counts_.neuron_steps += size_;
+  if (!integrates()) return;
+  // Active: input arrived (synaptic or bias) or the neuron spiked.
+  std::uint64_t active = 0;
+  for (std::uint32_t i = 0; i < size_; ++i) active += (input[i] != 0.0f) | (bias_[i] != 0.0f);
+  for (std::uint32_t i : spikes_) active += input[i] == 0.0f && bias_[i] == 0.0f;
+  counts_.neuron_active += active;
+  counts_.neuron_inactive += size_ - active;
 }
 
 namespace {

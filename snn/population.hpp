@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "snn/ops.hpp"
 #include "snn/params.hpp"
 
 namespace spikegym::snn {
@@ -53,10 +54,25 @@ class Population {
   /// Advances one step: consumes this step's input, integrates, fills spikes().
   void step(std::uint64_t step_index);
 
+  /// False for spike sources (Poisson, regular): they emit spikes but integrate nothing, so
+  /// their updates are not counted as neuron updates (snn/ops.hpp).
+  virtual bool integrates() const { return true; }
+  /// Counts neuron updates and spikes from now on (snn/ops.hpp); off by default.
+  void setCounting(bool on) { counting_ = on; }
+  /// What was counted so far (neuron_active, neuron_inactive, spikes, neuron_steps).
+  const OpCounts& counts() const { return counts_; }
+  /// Bytes of the population's state: its model's variables, the input ring, bias, spike list.
+  std::size_t footprintBytes() const {
+    return stateBytes() + (ring_.size() + bias_.size()) * sizeof(float) +
+           spikes_.capacity() * sizeof(std::uint32_t);
+  }
+
  protected:
   Population(std::string name, std::string model, std::uint32_t size);
   /// Integrates one step with `input` (this step's arrived synaptic input, size()).
   virtual void update(const float* input, std::uint64_t step_index) = 0;
+  /// Bytes of the model's own per-neuron variables.
+  virtual std::size_t stateBytes() const = 0;
 
   std::vector<std::uint32_t> spikes_;
   std::vector<float> bias_;
@@ -69,6 +85,9 @@ class Population {
   std::vector<float> ring_;  // slots_ x size_ incoming input
   std::uint64_t spike_count_ = 0;
   std::vector<float> no_potentials_;
+  bool counting_ = false;
+  OpCounts counts_;
+  void countStep(const float* input);
 };
 
 /// A registered neuron model: its parameters and a factory.

@@ -229,6 +229,7 @@ void Projection::updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_
     c_[s] = static_cast<float>(pre_spike ? row_c_[t] + e : row_c_[t]);
     if (pre_spike) slots_[delay_[s]][kDense ? t : post_index_[s]] += w;
   }
+  if (counting_) countRow(begin, end, true, true, pre_spike);
   if (pre_spike) {
     x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0] + 1.0;
     x_step_[i] = k;
@@ -245,6 +246,7 @@ void Projection::sweepRows(std::int64_t to_step) {
     for (std::uint32_t s = offsets_[i]; s < offsets_[i + 1]; ++s) {
       updateSynapse<kKind>(s, postOf(s, i), ctx, false, 0.0, 0.0);
     }
+    if (counting_) countRow(offsets_[i], offsets_[i + 1], true, false, false);
     if (x_step_[i] >= 0) {
       x_last_[i] = ctx.x0 * pow_beta_[to_step - ctx.k0];
       x_step_[i] = to_step;
@@ -326,17 +328,49 @@ void Projection::processStep(std::uint64_t step, double m) {
       }
       x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0] + 1.0;
       x_step_[i] = k;
+      if (counting_) countRow(begin, end, true, false, true);
     } else {
       for (std::uint32_t s = begin; s < end; ++s) {
         const std::uint32_t p = kDense ? s - begin : post_index_[s];
         slots_[delay_[s]][p] += w_[s];
       }
+      if (counting_) countRow(begin, end, false, false, true);
     }
     events_ += end - begin;
   }
 }
 
+void Projection::countRow(std::uint32_t begin, std::uint32_t end, bool plastic, bool eligibility,
+                          bool delivered) {
+  const std::uint64_t n = end - begin;
+  if (plastic) {
+    counts_.plasticity += n;
+    counts_.weight_writes += n;
+    if (eligibility) counts_.elig_updates += n;
+  }
+  if (delivered) {
+    std::uint64_t nonzero = 0;
+    for (std::uint32_t s = begin; s < end; ++s) nonzero += w_[s] != 0.0f;
+    counts_.ac += nonzero;
+  }
+}
+
+std::size_t Projection::zeroWeights() const {
+  return static_cast<std::size_t>(std::count(w_.begin(), w_.end(), 0.0f));
+}
+
+std::size_t Projection::footprintBytes() const {
+  auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
+  return bytes(offsets_) + bytes(post_index_) + bytes(delay_) + bytes(w_) + bytes(c_) +
+         bytes(x_last_) + bytes(x_step_) + bytes(y_last_) + bytes(y_step_) + bytes(y_before_) +
+         bytes(hist_step_) + bytes(hist_y_) + bytes(hist_count_) + bytes(last_post_spike_) +
+         bytes(m_hist_) + bytes(h_hist_) + bytes(pow_alpha_) + bytes(inv_alpha_) +
+         bytes(pow_beta_) + bytes(pow_gamma_) + bytes(slots_) + bytes(row_acc_) + bytes(row_c_) +
+         bytes(row_e_) + bytes(row_paired_);
+}
+
 void Projection::step(std::uint64_t k, double m) {
+  if (counting_) counts_.dense += w_.size();
   switch (spec_.rule.kind) {
     case RuleKind::kNone:
       return dense_ ? processStep<RuleKind::kNone, true>(k, m)

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "snn/connectivity.hpp"
+#include "snn/ops.hpp"
 #include "snn/plasticity.hpp"
 #include "snn/population.hpp"
 
@@ -89,6 +90,16 @@ class Projection {
   double bytesPerSynapse() const;
   /// Synaptic events delivered so far (pre spikes x their synapses).
   std::uint64_t events() const { return events_; }
+  /// Counts synaptic operations from now on (snn/ops.hpp: ac, dense, plasticity); off by
+  /// default. With it off the kernels pay one test per spiking row, none per synapse.
+  void setCounting(bool on) { counting_ = on; }
+  /// What was counted so far.
+  const OpCounts& counts() const { return counts_; }
+  /// Synapses whose weight is zero now (connection sparsity = zeroWeights() / size()).
+  std::size_t zeroWeights() const;
+  /// Bytes of this projection's state: per-synapse arrays, per-neuron traces and histories,
+  /// modulator history and tables, and scratch.
+  std::size_t footprintBytes() const;
   /// Steps between full sweeps.
   int sweepInterval() const { return sweep_interval_; }
 
@@ -158,6 +169,12 @@ class Projection {
   std::vector<double> row_acc_, row_c_, row_e_;  // scratch for one row (pre neuron)
   std::vector<std::uint32_t> row_paired_;        // scratch: row entries with pairings to add
   std::uint64_t events_ = 0;
+  bool counting_ = false;
+  OpCounts counts_;
+  /// Counts the synapses [begin, end) of one row: a plasticity visit each (eligibility and weight
+  /// written when `eligibility`), and, when `delivered`, the effective accumulates.
+  void countRow(std::uint32_t begin, std::uint32_t end, bool plastic, bool eligibility,
+                bool delivered);
 };
 
 }  // namespace spikegym::snn

@@ -16,6 +16,7 @@ class PoissonSource final : public Population {
                 std::uint64_t seed);
   /// Firing rates [Hz] per neuron; writable.
   std::vector<float>& rates() { return rates_hz_; }
+  bool integrates() const override { return false; }
 
  protected:
   void update(const float* input, std::uint64_t step_index) override;
@@ -24,6 +25,7 @@ class PoissonSource final : public Population {
   double dt_ms_;
   std::uint32_t key_;
   std::vector<float> rates_hz_;
+  std::size_t stateBytes() const override { return rates_hz_.size() * sizeof(float); }
 };
 
 class RegularSource final : public Population {
@@ -32,6 +34,7 @@ class RegularSource final : public Population {
   /// Firing rates [Hz] per neuron; writable.
   std::vector<float>& rates() { return rates_hz_; }
   void resetState() override;
+  bool integrates() const override { return false; }
 
  protected:
   void update(const float* input, std::uint64_t step_index) override;
@@ -40,6 +43,9 @@ class RegularSource final : public Population {
   double dt_ms_;
   std::vector<float> rates_hz_;
   std::vector<double> phase_;  // [1] fraction of a period accumulated
+  std::size_t stateBytes() const override {
+    return rates_hz_.size() * sizeof(float) + phase_.size() * sizeof(double);
+  }
 };
 
 }  // namespace spikegym::snn

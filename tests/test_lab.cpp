@@ -1600,40 +1600,45 @@ TEST_CASE("golden hash: short fixed runs give the same returns and weights on ev
   };
   const auto dir = testing::scratchDir("golden");
   for (const Golden& g : cases) {
-    TrainSpec spec;
-    spec.env_id = g.env;
-    spec.agent_type = "snn";
-    spec.agent_params = g.agent;
-    spec.episodes = g.episodes;
-    spec.seed = 7;
-    spec.eval_every = 10;
-    spec.eval_episodes = 1;
-    spec.save_checkpoint = (dir / "golden.ckpt").string();
-    std::uint64_t h = 0xCBF29CE484222325ULL;
-    auto mix = [&h](double v) {
-      std::uint64_t bits = 0;
-      std::memcpy(&bits, &v, sizeof bits);
-      for (int b = 0; b < 8; ++b) {
-        h ^= (bits >> (8 * b)) & 0xFF;
-        h *= 0x100000001B3ULL;
+    for (const bool count_ops : {true, false}) {  // counting only reads: the same hash
+      TrainSpec spec;
+      spec.count_ops = count_ops;
+      spec.env_id = g.env;
+      spec.agent_type = "snn";
+      spec.agent_params = g.agent;
+      spec.episodes = g.episodes;
+      spec.seed = 7;
+      spec.eval_every = 10;
+      spec.eval_episodes = 1;
+      spec.save_checkpoint = (dir / "golden.ckpt").string();
+      std::uint64_t h = 0xCBF29CE484222325ULL;
+      auto mix = [&h](double v) {
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &v, sizeof bits);
+        for (int b = 0; b < 8; ++b) {
+          h ^= (bits >> (8 * b)) & 0xFF;
+          h *= 0x100000001B3ULL;
+        }
+      };
+      runTraining(spec, [&](const EpisodeRow& row) {
+        mix(static_cast<double>(row.episode));
+        mix(row.eval ? 1.0 : 0.0);
+        mix(row.episode_return);
+        mix(static_cast<double>(row.length));
+        mix(row.truncated ? 1.0 : 0.0);
+        for (const auto& [name, value] : row.metrics) mix(value);
+      });
+      const agents::Checkpoint ck = agents::Checkpoint::read(spec.save_checkpoint);
+      for (const auto& [name, values] : ck.sections) {
+        for (char c : name) mix(static_cast<double>(c));
+        for (double v : values) mix(v);
       }
-    };
-    runTraining(spec, [&](const EpisodeRow& row) {
-      mix(static_cast<double>(row.episode));
-      mix(row.eval ? 1.0 : 0.0);
-      mix(row.episode_return);
-      mix(static_cast<double>(row.length));
-      mix(row.truncated ? 1.0 : 0.0);
-      for (const auto& [name, value] : row.metrics) mix(value);
-    });
-    const agents::Checkpoint ck = agents::Checkpoint::read(spec.save_checkpoint);
-    for (const auto& [name, values] : ck.sections) {
-      for (char c : name) mix(static_cast<double>(c));
-      for (double v : values) mix(v);
+      std::printf("golden hash %s (counting %s): 0x%016llx\n", g.name.c_str(),
+                  count_ops ? "on" : "off", static_cast<unsigned long long>(h));
+      INFO(g.name << " (counting " << (count_ops ? "on" : "off") << "): this build gives 0x"
+                  << std::hex << h);
+      CHECK(h == g.expected);
     }
-    std::printf("golden hash %s: 0x%016llx\n", g.name.c_str(), static_cast<unsigned long long>(h));
-    INFO(g.name << ": this build gives 0x" << std::hex << h);
-    CHECK(h == g.expected);
   }
 }
 

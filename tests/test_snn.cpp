@@ -34,6 +34,7 @@ class ScriptedPopulation final : public Population {
     std::set<std::uint32_t> unique(it->second.begin(), it->second.end());
     spikes_.assign(unique.begin(), unique.end());
   }
+  std::size_t stateBytes() const override { return 0; }
 
  private:
   std::map<std::uint64_t, std::vector<std::uint32_t>> schedule_;
@@ -615,4 +616,94 @@ TEST_CASE("feedback_rstdp: the gate has zero mean when actions follow p", "[snn]
     CHECK(ungated.eligibility()[j] > 0.0f);
     CHECK(std::abs(gated.eligibility()[j]) < 0.015 * ungated.eligibility()[j]);
   }
+}
+
+TEST_CASE("operation counts equal the numbers worked out by hand (3 inputs -> 2 outputs)",
+          "[snn][ops]") {
+  // 3 pre -> 2 post, all to all, delay 1, synapse i -> j at 2i + j. Weights
+  //   pre 0: (0.5, 0)   pre 1: (0.3, 0.2)   pre 2: (0.1, 0.4)   -- one zero weight.
+  // Pre spikes: 0 at step 1; 1 and 2 at step 2; 0 at step 4. Post 1 spikes at step 3. Steps 0..5.
+  // By hand (NeuroBench's definitions, snn/ops.hpp):
+  //   ac     = step 1: row 0 has 1 non-zero weight; step 2: rows 1, 2 have 2 + 2; step 4: 1 -> 6
+  //            (8 synapse events, 2 of them through the zero weight)
+  //   dense  = 6 synapses x 6 steps = 36
+  //   spikes = 4 pre + 1 post = 5; neuron steps = 5 neurons x 6 steps = 30; sparsity 1 - 5/30
+  //   active = pre: the 4 spiking updates (no input, no bias); post: step 2 post 0 (0.5 arrives;
+  //            post 1 receives only the zero weight: nothing), step 3 both (0.4 and 0.6, and
+  //            post 1 spikes), step 5 post 0 -> 4; total 8 of 30 updates, 22 inactive.
+  //   plasticity (eligibility rule): a row visit at each of the 4 pre spikes (2 synapses each)
+  //            = 8, then the flush visits all 3 rows = 6 more: 14 eligibility values and 14
+  //            weights written. Without a rule: none.
+  auto run = [](const PlasticityRule& rule, bool counting) {
+    auto pair = std::make_unique<Pair>(rule, 0.0, NeuromodulatorModel{}, 3, 2);
+    pair->proj->weights() = {0.5f, 0.0f, 0.3f, 0.2f, 0.1f, 0.4f};
+    pair->pre->spikeAt(0, 1);
+    pair->pre->spikeAt(1, 2);
+    pair->pre->spikeAt(2, 2);
+    pair->pre->spikeAt(0, 4);
+    pair->post->spikeAt(1, 3);
+    pair->net.setCounting(counting);
+    pair->net.run(6);
+    return pair;
+  };
+  const auto frozen = run(makeRule("none"), true);
+  OpCounts c = frozen->net.counts();
+  CHECK(c.ac == 6);
+  CHECK(frozen->proj->events() == 8);
+  CHECK(c.mac == 0);
+  CHECK(c.dense == 36);
+  CHECK(c.spikes == 5);
+  CHECK(c.neuron_steps == 30);
+  CHECK(c.activationSparsity() == Approx(1.0 - 5.0 / 30.0));
+  CHECK(c.neuron_active == 8);
+  CHECK(c.neuron_inactive == 22);
+  CHECK(c.plasticity == 0);
+  CHECK(frozen->proj->zeroWeights() == 1);  // connection sparsity 1/6
+
+  // mstdpet without a modulator: eligibility is built, weights stay (m = 0).
+  const PlasticityRule elig = makeRule("mstdpet", {{"a_plus", 0.1}, {"a_minus", 0.1}});
+  const auto plastic = run(elig, true);
+  plastic->net.flush();
+  c = plastic->net.counts();
+  CHECK(c.ac == 6);
+  CHECK(c.plasticity == 14);
+  CHECK(c.elig_updates == 14);
+  CHECK(c.weight_writes == 14);
+  // Counting only reads: the same weights and eligibility, bit for bit, with it off.
+  const auto quiet = run(elig, false);
+  quiet->net.flush();
+  CHECK(quiet->net.counts().ac == 0);
+  CHECK(quiet->proj->weights() == plastic->proj->weights());
+  CHECK(quiet->proj->eligibility() == plastic->proj->eligibility());
+
+  // A rule without eligibility (stdp) writes weights only: 8 at the spikes + 6 at the flush.
+  const auto stdp = run(makeRule("stdp", {{"a_plus", 0.01}, {"a_minus", 0.01}}), true);
+  stdp->net.flush();
+  c = stdp->net.counts();
+  CHECK(c.plasticity == 14);
+  CHECK(c.weight_writes == 14);
+  CHECK(c.elig_updates == 0);
+}
+
+TEST_CASE("feedback_rstdp counts its pairings, eligibility and weight writes", "[snn][ops]") {
+  // 2 pre -> 4 post (8 synapses). By hand: one post spike pairs with both pre synapses (2),
+  // the window's end updates all 8 eligibilities, learn() writes all 8 weights: 18 visits.
+  Network net(1.0, 7);
+  auto& pre = net.addPopulation("poisson", "pre", 2, {{"rate_hz", 0.0}});
+  auto& post = net.addPopulation("lif", "post", 4);
+  ProjectionSpec spec;
+  spec.name = "pre_post";
+  Projection& proj = net.connect(pre, post, spec);
+  FeedbackRule rule(proj, FeedbackRuleParams::fromValues({}), 2, 1.0);
+  const std::vector<std::uint32_t> none, zero = {0}, one = {1};
+  rule.onStep(zero, none);
+  rule.onStep(none, one);
+  const std::vector<double> probs = {0.5, 0.5};
+  rule.endWindow(0, probs);
+  rule.learn(1.0);
+  CHECK(rule.counts().plasticity == 18);
+  CHECK(rule.counts().elig_updates == 10);
+  CHECK(rule.counts().weight_writes == 8);
+  rule.learn(0.0);  // no signal: nothing written
+  CHECK(rule.counts().weight_writes == 8);
 }
