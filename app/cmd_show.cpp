@@ -1,7 +1,11 @@
 // `spikegym show network FILE.yaml`: the fully resolved network of an experiment's snn agent
 // (sizes derived, presets expanded, defaults filled) as YAML to copy under `agent:` and edit.
 // With no `network:` block it prints the network the agent's flat parameters make.
+// `--cost`: the static cost figures of the built agent (any type) instead: parts, neurons,
+// synapses, zero weights, connection sparsity, footprint in bytes (lab/cost.hpp).
+// `spikegym show mlp-cost 4,64,64,2`: the reference cost of an MLP policy of those layer sizes.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -10,7 +14,9 @@
 #include "agents/snn_agent.hpp"
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "core/params.hpp"
 #include "envs/registration.hpp"
+#include "lab/cost.hpp"
 #include "lab/experiment.hpp"
 #include "lab/presets.hpp"
 
@@ -21,7 +27,18 @@ struct ShowOptions {
   std::string file;
   std::vector<std::string> sets;
   long cell = 1;
+  bool cost = false;
 };
+
+/// The static cost figures of cell `run`'s agent, built as a run builds it (seed 1).
+void showCost(const std::string& file, long cell, std::size_t cells, const lab::RunSpec& run) {
+  auto env = envs::make(run.train.env_id, 0, run.train.env_params);
+  const auto agent = agents::makeAgent(run.train.agent_type, env->observationSpace(),
+                                       env->actionSpace(), run.train.agent_params, 1);
+  std::printf("# The %s agent of %s, cell %ld of %zu, on %s, before it runs:\n%s",
+              run.train.agent_type.c_str(), file.c_str(), cell, cells, run.train.env_id.c_str(),
+              lab::costPartsTable(agent->costParts()).c_str());
+}
 
 void showNetwork(const ShowOptions& o) {
   const lab::Experiment exp = lab::loadExperiment(o.file, o.sets);
@@ -35,6 +52,7 @@ void showNetwork(const ShowOptions& o) {
                     std::to_string(cells.size()) + " cell(s)");
   }
   const lab::RunSpec& run = *cells[o.cell - 1];
+  if (o.cost) return showCost(o.file, o.cell, cells.size(), run);
   if (run.train.agent_type != "snn") {
     throw UserError(o.file + ": agent.type is '" + run.train.agent_type +
                     "'; only the snn agent has a network");
@@ -82,6 +100,56 @@ void showPreset(const PresetOptions& o) {
             << lab::nestedYaml(values);
 }
 
+struct MlpOptions {
+  std::string layers;
+  long steps = 500;
+  std::vector<std::string> prices;
+};
+
+/// "4,64,64,2" -> {4, 64, 64, 2}; anything else is a UserError.
+std::vector<int> parseLayers(const std::string& text) {
+  std::vector<int> layers;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    double n = 0;
+    if (!parseNumber(text.substr(at, comma - at), n) || n < 1 || n > 1e6 || n != std::floor(n)) {
+      throw UserError(
+          "show mlp-cost: layers: expected sizes like 4,64,64,2 (whole numbers in "
+          "[1, 1e6]), got '" +
+          text.substr(0, 60) + "'");
+    }
+    layers.push_back(static_cast<int>(n));
+    at = comma + 1;
+  }
+  if (layers.size() < 2) {
+    throw UserError("show mlp-cost: layers: give at least an input and an output size");
+  }
+  return layers;
+}
+
+void showMlpCost(const MlpOptions& o) {
+  const std::vector<int> layers = parseLayers(o.layers);
+  std::vector<lab::PriceList> lists = lab::builtinPriceLists();
+  for (const std::string& path : o.prices) lists.push_back(lab::readPriceList(path));
+  const snn::OpCounts step = lab::mlpCountsPerStep(layers);
+  snn::OpCounts episode;
+  for (long s = 0; s < o.steps; ++s) episode += step;
+  std::printf(
+      "MLP %s, evaluated once per env step (inference only; backprop training costs "
+      "more):\n  per step:    %llu MACs, %llu ACs (bias adds), %llu dense ops\n"
+      "  per episode: %llu MACs, %llu ACs over %ld steps\n"
+      "  footprint:   %zu bytes (32-bit weights and biases)\n",
+      o.layers.c_str(), static_cast<unsigned long long>(step.mac),
+      static_cast<unsigned long long>(step.ac), static_cast<unsigned long long>(step.dense),
+      static_cast<unsigned long long>(episode.mac), static_cast<unsigned long long>(episode.ac),
+      o.steps, lab::mlpBytes(layers));
+  for (const lab::PriceList& p : lists) {
+    std::printf("  energy %-11s %10.4f uJ per step, %10.3f uJ per episode  (%s)\n", p.name.c_str(),
+                lab::energyUj(step, p), lab::energyUj(episode, p), p.source.c_str());
+  }
+}
+
 }  // namespace
 
 void addShowCommand(CLI::App& app) {
@@ -94,7 +162,18 @@ void addShowCommand(CLI::App& app) {
   net->add_option("--set", o->sets, "path=value over the file (as for run)");
   net->add_option("--cell", o->cell, "Which sweep cell (1 = the first)")
       ->check(wholeNumber(1, 100000));
+  net->add_flag("--cost", o->cost,
+                "Print the built agent's static cost instead (any agent type): parts, synapses, "
+                "zero weights, connection sparsity, footprint");
   net->callback([o] { showNetwork(*o); });
+  auto mo = std::make_shared<MlpOptions>();
+  CLI::App* mlp = show->add_subcommand(
+      "mlp-cost", "The reference cost of an MLP policy (e.g. 4,64,64,2): ops, bytes, energy");
+  mlp->add_option("layers", mo->layers, "Layer sizes, input first, e.g. 4,64,64,2")->required();
+  mlp->add_option("--steps", mo->steps, "Env steps per episode (CartPole-v1 solved: 500)")
+      ->check(wholeNumber(1, 1000000000));
+  mlp->add_option("--prices", mo->prices, "A price list YAML file to add (repeatable)");
+  mlp->callback([mo] { showMlpCost(*mo); });
   auto po = std::make_shared<PresetOptions>();
   CLI::App* preset = show->add_subcommand(
       "preset", "A shipped preset expanded: every agent value it gives, defaults filled in");

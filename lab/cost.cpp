@@ -165,6 +165,42 @@ const std::vector<std::string>& costColumnNames() {
   return names;
 }
 
+CostSections runCostSections(const snn::OpCounts& training, long training_episodes,
+                             const snn::OpCounts& evaluation, long evaluation_episodes,
+                             const std::vector<agents::CostPart>& parts) {
+  CostSections sections;
+  auto totals = [&sections](const char* name, const snn::OpCounts& counts, long episodes) {
+    auto values = costColumns(counts);
+    values.insert(values.begin(), {"episodes", static_cast<double>(episodes)});
+    sections.emplace_back(name, std::move(values));
+  };
+  totals("training", training, training_episodes);
+  if (evaluation_episodes > 0) totals("evaluation", evaluation, evaluation_episodes);
+  double neurons = 0, synapses = 0, zero = 0, real_weights = 0, bytes = 0;
+  std::vector<std::pair<std::string, double>> sparsity;
+  for (const agents::CostPart& p : parts) {
+    bytes += static_cast<double>(p.bytes);
+    if (p.kind == "population" || p.kind == "source") {
+      if (p.kind == "population") neurons += static_cast<double>(p.units);
+      sparsity.emplace_back(p.name, p.counts.activationSparsity());
+    } else if (p.kind == "projection") {
+      synapses += static_cast<double>(p.units);
+      zero += static_cast<double>(p.zero);
+    } else {
+      real_weights += static_cast<double>(p.units);
+    }
+  }
+  sections.emplace_back("static", std::vector<std::pair<std::string, double>>{
+                                      {"neurons", neurons},
+                                      {"synapses", synapses},
+                                      {"zero_weights", zero},
+                                      {"connection_sparsity", synapses > 0 ? zero / synapses : 0.0},
+                                      {"real_valued_weights", real_weights},
+                                      {"footprint_bytes", bytes}});
+  if (!sparsity.empty()) sections.emplace_back("activation_sparsity", std::move(sparsity));
+  return sections;
+}
+
 std::string costPartsTable(const std::vector<agents::CostPart>& parts) {
   std::string out;
   char line[256];

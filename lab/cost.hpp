@@ -58,6 +58,17 @@ snn::OpCounts countsFromColumns(const std::vector<std::pair<std::string, double>
 /// The names costColumns() gives, in order.
 const std::vector<std::string>& costColumnNames();
 
+/// Named sections of named values (run.json's "cost").
+using CostSections =
+    std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>>;
+/// run.json's cost of a run: "training" and "evaluation" (the summed counts of their episodes,
+/// sparsity and energy, and the episode count; evaluation only when it had episodes), "static"
+/// (neurons, synapses, zero weights, connection sparsity, real-valued weights, footprint bytes
+/// of the trained agent) and "activation_sparsity" (per population, over the training).
+CostSections runCostSections(const snn::OpCounts& training, long training_episodes,
+                             const snn::OpCounts& evaluation, long evaluation_episodes,
+                             const std::vector<agents::CostPart>& parts);
+
 /// The static cost figures of an agent's parts, as lines of a table (show network --cost).
 std::string costPartsTable(const std::vector<agents::CostPart>& parts);
 

@@ -113,6 +113,13 @@ void Results::writeRecord(const RunRecord& r) const {
   j["sets"] = r.sets;
   j["swept"] = Json::object();
   for (const auto& [path, value] : r.swept) j["swept"][path] = value;
+  if (!r.cost.empty()) {
+    j["cost"] = Json::object();
+    for (const auto& [section, values] : r.cost) {
+      j["cost"][section] = Json::object();
+      for (const auto& [name, value] : values) j["cost"][section][name] = value;
+    }
+  }
   writeFileAtomic((runDir(r.run_id) / layout::kRecord).string(), j.dump(2) + "\n");
 }
 

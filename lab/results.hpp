@@ -42,6 +42,10 @@ struct RunRecord {
   /// The cell's swept values as the sweep gave them ("" for null): what names the cell where
   /// config.yaml holds only the resolved form (agent.preset, flat keys written out as a network).
   std::vector<std::pair<std::string, std::string>> swept;
+  /// What the run cost (written to run.json, not read back): sections "training" and
+  /// "evaluation" (totals of the episodes' cost columns), "static" (footprint, synapses,
+  /// connection sparsity), "activation_sparsity" (per population).
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> cost;
 };
 
 /// What a run folder holds (Results::assess).

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "envs/registration.hpp"
+#include "lab/cost.hpp"
 #include "lab/results.hpp"
 #include "lab/stats.hpp"
 
@@ -65,11 +66,13 @@ std::string executeRun(const Results& results, const RunSpec& run,
   const bool has_eval = run.eval_every > 0;
   std::string csv;
   std::vector<double> returns;
+  snn::OpCounts train_cost, eval_cost;
+  long train_episodes = 0, eval_episodes = 0;
   record.status = "complete";
   try {
     // progress.csv: opened once, a row appended and flushed per episode.
     std::ofstream progress_csv = results.openProgress(run.run_id);
-    runTraining(spec, [&](const EpisodeRow& row) {
+    const TrainingResult done = runTraining(spec, [&](const EpisodeRow& row) {
       if (csv.empty()) {
         csv = episodesHeader(row, has_eval);
         progress_csv << csv;
@@ -79,10 +82,14 @@ std::string executeRun(const Results& results, const RunSpec& run,
       csv += line;
       progress_csv << line << std::flush;
       if (!row.eval) returns.push_back(row.episode_return);
+      (row.eval ? eval_cost : train_cost) += countsFromColumns(row.costs);
+      ++(row.eval ? eval_episodes : train_episodes);
       ++record.episodes;
       progress.episodes_done.fetch_add(1);
     });
     results.writeEpisodes(run.run_id, csv);
+    record.cost =
+        runCostSections(train_cost, train_episodes, eval_cost, eval_episodes, done.cost_parts);
   } catch (const Interrupted&) {
     record.status = "interrupted";
   } catch (const std::exception& e) {

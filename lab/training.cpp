@@ -6,7 +6,8 @@
 
 namespace spikegym::lab {
 
-void runTraining(const TrainSpec& spec, const std::function<void(const EpisodeRow&)>& on_episode) {
+TrainingResult runTraining(const TrainSpec& spec,
+                           const std::function<void(const EpisodeRow&)>& on_episode) {
   Session session(spec);
   // Evaluation runs in a session of its own, on a copy of the agent, with its own env and
   // exploration streams: evaluating never changes the training episodes.
@@ -39,6 +40,7 @@ void runTraining(const TrainSpec& spec, const std::function<void(const EpisodeRo
     }
   }
   session.finish();
+  return {session.agent().costParts()};
 }
 
 }  // namespace spikegym::lab

@@ -61,9 +61,16 @@ struct EpisodeRow {
   std::vector<std::pair<std::string, double>> costs;
 };
 
+/// What a finished training run leaves besides its rows.
+struct TrainingResult {
+  /// The trained agent's parts (sizes, zero weights, bytes, counts) for run.json's cost figures.
+  std::vector<agents::CostPart> cost_parts;
+};
+
 /// Runs the spec; calls `on_episode` after every episode. Evaluation episodes (learning off)
 /// come after every eval_every training episodes, numbered by the training episodes done so far.
 /// Throws UserError for bad specs and Interrupted when spec.stop is set.
-void runTraining(const TrainSpec& spec, const std::function<void(const EpisodeRow&)>& on_episode);
+TrainingResult runTraining(const TrainSpec& spec,
+                           const std::function<void(const EpisodeRow&)>& on_episode);
 
 }  // namespace spikegym::lab
