@@ -72,6 +72,13 @@ void addCompareCommand(CLI::App& app) {
   cmd->add_option("--x", c->options.x,
                   "Learning curves' x axis: episodes (training episode) or steps (env steps)")
       ->capture_default_str();
+  cmd->add_option("--prices", c->options.prices,
+                  "A price list YAML file (name, source, ac_pj, mac_pj, plasticity_pj, "
+                  "neuron_active_pj, neuron_inactive_pj) priced beside horowitz45 and loihi "
+                  "(repeatable)");
+  cmd->add_option("--energy", c->options.energy,
+                  "The price list of the Pareto figure's energy axis")
+      ->capture_default_str();
   cmd->add_flag("--markdown", c->markdown, "Print the table as Markdown");
   cmd->add_option("--plots", c->plots, "Figure formats: svg,png,pdf or none")
       ->capture_default_str();

@@ -346,6 +346,8 @@ RunScore RunCollector::readRun(const Folder& folder, const std::string& id, cons
     for (double n : s.lengths) run.train_steps.push_back(steps += n);
   }
   markSolved(run, s.returns);
+  run.costs = s.costs;
+  run.lengths = s.lengths;
   return run;
 }
 
@@ -508,6 +510,73 @@ void summarizeGroups(CompareResult& result, const CompareOptions& options) {
   }
 }
 
+/// Each group's cost per training episode over the cost window (GroupCost). Runs without cost
+/// columns are left out of it, said in one warning line.
+void summarizeCosts(CompareResult& result, const CompareOptions& options, const ScoreRule& rule) {
+  int without = 0;
+  for (const GroupSummary& g : result.groups) {
+    GroupCost cost;
+    cost.group = g.name;
+    std::vector<double> ac, mac, plasticity, neurons, steps;
+    std::vector<std::vector<double>> energy(result.prices.size());
+    std::vector<double> nj_step(result.prices.size(), 0.0);
+    for (std::size_t i : g.runs) {
+      const RunScore& r = result.runs[i];
+      if (r.costs.empty() || r.costs.size() != r.lengths.size()) {
+        ++without;
+        continue;
+      }
+      const std::size_t n = r.costs.size();
+      const std::size_t begin =
+          rule.kind == ScoreRule::Kind::kLast && static_cast<std::size_t>(rule.last) < n
+              ? n - static_cast<std::size_t>(rule.last)
+              : 0;
+      const auto count = static_cast<double>(n - begin);
+      snn::OpCounts total;
+      double window_steps = 0;
+      for (std::size_t e = begin; e < n; ++e) {
+        total += r.costs[e];
+        window_steps += r.lengths[e];
+      }
+      ac.push_back(static_cast<double>(total.ac) / count);
+      mac.push_back(static_cast<double>(total.mac) / count);
+      plasticity.push_back(static_cast<double>(total.plasticity) / count);
+      neurons.push_back(static_cast<double>(total.neuron_active + total.neuron_inactive) / count);
+      steps.push_back(window_steps / count);
+      for (std::size_t p = 0; p < result.prices.size(); ++p) {
+        const double uj = energyUj(total, result.prices[p]);
+        energy[p].push_back(uj / count);
+        nj_step[p] += window_steps > 0 ? 1e3 * uj / window_steps : 0.0;
+      }
+    }
+    cost.n = static_cast<int>(ac.size());
+    if (cost.n == 0) continue;
+    const int reps = std::min(options.reps, 2000);
+    auto estimate = [&](const std::vector<double>& x, const std::string& what) {
+      return Estimate{
+          mean(x), bootstrapMean(x, reps, options.seed + hashName("cost:" + what + ":" + g.name))};
+    };
+    cost.ac = estimate(ac, "ac");
+    cost.mac = estimate(mac, "mac");
+    cost.plasticity = estimate(plasticity, "plasticity");
+    cost.neuron_updates = estimate(neurons, "neurons");
+    cost.steps = estimate(steps, "steps");
+    for (std::size_t p = 0; p < result.prices.size(); ++p) {
+      cost.energy_uj.push_back(estimate(energy[p], "energy:" + result.prices[p].name));
+      cost.energy_nj_step.push_back(nj_step[p] / cost.n);
+    }
+    result.costs.push_back(std::move(cost));
+  }
+  result.cost_window = rule.kind == ScoreRule::Kind::kLast
+                           ? "the last " + std::to_string(rule.last) + " training episodes"
+                           : "every training episode";
+  if (without > 0 && !result.costs.empty()) {
+    result.warnings.push_back(std::to_string(without) +
+                              " run(s) have no cost columns (made before spikegym counted "
+                              "operations): not in the cost table");
+  }
+}
+
 /// The groups best first, then their pairs. Every ordered pair of groups is a bootstrap of its
 /// own: quadratic in the groups. Past kMaxAllPairs groups only neighbours in the ranking are
 /// compared (what the table prints).
@@ -559,7 +628,7 @@ void prepareOutDir(CompareResult& result, const CompareOptions& options) {
   // What an earlier call wrote here (figures of another --score, --metric or --by) never stays
   // beside tables that disagree with it: every file compare owns is removed first, and
   // options.txt says which options made what is there now.
-  for (const char* table : {"summary.csv", "pairs.csv", "curves.csv"}) {
+  for (const char* table : {"summary.csv", "pairs.csv", "curves.csv", "cost.csv"}) {
     fs::remove(fs::path(result.out_dir) / table, ec);
   }
   for (const std::string& figure : figureNames()) {
@@ -574,7 +643,8 @@ void prepareOutDir(CompareResult& result, const CompareOptions& options) {
   text += "\n--by " + (by.empty() ? std::string("(none)") : by) + "\n--metric " + options.metric +
           "\n--score " + options.score + "\n--reps " + std::to_string(options.reps) + "\n--seed " +
           std::to_string(options.seed) + "\n--smooth " + std::to_string(options.smooth_episodes) +
-          "\n--x " + options.x + "\n";
+          "\n--x " + options.x + "\n--energy " + options.energy + "\n";
+  for (const auto& prices : options.prices) text += "--prices " + prices + "\n";
   writeFileAtomic((fs::path(result.out_dir) / "options.txt").string(), text);
 }
 
@@ -605,6 +675,40 @@ void writeTables(const CompareResult& result) {
              (std::isnan(p.welch_p) ? "" : formatNumber(p.welch_p)) + "\n";
   }
   writeFileAtomic((fs::path(result.out_dir) / "pairs.csv").string(), pairs);
+  if (result.costs.empty()) return;
+  // cost.csv: per group, per training episode over the cost window, mean over runs and CI.
+  std::string cost = "group,n_runs";
+  auto add = [&cost](const char* name) {
+    for (const char* part : {"", "_ci_low", "_ci_high"}) {
+      cost += ',';
+      cost += name;
+      cost += part;
+    }
+  };
+  for (const char* name : {"env_steps", "syn_ac", "syn_mac", "plasticity_ops", "neuron_updates"}) {
+    add(name);
+  }
+  for (const PriceList& p : result.prices) {
+    add(("energy_uj_" + p.name).c_str());
+    cost += ",energy_nj_per_step_" + p.name;
+  }
+  cost += "\n";
+  auto put = [&cost](const Estimate& e) {
+    cost += ',' + formatNumber(e.value);
+    cost += ',' + formatNumber(e.ci.low);
+    cost += ',' + formatNumber(e.ci.high);
+  };
+  for (const GroupCost& c : result.costs) {
+    cost += csvField(c.group);
+    cost += ',' + std::to_string(c.n);
+    for (const Estimate* e : {&c.steps, &c.ac, &c.mac, &c.plasticity, &c.neuron_updates}) put(*e);
+    for (std::size_t p = 0; p < result.prices.size(); ++p) {
+      put(c.energy_uj[p]);
+      cost += ',' + formatNumber(c.energy_nj_step[p]);
+    }
+    cost += "\n";
+  }
+  writeFileAtomic((fs::path(result.out_dir) / "cost.csv").string(), cost);
 }
 
 /// The trailing mean of the last `window` values before index `end` of a run's prefix sums.
@@ -798,6 +902,19 @@ void writeAllFigures(CompareResult& result, const CompareOptions& options,
                                                    options.seed + hashName("profile:" + g.name)),
                                 colourOf(g.name)});
   }
+  const auto energy = std::find_if(result.prices.begin(), result.prices.end(),
+                                   [&](const PriceList& p) { return p.name == options.energy; });
+  const auto energy_index = static_cast<std::size_t>(energy - result.prices.begin());
+  for (const GroupCost& c : result.costs) {
+    if (!rows.count(c.group)) continue;
+    const auto g = std::find_if(result.groups.begin(), result.groups.end(),
+                                [&](const GroupSummary& s) { return s.name == c.group; });
+    figures.pareto.push_back({c.group, c.energy_uj[energy_index].value,
+                              c.energy_uj[energy_index].ci.low, c.energy_uj[energy_index].ci.high,
+                              g->iqm, g->iqm_low, g->iqm_high, colourOf(c.group)});
+  }
+  figures.pareto_x_label = "energy per training episode [uJ], " + options.energy +
+                           " prices (log scale; " + result.cost_window + ")";
   for (const PairSummary& p : result.pairs) {
     // Each unordered pair once: the better group first.
     const auto ia = std::find_if(result.groups.begin(), result.groups.end(),
@@ -828,6 +945,23 @@ CompareResult compare(const CompareOptions& options_given) {
   // Every option checked before anything is written.
   for (const auto& format : options.plots) checkFigureFormat(format);
   CompareResult result;
+  result.prices = builtinPriceLists();
+  for (const auto& path : options.prices) {
+    result.prices.push_back(readPriceList(path));
+    for (std::size_t p = 0; p + 1 < result.prices.size(); ++p) {
+      if (result.prices[p].name == result.prices.back().name) {
+        throw UserError(path + ": name: '" + result.prices.back().name +
+                        "' is given by another price list too");
+      }
+    }
+  }
+  std::vector<std::string> list_names;
+  for (const PriceList& p : result.prices) list_names.push_back(p.name);
+  if (std::find(list_names.begin(), list_names.end(), options.energy) == list_names.end()) {
+    throw UserError("--energy: no price list '" + options.energy + "'" +
+                    didYouMean(options.energy, list_names) + " (built-in: horowitz45, loihi; " +
+                    "add one with --prices FILE)");
+  }
   result.lower_is_better = rule.kind == ScoreRule::Kind::kThreshold;
   // The grouping paths: --by, else every swept path of the folders' manifests (not the seed).
   result.by = options.by.empty() ? sweptPaths(options.dirs) : options.by;
@@ -841,6 +975,7 @@ CompareResult compare(const CompareOptions& options_given) {
   checkBootstrapWork(result, options.reps);
   summarizeGroups(result, options);
   rankAndPairGroups(result, options);
+  summarizeCosts(result, options, rule);
 
   assignColours(result);
   prepareOutDir(result, options);
@@ -862,26 +997,15 @@ std::map<std::string, int> groupColours(const std::vector<std::string>& lines,
   return colour;
 }
 
-std::string compareTable(const CompareResult& r, bool markdown) {
-  std::vector<std::vector<std::string>> rows;
-  rows.push_back({"rank", "group", "runs", "mean", "std", "median", "IQM", "IQM 95% CI", "solved"});
-  int rank = 0;
-  for (const GroupSummary& g : r.groups) {
-    rows.push_back(
-        {std::to_string(++rank), g.name,
-         std::to_string(g.n) + (g.censored ? " (" + std::to_string(g.censored) + " censored)" : ""),
-         fmt(g.mean, 1), fmt(g.std, 1), fmt(g.median, 1), fmt(g.iqm, 1),
-         "[" + fmt(g.iqm_low, 1) + ", " + fmt(g.iqm_high, 1) + "]",
-         std::isnan(g.frac_solved) ? "-" : fmt(g.frac_solved, 2)});
-  }
+namespace {
+
+/// Rows as an aligned text table (column 1 left, the others right) or a Markdown table.
+std::string renderRows(const std::vector<std::vector<std::string>>& rows, bool markdown) {
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
   }
-  std::string out = "groups by";
-  for (const auto& p : r.by) out += " " + p;
-  out += r.by.empty() ? ": none (all runs in one group)\n" : " (values in that order)\n";
-  if (markdown) out += "\n";
+  std::string out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
     for (std::size_t c = 0; c < row.size(); ++c) {
@@ -899,6 +1023,88 @@ std::string compareTable(const CompareResult& r, bool markdown) {
       out += "|\n";
     }
   }
+  return out;
+}
+
+/// A count with 3 significant digits and a k/M/G suffix (12.3k).
+std::string shortCount(double v) {
+  const char* suffix[] = {"", "k", "M", "G", "T"};
+  int s = 0;
+  while (std::fabs(v) >= 999.5 && s < 4) {
+    v /= 1000;
+    ++s;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf,
+                std::fabs(v) >= 99.95   ? "%.0f%s"
+                : std::fabs(v) >= 9.995 ? "%.1f%s"
+                                        : "%.2f%s",
+                v, suffix[s]);
+  return buf;
+}
+
+/// "value [low, high]" of an energy in uJ, digits by size.
+std::string energyText(const Estimate& e) {
+  auto f = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf,
+                  v >= 100  ? "%.0f"
+                  : v >= 10 ? "%.1f"
+                  : v >= 1  ? "%.2f"
+                            : "%.3g",
+                  v);
+    return std::string(buf);
+  };
+  return f(e.value) + " [" + f(e.ci.low) + ", " + f(e.ci.high) + "]";
+}
+
+/// The cost table: per group, per training episode over the cost window.
+std::string costTable(const CompareResult& r, bool markdown) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head = {"rank", "group", "runs",       "env steps",
+                                   "AC",   "MAC",   "plasticity", "neuron upd."};
+  for (const PriceList& p : r.prices) head.push_back("uJ " + p.name + " [95% CI]");
+  for (const PriceList& p : r.prices) head.push_back("nJ/step " + p.name);
+  rows.push_back(head);
+  for (const GroupCost& c : r.costs) {
+    const auto g = std::find_if(r.groups.begin(), r.groups.end(),
+                                [&](const GroupSummary& s) { return s.name == c.group; });
+    std::vector<std::string> row = {std::to_string(g - r.groups.begin() + 1),
+                                    c.group,
+                                    std::to_string(c.n),
+                                    fmt(c.steps.value, 1),
+                                    shortCount(c.ac.value),
+                                    shortCount(c.mac.value),
+                                    shortCount(c.plasticity.value),
+                                    shortCount(c.neuron_updates.value)};
+    for (const Estimate& e : c.energy_uj) row.push_back(energyText(e));
+    for (double nj : c.energy_nj_step) row.push_back(fmt(nj, 2));
+    rows.push_back(std::move(row));
+  }
+  return std::string(markdown ? "\n" : "\n") + "What it costs per training episode (" +
+         r.cost_window + "; mean over runs, 95% bootstrap CI; cost.csv has every CI):\n" +
+         (markdown ? "\n" : "") + renderRows(rows, markdown);
+}
+
+}  // namespace
+
+std::string compareTable(const CompareResult& r, bool markdown) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"rank", "group", "runs", "mean", "std", "median", "IQM", "IQM 95% CI", "solved"});
+  int rank = 0;
+  for (const GroupSummary& g : r.groups) {
+    rows.push_back(
+        {std::to_string(++rank), g.name,
+         std::to_string(g.n) + (g.censored ? " (" + std::to_string(g.censored) + " censored)" : ""),
+         fmt(g.mean, 1), fmt(g.std, 1), fmt(g.median, 1), fmt(g.iqm, 1),
+         "[" + fmt(g.iqm_low, 1) + ", " + fmt(g.iqm_high, 1) + "]",
+         std::isnan(g.frac_solved) ? "-" : fmt(g.frac_solved, 2)});
+  }
+  std::string out = "groups by";
+  for (const auto& p : r.by) out += " " + p;
+  out += r.by.empty() ? ": none (all runs in one group)\n" : " (values in that order)\n";
+  if (markdown) out += "\n";
+  out += renderRows(rows, markdown);
   // The pairs whose P(A > B) interval excludes 0.5.
   out += markdown ? "\n" : "";
   for (const PairSummary& p : r.pairs) {
@@ -911,6 +1117,7 @@ std::string compareTable(const CompareResult& r, bool markdown) {
            ") = " + fmt(p.prob_improvement, 2) + " [" + fmt(p.low, 2) + ", " + fmt(p.high, 2) +
            "], Welch p = " + (std::isnan(p.welch_p) ? "n/a" : fmt(p.welch_p, 4)) + "\n";
   }
+  if (!r.costs.empty()) out += costTable(r, markdown);
   return out;
 }
 

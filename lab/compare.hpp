@@ -2,13 +2,19 @@
 // paths, and compare the groups with statistics over runs (lab/stats): mean, std, median, IQM
 // with a stratified bootstrap CI, the fraction of runs that reach the env's reward threshold,
 // pairwise probability of improvement with a bootstrap CI and Welch's t-test. Writes
-// summary.csv, pairs.csv, curves.csv and figures (lab/plots).
+// summary.csv, pairs.csv, curves.csv and figures (lab/plots). Runs with cost columns
+// (lab/cost.hpp) also give each group's cost per episode and energy under every price list:
+// cost.csv, a cost table and the Pareto figure (score vs energy per episode).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "lab/cost.hpp"
+#include "lab/stats.hpp"
+#include "snn/ops.hpp"
 
 namespace spikegym::lab {
 
@@ -25,6 +31,10 @@ struct CompareOptions {
   /// The learning curves' x axis: "episodes" (training episode) or "steps" (env steps taken in
   /// training; episodes differ in length, so agents that fail fast look slower by episodes).
   std::string x = "episodes";
+  /// Price list files (YAML, lab/cost.hpp) priced beside the built-in ones.
+  std::vector<std::string> prices;
+  /// The price list of the Pareto figure's energy axis (built-in or from `prices`).
+  std::string energy = "loihi";
 };
 
 /// One run as compare sees it.
@@ -40,6 +50,19 @@ struct RunScore {
   bool censored = false;                  ///< threshold never reached (score = episodes + 1)
   bool solved = false;                    ///< trailing-100 mean return reached the threshold
   bool has_threshold = false;             ///< the env declares a reward threshold
+  std::vector<snn::OpCounts> costs;       ///< priced counts per training episode; empty: no columns
+  std::vector<double> lengths;            ///< [env steps] per training episode
+};
+
+/// What a group's runs cost per training episode over the cost window (the episodes the score
+/// reads with last:K, else every training episode): per run the mean over the window, then the
+/// mean over runs with a 95% percentile-bootstrap interval.
+struct GroupCost {
+  std::string group;
+  int n = 0;                                            ///< runs with cost columns
+  Estimate ac, mac, plasticity, neuron_updates, steps;  ///< [ops or env steps] per episode
+  std::vector<Estimate> energy_uj;     ///< [uJ] per episode, one per CompareResult::prices
+  std::vector<double> energy_nj_step;  ///< [nJ] per env step (window energy / window steps)
 };
 
 struct GroupSummary {
@@ -66,6 +89,9 @@ struct CompareResult {
   std::vector<std::string> warnings;
   bool lower_is_better = false;  ///< threshold scores
   std::string out_dir;
+  std::vector<PriceList> prices;  ///< built-in lists, then the --prices files
+  std::vector<GroupCost> costs;   ///< groups with cost columns, in the groups' order
+  std::string cost_window;        ///< e.g. "last 100 training episodes"
 };
 
 /// Reads, scores and compares; writes the CSV files and figures. Bad input (missing folders,

@@ -88,6 +88,16 @@ PriceList readPriceList(const std::string& path) {
         throw UserError(at + ": expected 1 to 32 of a-z, 0-9, _ (it names a column), got '" +
                         value.substr(0, 40) + "'");
       }
+      for (const PriceList& builtin : builtinPriceLists()) {
+        if (builtin.name == value) {
+          throw UserError(at + ": '" + value + "' is a built-in price list; choose another name");
+        }
+      }
+      for (const PriceList& builtin : builtinPriceLists()) {
+        if (builtin.name == value) {
+          throw UserError(at + ": '" + value + "' is a built-in price list; choose another name");
+        }
+      }
       list.name = value;
     } else if (key == "source") {
       list.source = value;
@@ -106,12 +116,6 @@ PriceList readPriceList(const std::string& path) {
   }
   for (const std::string& key : keys) {
     if (!seen[key]) throw UserError(path + ": " + key + ": missing (every price list gives it)");
-  }
-  for (const PriceList& builtin : builtinPriceLists()) {
-    if (builtin.name == list.name) {
-      throw UserError(path + ": name: '" + list.name +
-                      "' is a built-in price list; choose another");
-    }
   }
   return list;
 }

@@ -500,16 +500,66 @@ void intervalPlot(const FigureSet& f, const std::string& path, const std::string
   }
 }
 
+/// Score against energy per episode: one point per group with 95% CIs on both axes, energy on a
+/// log axis (agents differ by orders of magnitude). A group that spent nothing (a random agent)
+/// sits at the left edge, said in the subtitle.
+void paretoPlot(const FigureSet& f, const std::string& path, const std::string& format) {
+  if (f.pareto.empty()) return;
+  double xmin = INFINITY, xmax = -INFINITY, lo = INFINITY, hi = -INFINITY;
+  for (const ParetoPoint& p : f.pareto) {
+    for (double x : {p.x, p.x_low, p.x_high}) {
+      if (x > 0) xmin = std::min(xmin, x), xmax = std::max(xmax, x);
+    }
+    lo = std::min({lo, p.y, p.y_low});
+    hi = std::max({hi, p.y, p.y_high});
+  }
+  if (!std::isfinite(xmin)) xmin = 1e-3, xmax = 1;
+  // Whole decades around the data, at least one.
+  const double lx0 = std::floor(std::log10(xmin)),
+               lx1 = std::max(lx0 + 1, std::ceil(std::log10(xmax)));
+  if (f.threshold) lo = std::min(lo, *f.threshold), hi = std::max(hi, *f.threshold);
+  const auto [ymin, ymax] = paddedRange(lo, hi);
+  bool zero = false;
+  for (const ParetoPoint& p : f.pareto) zero = zero || p.x <= 0;
+  Figure fig(path, format, 900, 560);
+  fig.axes(lx0, lx1, ymin, ymax, f.pareto_x_label,
+           "score: " + f.score_label + (f.lower_is_better ? " (lower is better)" : ""),
+           "Score against energy",
+           f.context + "; IQM and mean energy, 95% bootstrap CIs" +
+               (zero ? "; 0 uJ drawn at the left edge" : ""),
+           0.09, Figure::kBesideLeft - 0.02, "bclnst", "bcnstv");
+  if (f.threshold) thresholdLine(*fig, *f.threshold, lx0, lx1, false);
+  auto lx = [lx0](double x) { return x > 0 ? std::max(lx0, std::log10(x)) : lx0; };
+  std::vector<std::string> labels;
+  std::vector<int> colours;
+  for (std::size_t g = 0; g < f.pareto.size(); ++g) {
+    const ParetoPoint& p = f.pareto[g];
+    const int colour = colourOf(p.colour, g);
+    (*fig).col0(kLine + colour);
+    (*fig).width(2.5);
+    const PLFLT hx[2] = {lx(p.x_low), lx(p.x_high)}, hy[2] = {p.y, p.y};
+    (*fig).line(2, hx, hy);
+    const PLFLT vx[2] = {lx(p.x), lx(p.x)}, vy[2] = {p.y_low, p.y_high};
+    (*fig).line(2, vx, vy);
+    PLFLT px = lx(p.x), py = p.y;
+    (*fig).width(1);
+    (*fig).ssym(0, 1.6);
+    (*fig).poin(1, &px, &py, 17);
+    (*fig).ssym(0, 1.0);
+    labels.push_back(p.label);
+    colours.push_back(colour);
+  }
+  fig.legendBeside(labels, colours);
+}
+
 /// Every figure with its file name: the one list writeFigures draws and compare clears.
 struct NamedPlot {
   const char* name;
   void (*draw)(const FigureSet&, const std::string&, const std::string&);
 };
-constexpr NamedPlot kPlots[] = {{"curves", learningCurves},
-                                {"scores", scorePlot},
-                                {"profile", profilePlot},
-                                {"improvement", improvementPlot},
-                                {"intervals", intervalPlot}};
+constexpr NamedPlot kPlots[] = {{"curves", learningCurves},  {"scores", scorePlot},
+                                {"profile", profilePlot},    {"improvement", improvementPlot},
+                                {"intervals", intervalPlot}, {"pareto", paretoPlot}};
 
 }  // namespace
 

@@ -6,6 +6,8 @@
 //   improvement.<fmt>  probability of improvement P(A > B) with 95% bootstrap CIs
 //   intervals.<fmt>    rliable's interval estimates: median, IQM, mean and (with a target)
 //                      optimality gap per group, 95% stratified bootstrap CIs
+//   pareto.<fmt>       score (IQM) against energy per episode (log scale), one point per group
+//                      with 95% CIs on both axes (runs with cost columns only)
 // Each group keeps one colour (Okabe-Ito) in every figure of a call; SVG text is text (PLplot's
 // svg driver: labels stay editable), PNG and PDF are drawn by cairo.
 #pragma once
@@ -45,6 +47,14 @@ struct IntervalRow {
   int colour = -1;
 };
 
+/// A group in the Pareto figure: energy per episode (x) and score (y), each with its 95% CI.
+struct ParetoPoint {
+  std::string label;
+  double x = 0, x_low = 0, x_high = 0;  ///< [uJ]
+  double y = 0, y_low = 0, y_high = 0;  ///< score: IQM and its CI
+  int colour = -1;
+};
+
 struct PairBar {
   std::string label;
   double p = 0, low = 0, high = 0;
@@ -64,6 +74,8 @@ struct FigureSet {
   std::vector<ProfileSeries> profiles;
   std::vector<PairBar> pairs;
   std::vector<IntervalRow> intervals;
+  std::vector<ParetoPoint> pareto;  ///< empty: no pareto figure (no cost columns)
+  std::string pareto_x_label;
 };
 
 /// The palette's colours as "#rrggbb" (Okabe & Ito 2008, colour-blind safe), by index.

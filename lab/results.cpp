@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -214,13 +215,20 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
   try {
     // Every cell is read as text and parsed whole: libfccp's own conversion reads an empty
     // cell as 0 and "1e400" as inf, which would enter a score silently.
-    io::CSVReader<5, io::trim_chars<>, io::double_quote_escape<',', '"'>> in(
+    io::CSVReader<10, io::trim_chars<>, io::double_quote_escape<',', '"'>> in(
         file, text.data(), text.data() + text.size());
     // A column asked for twice would be read once; a metric that is one of the fixed columns is
     // read from there (a newline names no column of a CSV header).
     const bool fixed_metric = metric == "return" || metric == "length";
+    // The priced cost columns (lab/cost.hpp) are read when there; a metric that is one of them
+    // is read from there too.
+    static const char* const kPriced[5] = {"syn_ac", "syn_mac", "plasticity_ops", "neuron_active",
+                                           "neuron_inactive"};
+    const bool priced_metric =
+        std::find(std::begin(kPriced), std::end(kPriced), metric) != std::end(kPriced);
     in.read_header(io::ignore_extra_column | io::ignore_missing_column, "episode", "eval", "return",
-                   "length", fixed_metric ? std::string("\n") : metric);
+                   "length", fixed_metric || priced_metric ? std::string("\n") : metric, kPriced[0],
+                   kPriced[1], kPriced[2], kPriced[3], kPriced[4]);
     for (const char* column : {"episode", "return"}) {
       if (!in.has_column(column)) {
         throw UserError(file + ":1: no column '" + std::string(column) + "'");
@@ -236,9 +244,13 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
                       didYouMean(metric, columns) + "; numeric columns are those after 'seed'");
     }
     const bool has_eval = in.has_column("eval"), has_length = in.has_column("length");
+    bool has_costs = true;
+    for (const char* c : kPriced) has_costs = has_costs && in.has_column(c);
     char *episode_cell = nullptr, *eval_cell = nullptr, *return_cell = nullptr,
          *length_cell = nullptr, *metric_cell = nullptr;
-    while (in.read_row(episode_cell, eval_cell, return_cell, length_cell, metric_cell)) {
+    char* cost_cells[5] = {};
+    while (in.read_row(episode_cell, eval_cell, return_cell, length_cell, metric_cell,
+                       cost_cells[0], cost_cells[1], cost_cells[2], cost_cells[3], cost_cells[4])) {
       const unsigned line = in.get_file_line();
       const double episode = cellNumber(episode_cell, file, line, "episode");
       const double eval = has_eval ? cellNumber(eval_cell, file, line, "eval") : 0.0;
@@ -246,8 +258,21 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
         throw UserError(file + ":" + std::to_string(line) + ": column 'eval': expected 0 or 1");
       }
       const double r = cellNumber(return_cell, file, line, "return");
+      double priced[5] = {};
+      if (has_costs) {
+        for (int c = 0; c < 5; ++c) {
+          priced[c] = cellNumber(cost_cells[c], file, line, kPriced[c]);
+          if (priced[c] < 0 || priced[c] > 9007199254740992.0 ||
+              priced[c] != std::floor(priced[c])) {
+            throw UserError(file + ":" + std::to_string(line) + ": column '" + kPriced[c] +
+                            "': expected a whole count >= 0");
+          }
+        }
+      }
+      const auto priced_at = std::find(std::begin(kPriced), std::end(kPriced), metric);
       const double v = metric == "return"   ? r
                        : metric == "length" ? cellNumber(length_cell, file, line, metric)
+                       : priced_metric      ? priced[priced_at - std::begin(kPriced)]
                                             : cellNumber(metric_cell, file, line, metric);
       if (eval == 0 && episode != static_cast<double>(s.train.size())) {
         throw UserError(file + ":" + std::to_string(line) + ": training episode " +
@@ -256,6 +281,15 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
       }
       (eval != 0 ? s.eval : s.train).push_back(v);
       if (eval == 0) s.returns.push_back(r);
+      if (eval == 0 && has_costs) {
+        snn::OpCounts c;
+        c.ac = static_cast<std::uint64_t>(priced[0]);
+        c.mac = static_cast<std::uint64_t>(priced[1]);
+        c.plasticity = static_cast<std::uint64_t>(priced[2]);
+        c.neuron_active = static_cast<std::uint64_t>(priced[3]);
+        c.neuron_inactive = static_cast<std::uint64_t>(priced[4]);
+        s.costs.push_back(c);
+      }
       if (eval == 0 && has_length) {
         const double steps = cellNumber(length_cell, file, line, "length");
         if (steps < 0) {

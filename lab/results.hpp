@@ -25,6 +25,7 @@
 
 #include "lab/experiment.hpp"
 #include "lab/training.hpp"
+#include "snn/ops.hpp"
 
 namespace spikegym::lab {
 
@@ -64,6 +65,9 @@ struct EpisodeSeries {
   std::vector<double> train, eval;  ///< the metric per training / evaluation episode
   std::vector<double> returns;      ///< the return per training episode
   std::vector<double> lengths;      ///< [env steps] per training episode; empty: no length column
+  /// The priced counts (ac, mac, plasticity, neuron_active, neuron_inactive) per training
+  /// episode; empty when the file has no cost columns (made before spikegym counted).
+  std::vector<snn::OpCounts> costs;
 };
 
 /// The results folder layout, known here only (`compare`, `status`, `submit`, `view` and `run`

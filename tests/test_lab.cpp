@@ -2117,3 +2117,183 @@ TEST_CASE("figures: every label lies inside its figure and no two labels overlap
     }
   }
 }
+
+namespace {
+
+/// A CSV file without quoted fields as rows of named cells.
+std::vector<std::map<std::string, std::string>> csvRows(const fs::path& file) {
+  std::istringstream in(testing::readFile(file));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> names;
+  std::stringstream header(line);
+  for (std::string c; std::getline(header, c, ',');) names.push_back(c);
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    std::stringstream cells(line);
+    std::map<std::string, std::string> row;
+    std::size_t i = 0;
+    for (std::string c; std::getline(cells, c, ',') && i < names.size(); ++i) row[names[i]] = c;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("cost: prices by hand, the MLP reference and price lists from YAML", "[lab][cost]") {
+  // By hand: 10 AC, 2 MAC, 3 plasticity updates, 4 active and 5 inactive neuron updates.
+  //   horowitz45: 10 x 0.9 + 2 x 4.6 + 3 x 9.2 + 4 x 4.6 + 5 x 4.6 = 87.2 pJ
+  //   loihi:      10 x 23.6 + 2 x 4.6 + 3 x 120 + 4 x 81 + 5 x 52 = 1189.2 pJ
+  snn::OpCounts c;
+  c.ac = 10;
+  c.mac = 2;
+  c.plasticity = 3;
+  c.neuron_active = 4;
+  c.neuron_inactive = 5;
+  REQUIRE(builtinPriceLists().size() == 2);
+  CHECK(energyUj(c, builtinPriceLists()[0]) == Approx(87.2e-6));
+  CHECK(energyUj(c, builtinPriceLists()[1]) == Approx(1189.2e-6));
+  // MLP 4-64-64-2: 4 x 64 + 64 x 64 + 64 x 2 = 4480 MACs, 64 + 64 + 2 = 130 bias adds; weights
+  // and biases 4480 + 130 = 4610 floats = 18440 bytes.
+  const snn::OpCounts mlp = mlpCountsPerStep({4, 64, 64, 2});
+  CHECK(mlp.mac == 4480);
+  CHECK(mlp.ac == 130);
+  CHECK(mlpBytes({4, 64, 64, 2}) == 18440);
+
+  const auto dir = testing::scratchDir("prices");
+  const PriceList mine = readPriceList(write(dir, "mine.yaml",
+                                             "name: mychip\nsource: a datasheet\nac_pj: 1\n"
+                                             "mac_pj: 2\nplasticity_pj: 3\nneuron_active_pj: 4\n"
+                                             "neuron_inactive_pj: 5\n"));
+  CHECK(energyUj(c, mine) == Approx((10 + 4 + 9 + 16 + 25) * 1e-6));
+  struct Bad {
+    std::string text, says;
+  };
+  for (const Bad& b : {
+           Bad{"name: x\nsource: s\nac_pj: 1\nmac_pj: 2\nplasticity_pj: 3\nneuron_active_pj: 4\n",
+               "neuron_inactive_pj: missing"},
+           Bad{"name: x\nsource: s\nac_pj: 1\nmac_pj: 2\nplastcity_pj: 3\n",
+               "bad.yaml:5:1: plastcity_pj: unknown key (did you mean 'plasticity_pj'?)"},
+           Bad{"name: x\nac_pj: -1\n", "bad.yaml:2:1: ac_pj: expected a price in pJ"},
+           Bad{"name: loihi\n", "'loihi' is a built-in price list"},
+           Bad{"name: 'a b'\n", "expected 1 to 32 of a-z, 0-9, _"},
+           Bad{"[1, 2]\n", "bad.yaml:1:1: expected a map"},
+       }) {
+    INFO(b.text);
+    const std::string file = write(dir, "bad.yaml", b.text);
+    try {
+      readPriceList(file);
+      FAIL("accepted");
+    } catch (const UserError& e) {
+      CHECK_THAT(e.what(), Catch::Contains(b.says));
+    }
+  }
+}
+
+TEST_CASE("cost: episodes.csv counts by hand, run.json totals, compare's table and Pareto figure",
+          "[lab][cost]") {
+  const auto dir = testing::scratchDir("cost");
+  const std::string file = write(dir, "c.yaml", R"(name: c
+env: {id: CartPole-v1}
+agent: {type: snn}
+train: {episodes: 4}
+seeds: 3
+sweep:
+  grid:
+    agent.type: [snn, reinforce, random]
+)");
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  const fs::path root = dir / "r" / "c";
+  // Per run: the mean over its 4 episodes of each energy column, by agent type.
+  std::map<std::string, std::vector<std::vector<double>>> energy;  // type -> runs -> lists
+  for (const auto& id : runFolders(root)) {
+    const auto rows = csvRows(root / id / "episodes.csv");
+    REQUIRE(rows.size() == 4);
+    const std::string config = testing::readFile(root / id / "config.yaml");
+    const std::string type = config.find("type: reinforce") != std::string::npos ? "reinforce"
+                             : config.find("type: random") != std::string::npos  ? "random"
+                                                                                 : "snn";
+    INFO(type << " " << id);
+    double sum_ac = 0, e_h = 0, e_l = 0;
+    for (const auto& row : rows) {
+      const double n = std::stod(row.at("length"));
+      const double ac = std::stod(row.at("syn_ac")), mac = std::stod(row.at("syn_mac"));
+      const double pl = std::stod(row.at("plasticity_ops"));
+      const double na = std::stod(row.at("neuron_active")),
+                   ni = std::stod(row.at("neuron_inactive"));
+      sum_ac += ac;
+      // The energy columns are the price lists applied to the counts (lab/cost.hpp).
+      CHECK(std::stod(row.at("energy_uj_horowitz45")) ==
+            Approx((ac * 0.9 + mac * 4.6 + pl * 9.2 + (na + ni) * 4.6) * 1e-6));
+      CHECK(std::stod(row.at("energy_uj_loihi")) ==
+            Approx((ac * 23.6 + mac * 4.6 + pl * 120 + na * 81 + ni * 52) * 1e-6));
+      e_h += std::stod(row.at("energy_uj_horowitz45")) / 4;
+      e_l += std::stod(row.at("energy_uj_loihi")) / 4;
+      if (type == "random") {
+        CHECK(ac + mac + pl + na + ni == 0);
+      } else if (type == "reinforce") {
+        // 12 cells x 4 dimensions = 48 features, 2 actions. Per step, learning (all weights):
+        // baseline value and update 2 x 48, logits and gradient step 2 x 2 x 48 = 288 MACs;
+        // acting: 2 x 48 dense, effective only where a weight is non-zero (none in episode 0).
+        CHECK(ac == 0);
+        CHECK(pl == 0);
+        if (row.at("episode") == "0") {
+          CHECK(mac == 288 * n);
+          CHECK(std::stod(row.at("syn_dense")) == (288 + 96) * n);
+        }
+      } else {
+        CHECK(ac > 0);
+        CHECK(pl > 0);
+        CHECK(na > 0);
+        const double sparsity = std::stod(row.at("activation_sparsity"));
+        CHECK(sparsity ==
+              Approx(1.0 - std::stod(row.at("spikes")) / std::stod(row.at("neuron_steps"))));
+      }
+    }
+    energy[type].push_back({e_h, e_l});
+    // run.json's training totals are the sums of the rows.
+    const std::string json = testing::readFile(root / id / "run.json");
+    char want[64];
+    std::snprintf(want, sizeof want, "\"syn_ac\": %.0f", sum_ac);
+    CHECK_THAT(json, Catch::Contains("\"cost\"") && Catch::Contains(want) &&
+                         Catch::Contains("\"footprint_bytes\""));
+  }
+  REQUIRE(energy.size() == 3);
+
+  const auto cmd = testing::runSpikegym("compare " + root.string() +
+                                        " --reps 300 --plots svg,png --energy horowitz45");
+  INFO(cmd.err);
+  REQUIRE(cmd.exit_code == 0);
+  CHECK_THAT(cmd.out, Catch::Contains("What it costs per training episode"));
+  const auto cost = csvRows(root / "compare" / "cost.csv");
+  REQUIRE(cost.size() == 3);
+  for (const auto& row : cost) {
+    const std::vector<std::vector<double>>& runs = energy.at(row.at("group"));
+    double h = 0, l = 0;
+    for (const auto& r : runs) h += r[0] / 3, l += r[1] / 3;
+    INFO(row.at("group"));
+    CHECK(std::stod(row.at("energy_uj_horowitz45")) == Approx(h));
+    CHECK(std::stod(row.at("energy_uj_loihi")) == Approx(l));
+    CHECK(std::stod(row.at("energy_uj_loihi_ci_low")) <= l + 1e-12);
+    CHECK(std::stod(row.at("energy_uj_loihi_ci_high")) >= l - 1e-12);
+  }
+  for (const char* ext : {"pareto.svg", "pareto.png"}) {
+    INFO(ext);
+    CHECK(fs::file_size(root / "compare" / ext) > 1000);
+  }
+  CHECK_THAT(testing::readFile(root / "compare" / "options.txt"),
+             Catch::Contains("--energy horowitz45"));
+  // A user's price list adds its columns; a wrong --energy is one line, exit 2.
+  write(dir, "mine.yaml",
+        "name: mychip\nsource: s\nac_pj: 1\nmac_pj: 1\nplasticity_pj: 1\nneuron_active_pj: 1\n"
+        "neuron_inactive_pj: 1\n");
+  const auto mine = testing::runSpikegym("compare " + root.string() + " --plots none --prices " +
+                                         (dir / "mine.yaml").string() + " --energy mychip");
+  CHECK(mine.exit_code == 0);
+  CHECK_THAT(testing::readFile(root / "compare" / "cost.csv"), Catch::Contains("energy_uj_mychip"));
+  const auto bad = testing::runSpikegym("compare " + root.string() + " --energy loihy");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--energy: no price list 'loihy'") &&
+                          Catch::Contains("did you mean 'loihi'"));
+}
