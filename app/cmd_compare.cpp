@@ -1,12 +1,14 @@
 // `spikegym compare RESULTS_DIR...`: scores every finished run, groups them, ranks the groups
 // with IQM and bootstrap CIs, and writes summary.csv, pairs.csv, curves.csv and figures.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
 #include "lab/compare.hpp"
+#include "lab/plots.hpp"
 
 namespace spikegym::app {
 namespace {
@@ -34,11 +36,18 @@ void compareCommand(CompareCli& c) {
   const lab::CompareResult r = lab::compare(c.options);
   for (const auto& w : r.warnings) std::fprintf(stderr, "spikegym: warning: %s\n", w.c_str());
   std::fputs(lab::compareTable(r, c.markdown).c_str(), stdout);
-  std::printf("%swrote %s/summary.csv, pairs.csv, curves.csv%s\n", c.markdown ? "\n" : "",
-              r.out_dir.c_str(),
-              c.options.plots.empty()
-                  ? ""
-                  : " and figures (curves, scores, profile, improvement, intervals)");
+  // What this call wrote: the tables, cost.csv when runs had cost columns, the figures drawn.
+  std::string figures;
+  if (!c.options.plots.empty()) {
+    for (const std::string& name : lab::figureNames()) {
+      const bool drawn = std::filesystem::exists(std::filesystem::path(r.out_dir) /
+                                                 (name + "." + c.options.plots.front()));
+      if (drawn) figures += (figures.empty() ? "" : ", ") + name;
+    }
+  }
+  std::printf("%swrote %s/summary.csv, pairs.csv, curves.csv%s%s\n", c.markdown ? "\n" : "",
+              r.out_dir.c_str(), r.costs.empty() ? "" : ", cost.csv",
+              figures.empty() ? "" : (" and figures (" + figures + ")").c_str());
 }
 
 }  // namespace

@@ -348,6 +348,8 @@ RunScore RunCollector::readRun(const Folder& folder, const std::string& id, cons
   markSolved(run, s.returns);
   run.costs = s.costs;
   run.lengths = s.lengths;
+  run.eval_costs = s.eval_costs;
+  run.eval_lengths = s.eval_lengths;
   return run;
 }
 
@@ -510,62 +512,80 @@ void summarizeGroups(CompareResult& result, const CompareOptions& options) {
   }
 }
 
-/// Each group's cost per training episode over the cost window (GroupCost). Runs without cost
-/// columns are left out of it, said in one warning line.
+/// One group's cost over episodes [window begin, end) of each run's series (training or
+/// evaluation); nullopt when no run of the group has cost columns.
+std::optional<GroupCost> groupCost(const CompareResult& result, const GroupSummary& g,
+                                   const CompareOptions& options, bool evaluation, std::size_t last,
+                                   int& without) {
+  GroupCost cost;
+  cost.group = g.name;
+  cost.evaluation = evaluation;
+  std::vector<double> ac, mac, plasticity, neurons, steps;
+  std::vector<std::vector<double>> energy(result.prices.size());
+  std::vector<double> nj_step(result.prices.size(), 0.0);
+  for (std::size_t i : g.runs) {
+    const RunScore& r = result.runs[i];
+    const auto& costs = evaluation ? r.eval_costs : r.costs;
+    const auto& lengths = evaluation ? r.eval_lengths : r.lengths;
+    if (costs.empty() || costs.size() != lengths.size()) {
+      without += !evaluation;
+      continue;
+    }
+    const std::size_t n = costs.size(), begin = last < n ? n - last : 0;
+    const auto count = static_cast<double>(n - begin);
+    snn::OpCounts total;
+    double window_steps = 0;
+    for (std::size_t e = begin; e < n; ++e) {
+      total += costs[e];
+      window_steps += lengths[e];
+    }
+    ac.push_back(static_cast<double>(total.ac) / count);
+    mac.push_back(static_cast<double>(total.mac) / count);
+    plasticity.push_back(static_cast<double>(total.plasticity) / count);
+    neurons.push_back(static_cast<double>(total.neuron_active + total.neuron_inactive) / count);
+    steps.push_back(window_steps / count);
+    for (std::size_t p = 0; p < result.prices.size(); ++p) {
+      const double uj = energyUj(total, result.prices[p]);
+      energy[p].push_back(uj / count);
+      nj_step[p] += window_steps > 0 ? 1e3 * uj / window_steps : 0.0;
+    }
+  }
+  cost.n = static_cast<int>(ac.size());
+  if (cost.n == 0) return std::nullopt;
+  const int reps = std::min(options.reps, 2000);
+  const std::string key = (evaluation ? "eval:" : "") + g.name;
+  auto estimate = [&](const std::vector<double>& x, const std::string& what) {
+    return Estimate{mean(x),
+                    bootstrapMean(x, reps, options.seed + hashName("cost:" + what + ":" + key))};
+  };
+  cost.ac = estimate(ac, "ac");
+  cost.mac = estimate(mac, "mac");
+  cost.plasticity = estimate(plasticity, "plasticity");
+  cost.neuron_updates = estimate(neurons, "neurons");
+  cost.steps = estimate(steps, "steps");
+  for (std::size_t p = 0; p < result.prices.size(); ++p) {
+    cost.energy_uj.push_back(estimate(energy[p], "energy:" + result.prices[p].name));
+    cost.energy_nj_step.push_back(nj_step[p] / cost.n);
+  }
+  return cost;
+}
+
+/// Each group's cost per training episode over the cost window, and over its evaluation
+/// episodes when it has them (GroupCost). Runs without cost columns are left out of it, said in
+/// one warning line.
 void summarizeCosts(CompareResult& result, const CompareOptions& options, const ScoreRule& rule) {
   int without = 0;
+  const std::size_t window =
+      rule.kind == ScoreRule::Kind::kLast ? static_cast<std::size_t>(rule.last) : SIZE_MAX;
   for (const GroupSummary& g : result.groups) {
-    GroupCost cost;
-    cost.group = g.name;
-    std::vector<double> ac, mac, plasticity, neurons, steps;
-    std::vector<std::vector<double>> energy(result.prices.size());
-    std::vector<double> nj_step(result.prices.size(), 0.0);
-    for (std::size_t i : g.runs) {
-      const RunScore& r = result.runs[i];
-      if (r.costs.empty() || r.costs.size() != r.lengths.size()) {
-        ++without;
-        continue;
-      }
-      const std::size_t n = r.costs.size();
-      const std::size_t begin =
-          rule.kind == ScoreRule::Kind::kLast && static_cast<std::size_t>(rule.last) < n
-              ? n - static_cast<std::size_t>(rule.last)
-              : 0;
-      const auto count = static_cast<double>(n - begin);
-      snn::OpCounts total;
-      double window_steps = 0;
-      for (std::size_t e = begin; e < n; ++e) {
-        total += r.costs[e];
-        window_steps += r.lengths[e];
-      }
-      ac.push_back(static_cast<double>(total.ac) / count);
-      mac.push_back(static_cast<double>(total.mac) / count);
-      plasticity.push_back(static_cast<double>(total.plasticity) / count);
-      neurons.push_back(static_cast<double>(total.neuron_active + total.neuron_inactive) / count);
-      steps.push_back(window_steps / count);
-      for (std::size_t p = 0; p < result.prices.size(); ++p) {
-        const double uj = energyUj(total, result.prices[p]);
-        energy[p].push_back(uj / count);
-        nj_step[p] += window_steps > 0 ? 1e3 * uj / window_steps : 0.0;
-      }
+    if (auto c = groupCost(result, g, options, false, window, without)) {
+      result.costs.push_back(std::move(*c));
     }
-    cost.n = static_cast<int>(ac.size());
-    if (cost.n == 0) continue;
-    const int reps = std::min(options.reps, 2000);
-    auto estimate = [&](const std::vector<double>& x, const std::string& what) {
-      return Estimate{
-          mean(x), bootstrapMean(x, reps, options.seed + hashName("cost:" + what + ":" + g.name))};
-    };
-    cost.ac = estimate(ac, "ac");
-    cost.mac = estimate(mac, "mac");
-    cost.plasticity = estimate(plasticity, "plasticity");
-    cost.neuron_updates = estimate(neurons, "neurons");
-    cost.steps = estimate(steps, "steps");
-    for (std::size_t p = 0; p < result.prices.size(); ++p) {
-      cost.energy_uj.push_back(estimate(energy[p], "energy:" + result.prices[p].name));
-      cost.energy_nj_step.push_back(nj_step[p] / cost.n);
+  }
+  for (const GroupSummary& g : result.groups) {
+    if (auto c = groupCost(result, g, options, true, SIZE_MAX, without)) {
+      result.costs.push_back(std::move(*c));
     }
-    result.costs.push_back(std::move(cost));
   }
   result.cost_window = rule.kind == ScoreRule::Kind::kLast
                            ? "the last " + std::to_string(rule.last) + " training episodes"
@@ -677,7 +697,7 @@ void writeTables(const CompareResult& result) {
   writeFileAtomic((fs::path(result.out_dir) / "pairs.csv").string(), pairs);
   if (result.costs.empty()) return;
   // cost.csv: per group, per training episode over the cost window, mean over runs and CI.
-  std::string cost = "group,n_runs";
+  std::string cost = "group,episodes,n_runs";
   auto add = [&cost](const char* name) {
     for (const char* part : {"", "_ci_low", "_ci_high"}) {
       cost += ',';
@@ -700,7 +720,8 @@ void writeTables(const CompareResult& result) {
   };
   for (const GroupCost& c : result.costs) {
     cost += csvField(c.group);
-    cost += ',' + std::to_string(c.n);
+    cost += c.evaluation ? ",evaluation," : ",training,";
+    cost += std::to_string(c.n);
     for (const Estimate* e : {&c.steps, &c.ac, &c.mac, &c.plasticity, &c.neuron_updates}) put(*e);
     for (std::size_t p = 0; p < result.prices.size(); ++p) {
       put(c.energy_uj[p]);
@@ -906,15 +927,15 @@ void writeAllFigures(CompareResult& result, const CompareOptions& options,
                                    [&](const PriceList& p) { return p.name == options.energy; });
   const auto energy_index = static_cast<std::size_t>(energy - result.prices.begin());
   for (const GroupCost& c : result.costs) {
-    if (!rows.count(c.group)) continue;
+    if (!lines.count(c.group) || c.evaluation) continue;  // a legend, as the curves
     const auto g = std::find_if(result.groups.begin(), result.groups.end(),
                                 [&](const GroupSummary& s) { return s.name == c.group; });
     figures.pareto.push_back({c.group, c.energy_uj[energy_index].value,
                               c.energy_uj[energy_index].ci.low, c.energy_uj[energy_index].ci.high,
                               g->iqm, g->iqm_low, g->iqm_high, colourOf(c.group)});
   }
-  figures.pareto_x_label = "energy per training episode [uJ], " + options.energy +
-                           " prices (log scale; " + result.cost_window + ")";
+  figures.pareto_x_label = "energy per episode [uJ], " + options.energy + " prices";
+  figures.pareto_window = result.cost_window;
   for (const PairSummary& p : result.pairs) {
     // Each unordered pair once: the better group first.
     const auto ia = std::find_if(result.groups.begin(), result.groups.end(),
@@ -1028,6 +1049,7 @@ std::string renderRows(const std::vector<std::vector<std::string>>& rows, bool m
 
 /// A count with 3 significant digits and a k/M/G suffix (12.3k).
 std::string shortCount(double v) {
+  if (v == 0) return "0";
   const char* suffix[] = {"", "k", "M", "G", "T"};
   int s = 0;
   while (std::fabs(v) >= 999.5 && s < 4) {
@@ -1070,7 +1092,7 @@ std::string costTable(const CompareResult& r, bool markdown) {
     const auto g = std::find_if(r.groups.begin(), r.groups.end(),
                                 [&](const GroupSummary& s) { return s.name == c.group; });
     std::vector<std::string> row = {std::to_string(g - r.groups.begin() + 1),
-                                    c.group,
+                                    c.evaluation ? c.group + " (eval)" : c.group,
                                     std::to_string(c.n),
                                     fmt(c.steps.value, 1),
                                     shortCount(c.ac.value),
@@ -1081,9 +1103,10 @@ std::string costTable(const CompareResult& r, bool markdown) {
     for (double nj : c.energy_nj_step) row.push_back(fmt(nj, 2));
     rows.push_back(std::move(row));
   }
-  return std::string(markdown ? "\n" : "\n") + "What it costs per training episode (" +
-         r.cost_window + "; mean over runs, 95% bootstrap CI; cost.csv has every CI):\n" +
-         (markdown ? "\n" : "") + renderRows(rows, markdown);
+  return std::string("\n") + "What it costs per episode: training (" + r.cost_window +
+         ") and, marked (eval), the evaluation episodes (learning off); mean over runs, 95% " +
+         "bootstrap CI; cost.csv has every CI:\n" + (markdown ? "\n" : "") +
+         renderRows(rows, markdown);
 }
 
 }  // namespace

@@ -52,13 +52,17 @@ struct RunScore {
   bool has_threshold = false;             ///< the env declares a reward threshold
   std::vector<snn::OpCounts> costs;       ///< priced counts per training episode; empty: no columns
   std::vector<double> lengths;            ///< [env steps] per training episode
+  std::vector<snn::OpCounts> eval_costs;  ///< per evaluation episode (learning off)
+  std::vector<double> eval_lengths;       ///< [env steps] per evaluation episode
 };
 
 /// What a group's runs cost per training episode over the cost window (the episodes the score
 /// reads with last:K, else every training episode): per run the mean over the window, then the
-/// mean over runs with a 95% percentile-bootstrap interval.
+/// mean over runs with a 95% percentile-bootstrap interval. Groups whose runs evaluate have a
+/// second entry over every evaluation episode (learning off: the cost of acting alone).
 struct GroupCost {
   std::string group;
+  bool evaluation = false;  ///< over the evaluation episodes (learning off): what acting costs
   int n = 0;                                            ///< runs with cost columns
   Estimate ac, mac, plasticity, neuron_updates, steps;  ///< [ops or env steps] per episode
   std::vector<Estimate> energy_uj;     ///< [uJ] per episode, one per CompareResult::prices

@@ -163,9 +163,11 @@ class Figure {
     for (std::size_t i = 0; i < labels.size(); ++i) {
       const double y = 0.96 - 0.07 * static_cast<double>(i);
       const PLFLT xs[2] = {0.0, 0.1}, ys[2] = {y, y};
-      pls_.col0(kLine + colours[i]);
-      pls_.width(3);
+      pls_.col0(colours[i] < 0 ? 1 : kLine + colours[i]);  // -1: black dashed (solved)
+      pls_.lsty(colours[i] < 0 ? 2 : 1);
+      pls_.width(colours[i] < 0 ? 1.5 : 3);
       pls_.line(2, xs, ys);
+      pls_.lsty(1);
       pls_.col0(1);
       pls_.width(1);
       pls_.ptex(0.12, y, 1, 0, 0, labels[i].c_str());
@@ -519,14 +521,11 @@ void paretoPlot(const FigureSet& f, const std::string& path, const std::string& 
                lx1 = std::max(lx0 + 1, std::ceil(std::log10(xmax)));
   if (f.threshold) lo = std::min(lo, *f.threshold), hi = std::max(hi, *f.threshold);
   const auto [ymin, ymax] = paddedRange(lo, hi);
-  bool zero = false;
-  for (const ParetoPoint& p : f.pareto) zero = zero || p.x <= 0;
   Figure fig(path, format, 900, 560);
   fig.axes(lx0, lx1, ymin, ymax, f.pareto_x_label,
            "score: " + f.score_label + (f.lower_is_better ? " (lower is better)" : ""),
            "Score against energy",
-           f.context + "; IQM and mean energy, 95% bootstrap CIs" +
-               (zero ? "; 0 uJ drawn at the left edge" : ""),
+           f.context + "; " + f.pareto_window + "; IQM, mean energy, 95% CIs",
            0.09, Figure::kBesideLeft - 0.02, "bclnst", "bcnstv");
   if (f.threshold) thresholdLine(*fig, *f.threshold, lx0, lx1, false);
   auto lx = [lx0](double x) { return x > 0 ? std::max(lx0, std::log10(x)) : lx0; };
@@ -546,8 +545,12 @@ void paretoPlot(const FigureSet& f, const std::string& path, const std::string& 
     (*fig).ssym(0, 1.6);
     (*fig).poin(1, &px, &py, 17);
     (*fig).ssym(0, 1.0);
-    labels.push_back(p.label);
+    labels.push_back(p.x > 0 ? p.label : p.label + " (0 uJ, at the edge)");
     colours.push_back(colour);
+  }
+  if (f.threshold) {
+    labels.push_back("solved (" + formatNumber(*f.threshold) + ")");
+    colours.push_back(-1);
   }
   fig.legendBeside(labels, colours);
 }

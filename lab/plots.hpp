@@ -76,6 +76,7 @@ struct FigureSet {
   std::vector<IntervalRow> intervals;
   std::vector<ParetoPoint> pareto;  ///< empty: no pareto figure (no cost columns)
   std::string pareto_x_label;
+  std::string pareto_window;  ///< the episodes the energies are over, for the subtitle
 };
 
 /// The palette's colours as "#rrggbb" (Okabe & Ito 2008, colour-blind safe), by index.

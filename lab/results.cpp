@@ -281,14 +281,17 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
       }
       (eval != 0 ? s.eval : s.train).push_back(v);
       if (eval == 0) s.returns.push_back(r);
-      if (eval == 0 && has_costs) {
+      if (has_costs) {
         snn::OpCounts c;
         c.ac = static_cast<std::uint64_t>(priced[0]);
         c.mac = static_cast<std::uint64_t>(priced[1]);
         c.plasticity = static_cast<std::uint64_t>(priced[2]);
         c.neuron_active = static_cast<std::uint64_t>(priced[3]);
         c.neuron_inactive = static_cast<std::uint64_t>(priced[4]);
-        s.costs.push_back(c);
+        (eval != 0 ? s.eval_costs : s.costs).push_back(c);
+        if (eval != 0) {
+          s.eval_lengths.push_back(has_length ? cellNumber(length_cell, file, line, "length") : 0);
+        }
       }
       if (eval == 0 && has_length) {
         const double steps = cellNumber(length_cell, file, line, "length");

@@ -68,6 +68,8 @@ struct EpisodeSeries {
   /// The priced counts (ac, mac, plasticity, neuron_active, neuron_inactive) per training
   /// episode; empty when the file has no cost columns (made before spikegym counted).
   std::vector<snn::OpCounts> costs;
+  std::vector<snn::OpCounts> eval_costs;  ///< the same per evaluation episode
+  std::vector<double> eval_lengths;       ///< [env steps] per evaluation episode (with costs)
 };
 
 /// The results folder layout, known here only (`compare`, `status`, `submit`, `view` and `run`

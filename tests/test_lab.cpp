@@ -2065,7 +2065,14 @@ lab::FigureSet syntheticFigures(int groups, std::size_t name_chars) {
         {names[g], lab::bootstrapAggregates(scores, std::vector<int>{0, 0, 0}, 500.0, 200, 1),
          g % lab::paletteSize()});
     if (g > 0) f.pairs.push_back({names[g - 1] + "  >  " + names[g], 0.6, 0.3, 0.9});
+    // Energies over four decades, one group at 0 uJ (a random agent).
+    const double uj = g == 3 ? 0.0 : std::pow(10.0, g % 5 - 1.0) * 1.7;
+    if (g < 8) {
+      f.pareto.push_back({names[g], uj, 0.8 * uj, 1.2 * uj, 300, 100, 500, g % lab::paletteSize()});
+    }
   }
+  f.pareto_x_label = "energy per episode [uJ], loihi prices";
+  f.pareto_window = "the last 100 training episodes";
   return f;
 }
 
