@@ -2204,7 +2204,7 @@ TEST_CASE("cost: episodes.csv counts by hand, run.json totals, compare's table a
   const std::string file = write(dir, "c.yaml", R"(name: c
 env: {id: CartPole-v1}
 agent: {type: snn}
-train: {episodes: 4}
+train: {episodes: 4, eval_every: 2, eval_episodes: 1}
 seeds: 3
 sweep:
   grid:
@@ -2215,7 +2215,11 @@ sweep:
   // Per run: the mean over its 4 episodes of each energy column, by agent type.
   std::map<std::string, std::vector<std::vector<double>>> energy;  // type -> runs -> lists
   for (const auto& id : runFolders(root)) {
-    const auto rows = csvRows(root / id / "episodes.csv");
+    auto rows = csvRows(root / id / "episodes.csv");
+    REQUIRE(rows.size() == 6);  // 4 training, 2 evaluation
+    rows.erase(std::remove_if(rows.begin(), rows.end(),
+                              [](const auto& row) { return row.at("eval") == "1"; }),
+               rows.end());
     REQUIRE(rows.size() == 4);
     const std::string config = testing::readFile(root / id / "config.yaml");
     const std::string type = config.find("type: reinforce") != std::string::npos ? "reinforce"
@@ -2272,10 +2276,17 @@ sweep:
                                         " --reps 300 --plots svg,png --energy horowitz45");
   INFO(cmd.err);
   REQUIRE(cmd.exit_code == 0);
-  CHECK_THAT(cmd.out, Catch::Contains("What it costs per training episode"));
+  CHECK_THAT(cmd.out, Catch::Contains("What it costs per episode") &&
+                          Catch::Contains("reinforce (eval)"));
   const auto cost = csvRows(root / "compare" / "cost.csv");
-  REQUIRE(cost.size() == 3);
+  REQUIRE(cost.size() == 6);  // 3 groups, training and evaluation
   for (const auto& row : cost) {
+    if (row.at("episodes") == "evaluation") {
+      // Learning off: no plasticity by the window rule or REINFORCE, nothing for random.
+      if (row.at("group") != "snn") CHECK(std::stod(row.at("plasticity_ops")) == 0);
+      if (row.at("group") == "random") CHECK(std::stod(row.at("energy_uj_loihi")) == 0);
+      continue;
+    }
     const std::vector<std::vector<double>>& runs = energy.at(row.at("group"));
     double h = 0, l = 0;
     for (const auto& r : runs) h += r[0] / 3, l += r[1] / 3;
