@@ -1,5 +1,7 @@
 // `spikegym bench env ID`: raw env stepping throughput on one thread (random actions,
 // auto-reset). Wall-clock time is used here only to report speed, never in results.
+// `spikegym bench snn [--frozen] [--count]`: the Izhikevich 2007 distal-reward network, real-time
+// factor; --count also counts its operations (and so times the counters).
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -8,6 +10,7 @@
 #include "app/commands.hpp"
 #include "core/rng.hpp"
 #include "envs/registration.hpp"
+#include "lab/cost.hpp"
 #include "scenarios/distal_reward.hpp"
 
 namespace spikegym::app {
@@ -47,6 +50,7 @@ struct BenchSnnOptions {
   double sim_s = 60.0;
   std::uint64_t seed = 1;
   bool frozen = false;
+  bool count = false;
 };
 
 void benchSnn(const BenchSnnOptions& o) {
@@ -55,6 +59,7 @@ void benchSnn(const BenchSnnOptions& o) {
   const double build_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
   const long seconds = static_cast<long>(o.sim_s);
+  exp.network().setCounting(o.count);
   double rate_sum = 0;
   const auto start = std::chrono::steady_clock::now();
   for (long s = 0; s < seconds; ++s) rate_sum += exp.runSecond(false).firing_rate_hz;
@@ -82,6 +87,21 @@ void benchSnn(const BenchSnnOptions& o) {
   }
   std::printf("sim_s_per_wall_s: %.1f\nrealtime_factor: %.1f\n", seconds / wall_s,
               seconds / wall_s);
+  if (o.count) {
+    // What the network computed (snn/ops.hpp) and its energy per simulated second.
+    const snn::OpCounts c = exp.network().counts();
+    std::printf(
+        "syn_ac: %llu\nsyn_dense: %llu\nplasticity_ops: %llu\nneuron_active: %llu\n"
+        "neuron_inactive: %llu\nactivation_sparsity: %.5f\n",
+        static_cast<unsigned long long>(c.ac), static_cast<unsigned long long>(c.dense),
+        static_cast<unsigned long long>(c.plasticity),
+        static_cast<unsigned long long>(c.neuron_active),
+        static_cast<unsigned long long>(c.neuron_inactive), c.activationSparsity());
+    for (const lab::PriceList& p : lab::builtinPriceLists()) {
+      std::printf("energy_uj_per_sim_s_%s: %.2f\n", p.name.c_str(),
+                  lab::energyUj(c, p) / static_cast<double>(seconds));
+    }
+  }
 }
 
 }  // namespace
@@ -116,6 +136,9 @@ void addBenchCommand(CLI::App& app) {
       ->check(wholeNumber(0, kMaxSeed))
       ->capture_default_str();
   snn->add_flag("--frozen", so->frozen, "Freeze the weights (rule none) to time the network alone");
+  snn->add_flag("--count", so->count,
+                "Count operations (snn/ops.hpp) while timing: prints the counts and the energy "
+                "per simulated second (times the counters' overhead)");
   snn->callback([so] { benchSnn(*so); });
 }
 

@@ -164,6 +164,9 @@ void addTrainCommand(CLI::App& app) {
       ->excludes(agent);
   cmd->add_option("--load", o->spec.load_checkpoint, "Start from this checkpoint");
   cmd->add_option("--save", o->spec.save_checkpoint, "Write the trained agent here at the end");
+  cmd->add_flag("--no-cost{false}", o->spec.count_ops,
+                "Do not count operations (no cost columns; results are the same): for timing "
+                "the counters' overhead");
   cmd->callback([o] { train(*o); });
 }
 

@@ -51,9 +51,13 @@ void Population::countStep(const float* input) {
   counts_.neuron_steps += size_;
   if (!integrates()) return;
   // Active: input arrived (synaptic or bias) or the neuron spiked.
-  std::uint64_t active = 0;
-  for (std::uint32_t i = 0; i < size_; ++i) active += (input[i] != 0.0f) | (bias_[i] != 0.0f);
-  for (std::uint32_t i : spikes_) active += input[i] == 0.0f && bias_[i] == 0.0f;
+  // 32-bit lanes, as the floats: the loop vectorises (a 64-bit sum kept it scalar).
+  std::uint32_t active = 0;
+  const float* bias = bias_.data();
+  for (std::uint32_t i = 0; i < size_; ++i) {
+    active += static_cast<std::uint32_t>((input[i] != 0.0f) | (bias[i] != 0.0f));
+  }
+  for (std::uint32_t i : spikes_) active += input[i] == 0.0f && bias[i] == 0.0f;
   counts_.neuron_active += active;
   counts_.neuron_inactive += size_ - active;
 }

@@ -441,3 +441,43 @@ TEST_CASE("status reads only a small prefix of slurm/shards and refuses a bad co
   std::filesystem::remove(shards);
   CHECK(runSpikegym(status).exit_code == 0);  // no file: one shard
 }
+
+TEST_CASE("show network --cost, show mlp-cost, train --no-cost and bench snn --count",
+          "[cli][cost]") {
+  // The solving preset's network (presets/cartpole_solve.yaml, defaults): 4 dimensions x 12
+  // receptive fields = 48 Poisson inputs, 2 actions x 16 LIF outputs = 32 neurons; input ->
+  // output all to all = 48 x 32 = 1536 synapses, lateral inhibition between the two groups
+  // = 2 x 16 x 16 = 512; a critic on 48 + 2 x 6 x 6 = 120 joint features.
+  const CommandResult net = runSpikegym("show network " + std::string(SPIKEGYM_SOURCE_DIR) +
+                                        "/experiments/cartpole_solve.yaml --cost");
+  INFO(net.err);
+  REQUIRE(net.exit_code == 0);
+  CHECK_THAT(net.out, Catch::Contains("32 neurons (sources not counted), 2048 synapses"));
+  CHECK_THAT(net.out, Catch::Contains("input_output") && Catch::Contains("1536"));
+  CHECK_THAT(net.out, Catch::Contains("critic") && Catch::Contains("120"));
+  // A REINFORCE cell: no network, a policy of 2 x 48 weights.
+  const CommandResult policy = runSpikegym("show network " + std::string(SPIKEGYM_SOURCE_DIR) +
+                                           "/experiments/cartpole_solve.yaml --cost --cell 3");
+  REQUIRE(policy.exit_code == 0);
+  CHECK_THAT(policy.out, Catch::Contains("policy") && Catch::Contains("96"));
+  // MLP 4-64-64-2: 4480 MACs per step (4 x 64 + 64 x 64 + 64 x 2), 500 steps: 2,240,000;
+  // horowitz45: 4480 x 4.6 + 130 x 0.9 = 20725 pJ per step.
+  const CommandResult mlp = runSpikegym("show mlp-cost 4,64,64,2 --steps 500");
+  REQUIRE(mlp.exit_code == 0);
+  CHECK_THAT(mlp.out, Catch::Contains("4480 MACs, 130 ACs") && Catch::Contains("2240000 MACs") &&
+                          Catch::Contains("0.0207 uJ per step"));
+  requireOneLineError(runSpikegym("show mlp-cost 4,,2"), "expected sizes like 4,64,64,2");
+  // Counting off: the same episodes, no cost columns.
+  const CommandResult on = runSpikegym("train --episodes 3 --seed 2");
+  const CommandResult off = runSpikegym("train --episodes 3 --seed 2 --no-cost");
+  REQUIRE(on.exit_code == 0);
+  REQUIRE(off.exit_code == 0);
+  CHECK_THAT(on.out, Catch::Contains(",syn_ac,syn_mac,syn_dense,plasticity_ops,"));
+  CHECK(off.out.find("syn_ac") == std::string::npos);
+  const auto a = lines(on.out), b = lines(off.out);
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 1; i < a.size(); ++i) CHECK_THAT(a[i], Catch::StartsWith(b[i]));
+  const CommandResult bench = runSpikegym("bench snn --sim-s 2 --count");
+  REQUIRE(bench.exit_code == 0);
+  CHECK_THAT(bench.out, Catch::Contains("energy_uj_per_sim_s_loihi: "));
+}
