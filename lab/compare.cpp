@@ -346,10 +346,21 @@ RunScore RunCollector::readRun(const Folder& folder, const std::string& id, cons
     for (double n : s.lengths) run.train_steps.push_back(steps += n);
   }
   markSolved(run, s.returns);
-  run.costs = s.costs;
-  run.lengths = s.lengths;
-  run.eval_costs = s.eval_costs;
-  run.eval_lengths = s.eval_lengths;
+  // The cost window: the episodes a last:K score reads, else every training episode.
+  auto sum = [](const std::vector<snn::OpCounts>& costs, const std::vector<double>& lengths,
+                std::size_t last, RunScore::Cost& out) {
+    if (costs.empty() || costs.size() != lengths.size()) return;
+    const std::size_t n = costs.size(), begin = last < n ? n - last : 0;
+    for (std::size_t e = begin; e < n; ++e) {
+      out.total += costs[e];
+      out.steps += lengths[e];
+    }
+    out.episodes = n - begin;
+  };
+  sum(s.costs, s.lengths,
+      rule.kind == ScoreRule::Kind::kLast ? static_cast<std::size_t>(rule.last) : SIZE_MAX,
+      run.cost);
+  sum(s.eval_costs, s.eval_lengths, SIZE_MAX, run.eval_cost);
   return run;
 }
 
@@ -512,11 +523,10 @@ void summarizeGroups(CompareResult& result, const CompareOptions& options) {
   }
 }
 
-/// One group's cost over episodes [window begin, end) of each run's series (training or
-/// evaluation); nullopt when no run of the group has cost columns.
+/// One group's cost over its runs' cost windows (training) or evaluation episodes; nullopt when
+/// no run of the group has cost columns.
 std::optional<GroupCost> groupCost(const CompareResult& result, const GroupSummary& g,
-                                   const CompareOptions& options, bool evaluation, std::size_t last,
-                                   int& without) {
+                                   const CompareOptions& options, bool evaluation, int& without) {
   GroupCost cost;
   cost.group = g.name;
   cost.evaluation = evaluation;
@@ -524,21 +534,14 @@ std::optional<GroupCost> groupCost(const CompareResult& result, const GroupSumma
   std::vector<std::vector<double>> energy(result.prices.size());
   std::vector<double> nj_step(result.prices.size(), 0.0);
   for (std::size_t i : g.runs) {
-    const RunScore& r = result.runs[i];
-    const auto& costs = evaluation ? r.eval_costs : r.costs;
-    const auto& lengths = evaluation ? r.eval_lengths : r.lengths;
-    if (costs.empty() || costs.size() != lengths.size()) {
+    const RunScore::Cost& c = evaluation ? result.runs[i].eval_cost : result.runs[i].cost;
+    if (c.episodes == 0) {
       without += !evaluation;
       continue;
     }
-    const std::size_t n = costs.size(), begin = last < n ? n - last : 0;
-    const auto count = static_cast<double>(n - begin);
-    snn::OpCounts total;
-    double window_steps = 0;
-    for (std::size_t e = begin; e < n; ++e) {
-      total += costs[e];
-      window_steps += lengths[e];
-    }
+    const auto count = static_cast<double>(c.episodes);
+    const snn::OpCounts& total = c.total;
+    const double window_steps = c.steps;
     ac.push_back(static_cast<double>(total.ac) / count);
     mac.push_back(static_cast<double>(total.mac) / count);
     plasticity.push_back(static_cast<double>(total.plasticity) / count);
@@ -575,15 +578,13 @@ std::optional<GroupCost> groupCost(const CompareResult& result, const GroupSumma
 /// one warning line.
 void summarizeCosts(CompareResult& result, const CompareOptions& options, const ScoreRule& rule) {
   int without = 0;
-  const std::size_t window =
-      rule.kind == ScoreRule::Kind::kLast ? static_cast<std::size_t>(rule.last) : SIZE_MAX;
   for (const GroupSummary& g : result.groups) {
-    if (auto c = groupCost(result, g, options, false, window, without)) {
+    if (auto c = groupCost(result, g, options, false, without)) {
       result.costs.push_back(std::move(*c));
     }
   }
   for (const GroupSummary& g : result.groups) {
-    if (auto c = groupCost(result, g, options, true, SIZE_MAX, without)) {
+    if (auto c = groupCost(result, g, options, true, without)) {
       result.costs.push_back(std::move(*c));
     }
   }

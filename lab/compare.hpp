@@ -50,10 +50,13 @@ struct RunScore {
   bool censored = false;                  ///< threshold never reached (score = episodes + 1)
   bool solved = false;                    ///< trailing-100 mean return reached the threshold
   bool has_threshold = false;             ///< the env declares a reward threshold
-  std::vector<snn::OpCounts> costs;       ///< priced counts per training episode; empty: no columns
-  std::vector<double> lengths;            ///< [env steps] per training episode
-  std::vector<snn::OpCounts> eval_costs;  ///< per evaluation episode (learning off)
-  std::vector<double> eval_lengths;       ///< [env steps] per evaluation episode
+  /// What the run cost over the cost window of its training episodes (CompareResult), and over
+  /// its evaluation episodes (learning off): summed when read, no per-episode costs are kept.
+  struct Cost {
+    snn::OpCounts total;       ///< priced counts summed over the episodes
+    double steps = 0;          ///< [env steps] summed
+    std::size_t episodes = 0;  ///< 0: no cost columns (or no such episodes)
+  } cost, eval_cost;
 };
 
 /// What a group's runs cost per training episode over the cost window (the episodes the score
@@ -63,7 +66,7 @@ struct RunScore {
 struct GroupCost {
   std::string group;
   bool evaluation = false;  ///< over the evaluation episodes (learning off): what acting costs
-  int n = 0;                                            ///< runs with cost columns
+  int n = 0;                ///< runs with cost columns
   Estimate ac, mac, plasticity, neuron_updates, steps;  ///< [ops or env steps] per episode
   std::vector<Estimate> energy_uj;     ///< [uJ] per episode, one per CompareResult::prices
   std::vector<double> energy_nj_step;  ///< [nJ] per env step (window energy / window steps)

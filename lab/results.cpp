@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -261,6 +262,16 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
       double priced[5] = {};
       if (has_costs) {
         for (int c = 0; c < 5; ++c) {
+          // Counts are whole numbers: parsed as such first (a million rows of five counts
+          // each; the general number parser is for what is not).
+          const char* cell = cost_cells[c] ? cost_cells[c] : "";
+          const char* end = cell + std::strlen(cell);
+          std::uint64_t whole = 0;
+          const auto [at, ec] = std::from_chars(cell, end, whole);
+          if (ec == std::errc() && at == end && at != cell && whole <= (1ull << 53)) {
+            priced[c] = static_cast<double>(whole);
+            continue;
+          }
           priced[c] = cellNumber(cost_cells[c], file, line, kPriced[c]);
           if (priced[c] < 0 || priced[c] > 9007199254740992.0 ||
               priced[c] != std::floor(priced[c])) {

@@ -2276,8 +2276,8 @@ sweep:
                                         " --reps 300 --plots svg,png --energy horowitz45");
   INFO(cmd.err);
   REQUIRE(cmd.exit_code == 0);
-  CHECK_THAT(cmd.out, Catch::Contains("What it costs per episode") &&
-                          Catch::Contains("reinforce (eval)"));
+  CHECK_THAT(cmd.out,
+             Catch::Contains("What it costs per episode") && Catch::Contains("reinforce (eval)"));
   const auto cost = csvRows(root / "compare" / "cost.csv");
   REQUIRE(cost.size() == 6);  // 3 groups, training and evaluation
   for (const auto& row : cost) {
@@ -2314,4 +2314,19 @@ sweep:
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("--energy: no price list 'loihy'") &&
                           Catch::Contains("did you mean 'loihi'"));
+  // A count that is not a whole number >= 0 is damage: the run is left out, said in one line.
+  const fs::path damaged = root / runFolders(root).front() / "episodes.csv";
+  std::string text = testing::readFile(damaged);
+  const std::size_t column = [&] {
+    const std::string header = text.substr(0, text.find('\n'));
+    return static_cast<std::size_t>(
+        std::count(header.begin(), header.begin() + header.find(",syn_ac,") + 1, ','));
+  }();
+  std::size_t at = text.find('\n') + 1;
+  for (std::size_t c = 0; c < column; ++c) at = text.find(',', at) + 1;
+  text.replace(at, text.find(',', at) - at, "-5");
+  std::ofstream(damaged) << text;
+  const auto left_out = testing::runSpikegym("compare " + root.string() + " --plots none");
+  CHECK(left_out.exit_code == 0);
+  CHECK_THAT(left_out.err, Catch::Contains("1 damaged"));
 }
