@@ -3,12 +3,12 @@
 # 60) on one core, starting from the project's own inputs (experiments, the bad and hostile
 # corpora, a real episodes.csv and checkpoint). Findings (crashes, hangs over 10 s, more than
 # 2 GB) go to fuzz/findings/ and fail the script; turn each into a regression test.
-#   usage: bash fuzz/run.sh [SECONDS] [TARGET...]     targets: experiment checkpoint results numbers
+#   usage: bash fuzz/run.sh [SECONDS] [TARGET...]     targets: experiment checkpoint results numbers prices
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 shift || true
-TARGETS=${*:-experiment checkpoint results numbers}
+TARGETS=${*:-experiment checkpoint results numbers prices}
 bash .ci/install-deps clang libfuzzer-14-dev
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DSPIKEGYM_FUZZ=ON -DSPIKEGYM_VIEWER=OFF > /dev/null
@@ -20,6 +20,8 @@ seed() {  # seed corpus per target, built from the project's own files
   case $1 in
     experiment) for f in experiments/*.yaml tests/bad_experiments/*.yaml tests/hostile/*.yaml; do
                   cp "$f" "$dir/$(echo "$f" | tr / _)"; done ;;
+    prices) printf 'name: mychip\nsource: "a datasheet"\nac_pj: 2.1\nmac_pj: 4.6\nplasticity_pj: 30\nneuron_active_pj: 10\nneuron_inactive_pj: 1\n' > "$dir/good.yaml"
+            printf 'name: x\nac_pj: -1\nplastcity_pj: [1]\n' > "$dir/bad.yaml" ;;
     numbers) printf '%s' 0 1.5 -2e-3 nan inf 1e400 0x10 "" " 1" 12a > "$dir/n1"
              for v in 0 1.5 -2e-3 nan inf 1e400 0x10 12a; do printf '%s' "$v" > "$dir/$v"; done ;;
     checkpoint|results)

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "lab/experiment_parts.hpp"
 
 namespace spikegym::lab {
 
@@ -52,7 +53,8 @@ const std::vector<PriceList>& builtinPriceLists() {
 }
 
 PriceList readPriceList(const std::string& path) {
-  const std::string text = readRegularFile(path, kMaxTextFileBytes, "price list");
+  const std::string text = readRegularFile(path, 1 << 20, "price list");
+  detail::checkYamlText(path, text, "a price list");
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -58,6 +58,11 @@ void flatten(const YAML::Node& node, const std::string& path, const std::string&
 
 /// Reads experiment file `path` (`depth`: how deep in an include chain) with its includes.
 Loaded loadFile(const std::string& path, int depth);
+/// Refuses YAML text yaml-cpp 0.7 can hang on before it sees it (bytes that are not plain UTF-8,
+/// a directive line, a line starting with ',' outside brackets: all found by the fuzzers), with
+/// one line naming `path` and the line; `kind` names the file in the message ("a price list").
+/// Every YAML file spikegym reads from a user goes through it.
+void checkYamlText(const std::string& path, const std::string& text, const std::string& kind);
 
 /// 10 significant digits: what sweep lists print.
 std::string sweepNumber(double v);

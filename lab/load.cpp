@@ -41,83 +41,6 @@ void requireUniqueKeys(const YAML::Node& map, const std::string& file, const std
 constexpr std::size_t kMaxNodes = 100000;
 thread_local std::size_t g_nodes_visited = 0;
 
-/// Refuses text that is not plain UTF-8 (or holds a control byte other than a line break or
-/// a tab): yaml-cpp 0.7 can loop for minutes on some byte sequences that are not UTF-8 (found
-/// by fuzz_experiment), and an experiment file is plain text anyway.
-void requirePlainText(const std::string& path, const std::string& text) {
-  int line = 1;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80           ? 1
-                      : (c >> 5) == 0x6  ? 2
-                      : (c >> 4) == 0xE  ? 3
-                      : (c >> 3) == 0x1E ? 4
-                                         : 0;
-    bool ok = len > 0 && i + len <= text.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-    }
-    if (ok && len == 1 && c < 0x20 && c != '\n' && c != '\t' && c != '\r') ok = false;
-    if (!ok) {
-      throw UserError(path + ":" + std::to_string(line) +
-                      ": not plain UTF-8 text (a control or invalid byte); an experiment file "
-                      "is YAML text");
-    }
-    line += c == '\n';
-    i += len;
-  }
-}
-
-/// yaml-cpp 0.7 loops forever when a document's next token is a ',' outside any [ ] or { }
-/// (",a" at the top, or after "{a: 1}", "\"x\"" or "...": found by fuzz_experiment). Such a
-/// line is never meaningful in an experiment file: refuse it before parsing.
-void refuseParserLoops(const std::string& path, const std::string& text) {
-  int depth = 0;
-  bool single = false, dbl = false, line_start = true;
-  int line = 1;
-  char prev = '\n';
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char ch = text[i];
-    if (ch == '\n' || ch == '\r') {  // YAML breaks lines at \n, \r\n and \r
-      line += ch == '\n';
-      line_start = true;
-      prev = ch;
-      continue;
-    }
-    if (line_start && prev != ' ' && prev != '\t' && ch == '%') {
-      // A directive (%YAML, %TAG): never needed here, and yaml-cpp 0.7 loops on some that
-      // follow content (found by fuzz_experiment).
-      throw UserError(path + ":" + std::to_string(line) +
-                      ": a line starts with '%' (a YAML directive); experiment files have none");
-    }
-    if (line_start && (ch == ' ' || ch == '\t')) continue;
-    const bool at_line_start = line_start;
-    line_start = false;
-    if (dbl) {
-      if (ch == '\\')
-        ++i;
-      else if (ch == '"')
-        dbl = false;
-    } else if (single) {
-      if (ch == '\'') single = false;
-    } else if (ch == '#' && (at_line_start || prev == ' ' || prev == '\t')) {
-      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-    } else if (ch == ',' && at_line_start && depth == 0) {
-      throw UserError(path + ":" + std::to_string(line) +
-                      ": a line starts with ',' outside [ ] or { }; expected a key or a value");
-    } else if (ch == '"' || ch == '\'') {
-      const bool opens = at_line_start || prev == ' ' || prev == ':' || prev == '[' ||
-                         prev == '{' || prev == ',' || prev == '-';
-      if (opens) (ch == '"' ? dbl : single) = true;
-    } else if (ch == '[' || ch == '{') {
-      ++depth;
-    } else if ((ch == ']' || ch == '}') && depth > 0) {
-      --depth;
-    }
-    prev = ch;
-  }
-}
-
 /// The one YAML document of experiment file `path` (its text `whole`): a map of sections.
 YAML::Node parseRoot(const std::string& path, const std::string& whole) {
   YAML::Node root;
@@ -360,8 +283,7 @@ Loaded loadFile(const std::string& path, int depth) {
   // Regular files only, at most 10 MB: a folder, FIFO, device or symlink loop is one line.
   const std::string whole = readRegularFile(path, 10'000'000, "the experiment file");
   // Text first: yaml-cpp 0.7 hangs on some text that is no experiment file anyway.
-  requirePlainText(path, whole);
-  refuseParserLoops(path, whole);
+  checkYamlText(path, whole, "an experiment file");
   YAML::Node root = parseRoot(path, whole);
   requireUniqueKeys(root, path, "");
   g_nodes_visited = 0;
@@ -462,6 +384,92 @@ std::vector<std::uint64_t> seedList(const std::optional<Located>& seeds) {
     throw UserError(at + ": seeds: expected a count (e.g. 10) or a list of seeds (e.g. [1, 2])");
   }
   return out;
+}
+
+namespace {
+
+/// Refuses text that is not plain UTF-8 (or holds a control byte other than a line break or
+/// a tab): yaml-cpp 0.7 can loop for minutes on some byte sequences that are not UTF-8 (found
+/// by fuzz_experiment), and a file spikegym reads as YAML is plain text anyway.
+void requirePlainText(const std::string& path, const std::string& text, const std::string& kind) {
+  int line = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    }
+    if (ok && len == 1 && c < 0x20 && c != '\n' && c != '\t' && c != '\r') ok = false;
+    if (!ok) {
+      throw UserError(path + ":" + std::to_string(line) +
+                      ": not plain UTF-8 text (a control or invalid byte); " + kind +
+                      " is YAML text");
+    }
+    line += c == '\n';
+    i += len;
+  }
+}
+
+/// yaml-cpp 0.7 loops forever when a document's next token is a ',' outside any [ ] or { }
+/// (",a" at the top, or after "{a: 1}", "\"x\"" or "...": found by fuzz_experiment). Such a
+/// line is never meaningful in a file spikegym reads: refuse it before parsing.
+void refuseParserLoops(const std::string& path, const std::string& text, const std::string& kind) {
+  int depth = 0;
+  bool single = false, dbl = false, line_start = true;
+  int line = 1;
+  char prev = '\n';
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '\n' || ch == '\r') {  // YAML breaks lines at \n, \r\n and \r
+      line += ch == '\n';
+      line_start = true;
+      prev = ch;
+      continue;
+    }
+    if (line_start && prev != ' ' && prev != '\t' && ch == '%') {
+      // A directive (%YAML, %TAG): never needed here, and yaml-cpp 0.7 loops on some that
+      // follow content (found by fuzz_experiment).
+      throw UserError(path + ":" + std::to_string(line) +
+                      ": a line starts with '%' (a YAML directive); " + kind + " has none");
+    }
+    if (line_start && (ch == ' ' || ch == '\t')) continue;
+    const bool at_line_start = line_start;
+    line_start = false;
+    if (dbl) {
+      if (ch == '\\')
+        ++i;
+      else if (ch == '"')
+        dbl = false;
+    } else if (single) {
+      if (ch == '\'') single = false;
+    } else if (ch == '#' && (at_line_start || prev == ' ' || prev == '\t')) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (ch == ',' && at_line_start && depth == 0) {
+      throw UserError(path + ":" + std::to_string(line) +
+                      ": a line starts with ',' outside [ ] or { }; expected a key or a value");
+    } else if (ch == '"' || ch == '\'') {
+      const bool opens = at_line_start || prev == ' ' || prev == ':' || prev == '[' ||
+                         prev == '{' || prev == ',' || prev == '-';
+      if (opens) (ch == '"' ? dbl : single) = true;
+    } else if (ch == '[' || ch == '{') {
+      ++depth;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+    prev = ch;
+  }
+}
+
+}  // namespace
+
+void checkYamlText(const std::string& path, const std::string& text, const std::string& kind) {
+  requirePlainText(path, text, kind);
+  refuseParserLoops(path, text, kind);
 }
 
 }  // namespace spikegym::lab::detail
