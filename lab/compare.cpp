@@ -533,6 +533,7 @@ std::optional<GroupCost> groupCost(const CompareResult& result, const GroupSumma
   std::vector<double> ac, mac, plasticity, neurons, steps;
   std::vector<std::vector<double>> energy(result.prices.size());
   std::vector<double> nj_step(result.prices.size(), 0.0);
+  double ac_step = 0, mac_step = 0, plasticity_step = 0;
   for (std::size_t i : g.runs) {
     const RunScore::Cost& c = evaluation ? result.runs[i].eval_cost : result.runs[i].cost;
     if (c.episodes == 0) {
@@ -547,6 +548,11 @@ std::optional<GroupCost> groupCost(const CompareResult& result, const GroupSumma
     plasticity.push_back(static_cast<double>(total.plasticity) / count);
     neurons.push_back(static_cast<double>(total.neuron_active + total.neuron_inactive) / count);
     steps.push_back(window_steps / count);
+    if (window_steps > 0) {
+      ac_step += static_cast<double>(total.ac) / window_steps;
+      mac_step += static_cast<double>(total.mac) / window_steps;
+      plasticity_step += static_cast<double>(total.plasticity) / window_steps;
+    }
     for (std::size_t p = 0; p < result.prices.size(); ++p) {
       const double uj = energyUj(total, result.prices[p]);
       energy[p].push_back(uj / count);
@@ -570,6 +576,7 @@ std::optional<GroupCost> groupCost(const CompareResult& result, const GroupSumma
     cost.energy_uj.push_back(estimate(energy[p], "energy:" + result.prices[p].name));
     cost.energy_nj_step.push_back(nj_step[p] / cost.n);
   }
+  cost.per_step = {ac_step / cost.n, mac_step / cost.n, plasticity_step / cost.n};
   return cost;
 }
 
@@ -709,6 +716,7 @@ void writeTables(const CompareResult& result) {
   for (const char* name : {"env_steps", "syn_ac", "syn_mac", "plasticity_ops", "neuron_updates"}) {
     add(name);
   }
+  cost += ",syn_ac_per_step,syn_mac_per_step,plasticity_ops_per_step";
   for (const PriceList& p : result.prices) {
     add(("energy_uj_" + p.name).c_str());
     cost += ",energy_nj_per_step_" + p.name;
@@ -724,6 +732,7 @@ void writeTables(const CompareResult& result) {
     cost += c.evaluation ? ",evaluation," : ",training,";
     cost += std::to_string(c.n);
     for (const Estimate* e : {&c.steps, &c.ac, &c.mac, &c.plasticity, &c.neuron_updates}) put(*e);
+    for (double v : c.per_step) cost += ',' + formatNumber(v);
     for (std::size_t p = 0; p < result.prices.size(); ++p) {
       put(c.energy_uj[p]);
       cost += ',' + formatNumber(c.energy_nj_step[p]);

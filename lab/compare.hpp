@@ -7,6 +7,7 @@
 // cost.csv, a cost table and the Pareto figure (score vs energy per episode).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -70,6 +71,9 @@ struct GroupCost {
   Estimate ac, mac, plasticity, neuron_updates, steps;  ///< [ops or env steps] per episode
   std::vector<Estimate> energy_uj;     ///< [uJ] per episode, one per CompareResult::prices
   std::vector<double> energy_nj_step;  ///< [nJ] per env step (window energy / window steps)
+  /// [ops per env step] AC, MAC, plasticity: each run's window totals / window steps, mean over
+  /// runs.
+  std::array<double, 3> per_step{};
 };
 
 struct GroupSummary {
