@@ -6,7 +6,10 @@ JOBS ?= $(shell nproc)
 
 DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev libfccp-dev \
                 libbox2d-dev libsfml-dev libx11-dev zlib1g-dev libimgui-dev libbenchmark-dev \
-                nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config fonts-dejavu-core
+                nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config fonts-dejavu-core \
+                dataset-fashion-mnist python3-sklearn
+# (the last two are data: Fashion-MNIST's IDX files and scikit-learn's copy of the UCI digits,
+# for the image envs Digits-v0 and FashionMNIST-v0)
 # Only the tests need these: an X server for the viewer tests, a local SLURM cluster.
 TEST_PACKAGES := xvfb xauth slurmctld slurmd slurm-client munge iproute2
 

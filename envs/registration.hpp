@@ -28,6 +28,9 @@ struct EnvSpec {
   ParamTable params = {};
   /// Builds the bare env from resolved parameters (every declared name present).
   std::function<std::unique_ptr<Env>(std::uint64_t seed, const ParamText& params)> factory;
+  /// Parameters that evaluation episodes set over the run's own (image envs: {split: test}, so
+  /// that a run trains on the training images and evaluates on the test images).
+  ParamText evaluation_params = {};
 };
 
 /// Adds an env; a duplicate id throws UsageError. Returns true (for file-scope registration).

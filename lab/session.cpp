@@ -23,6 +23,10 @@ Session::Session(const TrainSpec& spec, const char* env_stream, const char* agen
 
 std::unique_ptr<Session> Session::forEvaluation(const TrainSpec& spec) {
   TrainSpec eval = spec;
+  // The env's evaluation settings over the run's (image envs: the test split).
+  for (const auto& [name, value] : envs::envSpec(spec.env_id).evaluation_params) {
+    eval.env_params[name] = value;
+  }
   eval.load_checkpoint.clear();
   eval.save_checkpoint.clear();
   std::unique_ptr<Session> s(new Session(eval, "eval_env", "eval_agent"));

@@ -33,7 +33,8 @@ class Session {
   explicit Session(const TrainSpec& spec);
 
   /// A session for evaluation episodes: its env and agent are built from the spec with their
-  /// own streams ("eval_env", "eval_agent"), no checkpoint is loaded, and learning is off.
+  /// own streams ("eval_env", "eval_agent"), the env with its spec's evaluation_params over the
+  /// run's (image envs: the test split), no checkpoint is loaded, and learning is off.
   /// Evaluating in it never touches the training session: with evaluation on or off, training
   /// episodes are bit-identical.
   static std::unique_ptr<Session> forEvaluation(const TrainSpec& spec);

@@ -3,11 +3,17 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
+#include <map>
 
 #include "core/error.hpp"
 #include "envs/cartpole.hpp"
+#include "envs/datasets.hpp"
+#include "envs/images.hpp"
 #include "envs/registration.hpp"
+#include "tests/cli_support.hpp"
 
 using namespace spikegym;
 using namespace spikegym::envs;
@@ -540,4 +546,129 @@ TEST_CASE("Foraging-v0 is solvable: a hand-written ray controller eats mostly fo
   INFO("food per episode " << food / episodes << ", poison " << poison / episodes);
   CHECK(food / episodes > 8.0);
   CHECK(food / (food + poison) > 0.85);
+}
+
+namespace {
+
+const std::string kDigits = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz";
+const std::string kFashion = "/usr/share/datasets/fashion-mnist";
+
+std::string bytes(std::initializer_list<int> values) {
+  std::string out;
+  for (int v : values) out += static_cast<char>(v);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("datasets: the Debian files read as their publishers describe them", "[envs][images]") {
+  // UCI digits (scikit-learn's copy): 1797 images of 8 x 8, about 180 per class; the first is a
+  // 0 whose top row is 0 0 5 13 9 1 0 0 (scikit-learn's documentation prints digits.images[0]).
+  const ImageSet digits = readDigitsCsv(kDigits);
+  REQUIRE(digits.size() == 1797);
+  CHECK(digits.rows == 8);
+  CHECK(digits.labels[0] == 0);
+  CHECK(std::vector<int>(digits.pixels.begin(), digits.pixels.begin() + 8) ==
+        std::vector<int>{0, 0, 5, 13, 9, 1, 0, 0});
+  std::map<int, int> per_class;
+  for (auto l : digits.labels) ++per_class[l];
+  CHECK(per_class.size() == 10);
+  for (const auto& [label, n] : per_class) CHECK((n >= 174 && n <= 183));
+  // Fashion-MNIST (Xiao, Rasul & Vollgraf 2017): 60,000 training and 10,000 test images of
+  // 28 x 28, 6,000 and 1,000 per class; the first training and test images are ankle boots (9).
+  const auto train = loadImageSet("fashion-mnist", "train", kFashion);
+  const auto test = loadImageSet("fashion-mnist", "test", kFashion);
+  REQUIRE(train->size() == 60000);
+  REQUIRE(test->size() == 10000);
+  CHECK(train->rows == 28);
+  CHECK(train->cols == 28);
+  CHECK(train->labels[0] == 9);
+  CHECK(test->labels[0] == 9);
+  std::map<int, int> train_per_class, test_per_class;
+  for (auto l : train->labels) ++train_per_class[l];
+  for (auto l : test->labels) ++test_per_class[l];
+  for (int c = 0; c < 10; ++c) {
+    CHECK(train_per_class[c] == 6000);
+    CHECK(test_per_class[c] == 1000);
+  }
+  CHECK(loadImageSet("fashion-mnist", "train", kFashion) == train);  // read once, shared
+  // Digits' split: the first 1437 train, the last 360 test.
+  CHECK(loadImageSet("digits", "train", kDigits)->size() == 1437);
+  CHECK(loadImageSet("digits", "test", kDigits)->size() == 360);
+}
+
+TEST_CASE("datasets: damaged files are refused with one line naming the file", "[envs][images]") {
+  const auto dir = spikegym::testing::scratchDir("datasets");
+  auto file = [&dir](const std::string& name, const std::string& content) {
+    std::ofstream(dir / name, std::ios::binary) << content;
+    return (dir / name).string();
+  };
+  const std::string header = bytes({0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2});
+  const std::string images = file("img", header + std::string(8, '\x10'));
+  const std::string labels = file("lab", bytes({0, 0, 8, 1, 0, 0, 0, 2, 3, 7}));
+  const ImageSet ok = readIdx(images, labels);
+  CHECK(ok.size() == 2);
+  CHECK(ok.labels[1] == 7);
+  struct Bad {
+    std::string images, labels, says;
+  };
+  for (const Bad& b : {
+           Bad{file("short", header.substr(0, 10)), labels, "shorter than its 16-byte header"},
+           Bad{file("magic", bytes({0, 0, 8, 1}) + header.substr(4) + std::string(8, 0)), labels,
+               "magic number is not 0x00000803"},
+           Bad{file("cut", header + std::string(7, 0)), labels, "the file holds 23"},
+           Bad{file("huge", bytes({0, 0, 8, 3, 127, 255, 255, 255, 0, 0, 4, 0, 0, 0, 4, 0})),
+               labels, "promises 2147483647 images of 1024 x 1024"},
+           Bad{file("wide", bytes({0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 16, 0, 0, 0, 0, 1})), labels,
+               "outside 1..1024"},
+           Bad{images, file("few", bytes({0, 0, 8, 1, 0, 0, 0, 1, 3})), "1 labels for the 2"},
+           Bad{images, file("class", bytes({0, 0, 8, 1, 0, 0, 0, 2, 3, 12})),
+               "label 12 of image 1"},
+           Bad{images, (dir / "missing").string(), "cannot open the IDX label file"},
+       }) {
+    INFO(b.says);
+    CHECK_THROWS_WITH(readIdx(b.images, b.labels), Catch::Contains(b.says));
+    CHECK_THROWS_AS(readIdx(b.images, b.labels), UserError);
+  }
+  std::string row;
+  for (int i = 0; i < 64; ++i) row += "1,";
+  CHECK(readDigitsCsv(file("d.csv", row + "3\n" + row + "4\n")).size() == 2);
+  CHECK_THROWS_WITH(readDigitsCsv(file("d1.csv", row + "3\n" + row + "\n")),
+                    Catch::Contains("d1.csv:2: damaged digits file"));
+  CHECK_THROWS_WITH(readDigitsCsv(file("d2.csv", row + "11\n")),
+                    Catch::Contains("field 65 is not a label 0..9"));
+  CHECK_THROWS_WITH(readDigitsCsv(file("d3.csv", "17," + row.substr(2) + "1\n")),
+                    Catch::Contains("field 1 is not a pixel 0..16"));
+  CHECK_THROWS_WITH(readDigitsCsv(file("d4.csv", "")), Catch::Contains("no images"));
+  CHECK_THROWS_AS(readDigitsCsv(dir.string()), UserError);  // a folder
+}
+
+TEST_CASE("image envs: one image per episode, each once per epoch, reward 1 when right",
+          "[envs][images]") {
+  auto env = make("Digits-v0", 3);
+  const auto& images = dynamic_cast<ImageClassification&>(*env).images();
+  REQUIRE(images.size() == 1437);
+  std::vector<int> seen(images.size(), 0);
+  for (std::size_t e = 0; e < images.size(); ++e) {
+    env->reset();
+    const int index = static_cast<int>(env->state()[0]);
+    ++seen[index];
+    const int label = images.labels[index];
+    // The observation is the image scaled to [0, 1].
+    CHECK(env->reset(std::nullopt, {.initial_state = std::vector<double>{double(index)}}).obs[0] ==
+          images.pixels[index * 64] / 16.0);
+    const StepResult r = env->step(Action::discrete((label + e % 2) % 10));
+    CHECK(r.terminated);
+    CHECK(r.reward == (e % 2 == 0 ? 1.0 : 0.0));
+    CHECK(r.info->values[2].second == r.reward);  // correct
+  }
+  CHECK(std::count(seen.begin(), seen.end(), 1) == static_cast<long>(images.size()));
+  // Evaluation episodes use the test split.
+  CHECK(envSpec("Digits-v0").evaluation_params.at("split") == "test");
+  CHECK(dynamic_cast<ImageClassification&>(*make("Digits-v0", 3, {{"split", "test"}}))
+            .images()
+            .size() == 360);
+  CHECK_THROWS_WITH(make("Digits-v0", 3, {{"split", "tset"}}), Catch::Contains("test"));
+  CHECK_THROWS_WITH(make("Digits-v0", 3, {{"data_path", "/nonexistent/digits.csv"}}),
+                    Catch::Contains("python3-sklearn") || Catch::Contains("cannot open"));
 }

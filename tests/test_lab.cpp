@@ -2334,3 +2334,33 @@ sweep:
   CHECK(left_out.exit_code == 0);
   CHECK_THAT(left_out.err, Catch::Contains("1 damaged"));
 }
+
+TEST_CASE("image envs: training shows the training split, evaluation the test split",
+          "[lab][images]") {
+  // A digits file of 10 images: the first 8 (the training split, 80%) are labelled 1, the last
+  // 2 (the test split) are labelled 2. Every row's label then says which split it came from.
+  const auto dir = testing::scratchDir("image_split");
+  std::string csv;
+  for (int i = 0; i < 10; ++i) {
+    for (int p = 0; p < 64; ++p) csv += std::to_string((i + p) % 17) + ",";
+    csv += i < 8 ? "1\n" : "2\n";
+  }
+  const std::string file = write(dir, "digits.csv", csv);
+  TrainSpec spec;
+  spec.env_id = "Digits-v0";
+  spec.env_params = {{"data_path", file}};
+  spec.agent_type = "random";
+  spec.episodes = 16;
+  spec.eval_every = 8;
+  spec.eval_episodes = 4;
+  int train_rows = 0, eval_rows = 0;
+  runTraining(spec, [&](const EpisodeRow& row) {
+    const auto label = std::find_if(row.metrics.begin(), row.metrics.end(),
+                                    [](const auto& m) { return m.first == "label"; });
+    REQUIRE(label != row.metrics.end());
+    CHECK(label->second == (row.eval ? 2.0 : 1.0));
+    ++(row.eval ? eval_rows : train_rows);
+  });
+  CHECK(train_rows == 16);
+  CHECK(eval_rows == 8);
+}
