@@ -148,7 +148,8 @@ void ImageClassification::draw(DrawSink& sink) const {
 }
 
 std::pair<Vec2, Vec2> ImageClassification::drawBounds() const {
-  return {{-0.5, -2.5}, {images_->cols + 0.5, images_->rows + 0.5}};
+  // Room above the image for the viewer's title lines, below it for the answer.
+  return {{-0.5, -2.5}, {images_->cols + 0.5, 1.45 * images_->rows + 0.5}};
 }
 
 }  // namespace spikegym::envs
