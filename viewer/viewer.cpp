@@ -319,16 +319,32 @@ class Viewer {
           std::string(paused_ ? "PAUSED   " : "") + speed + "   env steps " +
               std::to_string(env_steps_),
           13);
+    // What the last episode cost (lab/cost.hpp columns), as the run's episodes.csv has it.
+    label(t, font_, kLearning.left + 8, y + 58,
+          fitText(costLine(s.lastEpisode()), kControls.left - kLearning.left - 16, 11), 11, kMuted);
     // What was changed by hand (panel, keys, --control): never silent.
-    label(t, font_, kLearning.left + 8, y + 66,
+    label(t, font_, kLearning.left + 8, y + 76,
           changes_.empty() ? "changed by hand: nothing (the run is its config)"
                            : "changed by hand (" + std::to_string(changes_.size()) + "):",
           12, changes_.empty() ? kMuted : kPopColours[2]);
     const std::size_t first = changes_.size() > 4 ? changes_.size() - 4 : 0;
     for (std::size_t i = first; i < changes_.size(); ++i) {
-      label(t, font_, kLearning.left + 8, y + 84 + 15.0f * static_cast<float>(i - first),
+      label(t, font_, kLearning.left + 8, y + 92 + 15.0f * static_cast<float>(i - first),
             fitText(changes_[i], kControls.left - kLearning.left - 16, 11), 11, kPopColours[2]);
     }
+  }
+
+  /// "last episode cost 32.5 uJ horowitz45, 433 uJ loihi" (README "What it costs").
+  static std::string costLine(const lab::EpisodeRow& row) {
+    if (row.costs.empty()) return "last episode's cost: none yet";
+    auto get = [&row](const char* name) {
+      for (const auto& [n, v] : row.costs) {
+        if (n == name) return v;
+      }
+      return 0.0;
+    };
+    return "last episode cost " + fmt("%.3g", get("energy_uj_horowitz45")) + " uJ horowitz45, " +
+           fmt("%.3g", get("energy_uj_loihi")) + " uJ loihi";
   }
 
   // ---- controls: keys, the ImGui panel and --control all change the run through these ----
