@@ -2,14 +2,17 @@
 // auto-reset). Wall-clock time is used here only to report speed, never in results.
 // `spikegym bench snn [--frozen] [--count]`: the Izhikevich 2007 distal-reward network, real-time
 // factor; --count also counts its operations (and so times the counters).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/commands.hpp"
 #include "core/rng.hpp"
 #include "envs/registration.hpp"
+#include "envs/vector_env.hpp"
 #include "lab/cost.hpp"
 #include "scenarios/distal_reward.hpp"
 
@@ -20,9 +23,35 @@ struct BenchEnvOptions {
   std::string env_id;
   long steps = 20'000'000;
   std::uint64_t seed = 0;
+  int num_envs = 1;
 };
 
+/// --num-envs N: a VectorEnv of N copies, stepped in one call per batch (next-step autoreset).
+void benchVectorEnv(const BenchEnvOptions& o) {
+  envs::VectorEnv batch(o.env_id, o.num_envs, o.seed);
+  Rng rng = rngStream(o.seed, "policy");
+  std::vector<envs::Action> actions(static_cast<std::size_t>(o.num_envs));
+  batch.reset(o.seed);
+  const long batches = std::max(1L, o.steps / o.num_envs);
+  long episodes = 0;
+  double checksum = 0.0;
+  const auto start = std::chrono::steady_clock::now();
+  for (long b = 0; b < batches; ++b) {
+    for (auto& a : actions) batch.singleActionSpace().sample(rng, a);
+    const envs::VectorEnv::Step r = batch.step(actions);
+    checksum += r.obs[0];
+    for (int i = 0; i < o.num_envs; ++i) episodes += r.terminated[i] | r.truncated[i];
+  }
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const long steps = batches * o.num_envs;
+  std::printf("env: %s\nnum_envs: %d\nsteps: %ld\nepisodes: %ld\nwall_s: %.4f\nchecksum: %.6g\n",
+              o.env_id.c_str(), o.num_envs, steps, episodes, wall_s, checksum);
+  std::printf("steps_per_s: %.0f\n", static_cast<double>(steps) / wall_s);
+}
+
 void benchEnv(const BenchEnvOptions& o) {
+  if (o.num_envs > 1) return benchVectorEnv(o);
   std::unique_ptr<envs::Env> env = envs::make(o.env_id, o.seed);
   Rng rng = rngStream(o.seed, "policy");
   envs::Action action;
@@ -121,6 +150,10 @@ void addBenchCommand(CLI::App& app) {
       ->capture_default_str();
   env->add_option("--seed", o->seed, "Seed")
       ->check(wholeNumber(0, kMaxSeed))
+      ->capture_default_str();
+  env->add_option("--num-envs", o->num_envs,
+                  "Step a VectorEnv of N copies in one call per batch (next-step autoreset)")
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   env->callback([o] { benchEnv(*o); });
 

@@ -12,6 +12,7 @@
 #include "envs/cartpole.hpp"
 #include "envs/datasets.hpp"
 #include "envs/images.hpp"
+#include "envs/vector_env.hpp"
 #include "envs/registration.hpp"
 #include "tests/cli_support.hpp"
 
@@ -671,4 +672,63 @@ TEST_CASE("image envs: one image per episode, each once per epoch, reward 1 when
   CHECK_THROWS_WITH(make("Digits-v0", 3, {{"split", "tset"}}), Catch::Contains("test"));
   CHECK_THROWS_WITH(make("Digits-v0", 3, {{"data_path", "/nonexistent/digits.csv"}}),
                     Catch::Contains("python3-sklearn") || Catch::Contains("cannot open"));
+}
+
+TEST_CASE("VectorEnv: N single envs side by side, next-step autoreset", "[envs][vector]") {
+  // Against N single envs made and reset as Gymnasium's SyncVectorEnv does (sub-env i: seed + i)
+  // and stepped by hand with the documented autoreset: the step after an episode's end resets
+  // that sub-env (its action ignored) and returns reward 0, both flags false.
+  for (const std::string id : {"CartPole-v1", "Foraging-v0"}) {
+    INFO(id);
+    constexpr int kN = 5;
+    VectorEnv batch(id, kN, 40);
+    std::vector<std::unique_ptr<Env>> single;
+    for (int i = 0; i < kN; ++i) single.push_back(make(id, 40 + i));
+    const auto first = copyOf(batch.reset(7));
+    const std::size_t d = batch.obsSize();
+    std::vector<bool> ended(kN, false);
+    for (int i = 0; i < kN; ++i) {
+      const auto obs = copyOf(single[i]->reset(7 + i).obs);
+      REQUIRE(std::vector<double>(first.begin() + i * d, first.begin() + (i + 1) * d) == obs);
+    }
+    Rng policy(3);
+    std::vector<Action> actions(kN);
+    int resets = 0;
+    for (int t = 0; t < (id == "CartPole-v1" ? 600 : 1100); ++t) {
+      for (auto& a : actions) batch.singleActionSpace().sample(policy, a);
+      const VectorEnv::Step r = batch.step(actions);
+      for (int i = 0; i < kN; ++i) {
+        std::vector<double> obs;
+        double reward = 0;
+        bool term = false, trunc = false;
+        if (ended[i]) {
+          obs = copyOf(single[i]->reset().obs);
+          ended[i] = false;
+          ++resets;
+        } else {
+          const StepResult s = single[i]->step(actions[i]);
+          obs = copyOf(s.obs);
+          reward = s.reward;
+          term = s.terminated;
+          trunc = s.truncated;
+          ended[i] = term || trunc;
+        }
+        REQUIRE(std::vector<double>(r.obs.begin() + i * d, r.obs.begin() + (i + 1) * d) == obs);
+        REQUIRE(r.rewards[i] == reward);
+        REQUIRE(static_cast<bool>(r.terminated[i]) == term);
+        REQUIRE(static_cast<bool>(r.truncated[i]) == trunc);
+      }
+    }
+    CHECK(resets > 0);
+  }
+  VectorEnv v("CartPole-v1", 3);
+  const std::vector<std::int64_t> two = {0, 1};
+  CHECK_THROWS_AS(v.step(std::span<const std::int64_t>(two)), UsageError);  // 2 for 3
+  const std::vector<std::int64_t> three = {0, 1, 1};
+  CHECK_THROWS_WITH(v.step(std::span<const std::int64_t>(three)), Catch::Contains("before reset"));
+  v.reset(1);
+  CHECK(v.step(std::span<const std::int64_t>(three)).rewards.size() == 3);
+  const std::vector<std::int64_t> bad = {0, 1, 2};
+  CHECK_THROWS_AS(v.step(std::span<const std::int64_t>(bad)), UsageError);  // outside Discrete(2)
+  CHECK_THROWS_AS(VectorEnv("CartPole-v1", 0), UserError);
 }
