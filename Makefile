@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev libfccp-dev \
                 libbox2d-dev libsfml-dev libx11-dev zlib1g-dev libimgui-dev libbenchmark-dev \
                 nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config fonts-dejavu-core \
-                dataset-fashion-mnist python3-sklearn
+                dataset-fashion-mnist python3-sklearn pybind11-dev python3-dev python3-numpy
 # (the last two are data: Fashion-MNIST's IDX files and scikit-learn's copy of the UCI digits,
 # for the image envs Digits-v0 and FashionMNIST-v0)
 # Only the tests need these: an X server for the viewer tests, a local SLURM cluster.
