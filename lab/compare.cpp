@@ -595,8 +595,18 @@ void summarizeCosts(CompareResult& result, const CompareOptions& options, const 
       result.costs.push_back(std::move(*c));
     }
   }
-  result.cost_window = rule.kind == ScoreRule::Kind::kLast
-                           ? "the last " + std::to_string(rule.last) + " training episodes"
+  // Say the window the runs had: last:100 over runs of 20 episodes is every episode.
+  std::size_t longest = 0, shortest = SIZE_MAX;
+  for (const RunScore& r : result.runs) {
+    if (r.cost.episodes == 0) continue;
+    longest = std::max(longest, r.cost.episodes);
+    shortest = std::min(shortest, r.cost.episodes);
+  }
+  const bool cut = rule.kind == ScoreRule::Kind::kLast && shortest != SIZE_MAX &&
+                   static_cast<std::size_t>(rule.last) <= shortest;
+  result.cost_window = cut ? "the last " + std::to_string(rule.last) + " training episodes"
+                       : longest == shortest && shortest != SIZE_MAX
+                           ? "all " + std::to_string(longest) + " training episodes"
                            : "every training episode";
   if (without > 0 && !result.costs.empty()) {
     result.warnings.push_back(std::to_string(without) +
@@ -851,7 +861,7 @@ void writeAllFigures(CompareResult& result, const CompareOptions& options,
         "figures show the best " + std::to_string(std::min(k, kMaxRowGroups)) + " of " +
         std::to_string(k) + " groups in rows (scores, improvement) and the best " +
         std::to_string(kMaxLineGroups) +
-        " as lines (curves, profile); summary.csv and pairs.csv have all");
+        " as lines (curves, profile, pareto); summary.csv, pairs.csv and cost.csv have all");
   }
   std::set<std::string> rows, lines;
   std::map<std::string, int> colour;

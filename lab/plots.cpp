@@ -525,8 +525,8 @@ void paretoPlot(const FigureSet& f, const std::string& path, const std::string& 
   fig.axes(lx0, lx1, ymin, ymax, f.pareto_x_label,
            "score: " + f.score_label + (f.lower_is_better ? " (lower is better)" : ""),
            "Score against energy",
-           f.context + "; " + f.pareto_window + "; IQM, mean energy, 95% CIs",
-           0.09, Figure::kBesideLeft - 0.02, "bclnst", "bcnstv");
+           f.context + "; " + f.pareto_window + "; IQM, mean energy, 95% CIs", 0.09,
+           Figure::kBesideLeft - 0.02, "bclnst", "bcnstv");
   if (f.threshold) thresholdLine(*fig, *f.threshold, lx0, lx1, false);
   auto lx = [lx0](double x) { return x > 0 ? std::max(lx0, std::log10(x)) : lx0; };
   std::vector<std::string> labels;

@@ -12,8 +12,8 @@
 #include "envs/cartpole.hpp"
 #include "envs/datasets.hpp"
 #include "envs/images.hpp"
-#include "envs/vector_env.hpp"
 #include "envs/registration.hpp"
+#include "envs/vector_env.hpp"
 #include "tests/cli_support.hpp"
 
 using namespace spikegym;
