@@ -105,7 +105,9 @@ void train(TrainOptions& o) {
     if (!header) {
       line = "episode,return,length,truncated";
       for (const auto& [name, value] : row.metrics) line += "," + name;
-      for (const auto& [name, value] : row.costs) line += "," + name;
+      if (row.cost) {
+        for (const auto& [name, value] : lab::costColumns(*row.cost)) line += "," + name;
+      }
       line += "\n";
       header = true;
     }
@@ -117,7 +119,11 @@ void train(TrainOptions& o) {
       std::snprintf(buf, sizeof buf, ",%.10g", value);  // as run's episodes.csv
       line += buf;
     }
-    for (const auto& [name, value] : row.costs) line += "," + lab::costValueText(value);
+    if (row.cost) {
+      for (const auto& [name, value] : lab::costColumns(*row.cost)) {
+        line += "," + lab::costValueText(value);
+      }
+    }
     line += "\n";
     std::fputs(line.c_str(), stdout);
     std::fflush(stdout);

@@ -8,45 +8,37 @@
 namespace spikegym::envs {
 namespace {
 
-/// Every image env's parameters: the split and where the data is.
-ParamTable imageParams(const std::string& default_path, const std::string& what) {
+/// Registers an image env: dataset `dataset` (loadImageSet) at `default_path` (`what` says
+/// what it is); evaluation episodes show the test split.
+bool registerImageEnv(const std::string& id, const std::string& summary, const std::string& dataset,
+                      const std::string& default_path, const std::string& what) {
   using Kind = Param::Kind;
-  return {
-      {"split", "train", Kind::kChoice, 0, 0, {"train", "test"}, "which images episodes show"},
-      {"data_path", default_path, Kind::kText, 0, 0, {}, what},
-  };
+  return registerEnv({
+      .id = id,
+      .summary = summary,
+      .max_episode_steps = 0,  // one step per episode: no time limit
+      .reward_threshold = std::nullopt,
+      .dynamics_version = 1,
+      .params =
+          {{"split", "train", Kind::kChoice, 0, 0, {"train", "test"}, "which images episodes show"},
+           {"data_path", default_path, Kind::kText, 0, 0, {}, what}},
+      .factory = [dataset](std::uint64_t seed, const ParamText& p) -> std::unique_ptr<Env> {
+        return std::make_unique<ImageClassification>(
+            loadImageSet(dataset, p.at("split"), p.at("data_path")), seed);
+      },
+      .evaluation_params = {{"split", "test"}},
+  });
 }
 
-std::unique_ptr<Env> makeImages(const std::string& dataset, std::uint64_t seed,
-                                const ParamText& p) {
-  return std::make_unique<ImageClassification>(
-      loadImageSet(dataset, p.at("split"), p.at("data_path")), seed);
-}
-
-static const bool kDigits = registerEnv({
-    .id = "Digits-v0",
-    .summary = "classify 8 x 8 handwritten digits (UCI, scikit-learn's copy), one per episode",
-    .max_episode_steps = 0,
-    .reward_threshold = std::nullopt,
-    .dynamics_version = 1,
-    .params = imageParams("/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz",
-                          "scikit-learn's digits.csv(.gz) (Debian python3-sklearn)"),
-    .factory = [](std::uint64_t seed, const ParamText& p) { return makeImages("digits", seed, p); },
-    .evaluation_params = {{"split", "test"}},
-});
-
-static const bool kFashion = registerEnv({
-    .id = "FashionMNIST-v0",
-    .summary = "classify 28 x 28 Fashion-MNIST images (10 kinds of clothing), one per episode",
-    .max_episode_steps = 0,
-    .reward_threshold = std::nullopt,
-    .dynamics_version = 1,
-    .params = imageParams("/usr/share/datasets/fashion-mnist",
-                          "folder of Fashion-MNIST's IDX files (Debian dataset-fashion-mnist)"),
-    .factory = [](std::uint64_t seed,
-                  const ParamText& p) { return makeImages("fashion-mnist", seed, p); },
-    .evaluation_params = {{"split", "test"}},
-});
+static const bool kDigits = registerImageEnv(
+    "Digits-v0", "classify 8 x 8 handwritten digits (UCI, scikit-learn's copy), one per episode",
+    "digits", "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz",
+    "scikit-learn's digits.csv(.gz) (Debian python3-sklearn)");
+static const bool kFashion = registerImageEnv(
+    "FashionMNIST-v0",
+    "classify 28 x 28 Fashion-MNIST images (10 kinds of clothing), one per episode",
+    "fashion-mnist", "/usr/share/datasets/fashion-mnist",
+    "folder of Fashion-MNIST's IDX files (Debian dataset-fashion-mnist)");
 
 Space pixelSpace(const ImageSet& set) {
   const std::size_t n = set.pixelsPerImage();

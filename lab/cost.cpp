@@ -12,32 +12,6 @@
 
 namespace spikegym::lab {
 
-namespace {
-
-/// The count columns and the field each one is.
-struct CountColumn {
-  const char* name;
-  std::uint64_t snn::OpCounts::*field;
-};
-constexpr CountColumn kCountColumns[] = {
-    {"syn_ac", &snn::OpCounts::ac},
-    {"syn_mac", &snn::OpCounts::mac},
-    {"syn_dense", &snn::OpCounts::dense},
-    {"plasticity_ops", &snn::OpCounts::plasticity},
-    {"elig_updates", &snn::OpCounts::elig_updates},
-    {"weight_writes", &snn::OpCounts::weight_writes},
-    {"neuron_active", &snn::OpCounts::neuron_active},
-    {"neuron_inactive", &snn::OpCounts::neuron_inactive},
-    {"spikes", &snn::OpCounts::spikes},
-    {"neuron_steps", &snn::OpCounts::neuron_steps},
-};
-
-std::string where(const std::string& file, const YAML::Mark& mark) {
-  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-}
-
-}  // namespace
-
 const std::vector<PriceList>& builtinPriceLists() {
   static const std::vector<PriceList> lists = {
       {"horowitz45",
@@ -59,7 +33,7 @@ PriceList readPriceList(const std::string& path) {
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw UserError(where(path, e.mark) + ": YAML syntax error: " + e.msg);
+    throw UserError(detail::where(path, e.mark) + ": YAML syntax error: " + e.msg);
   }
   if (!root.IsMap()) {
     throw UserError(path +
@@ -77,7 +51,7 @@ PriceList readPriceList(const std::string& path) {
   std::map<std::string, bool> seen;
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
-    const std::string at = where(path, kv.first.Mark()) + ": " + key;
+    const std::string at = detail::where(path, kv.first.Mark()) + ": " + key;
     if (seen[key]) throw UserError(at + ": given twice");
     seen[key] = true;
     if (!kv.second.IsScalar()) throw UserError(at + ": expected a single value");
@@ -89,11 +63,6 @@ PriceList readPriceList(const std::string& path) {
       if (!ok) {
         throw UserError(at + ": expected 1 to 32 of a-z, 0-9, _ (it names a column), got '" +
                         value.substr(0, 40) + "'");
-      }
-      for (const PriceList& builtin : builtinPriceLists()) {
-        if (builtin.name == value) {
-          throw UserError(at + ": '" + value + "' is a built-in price list; choose another name");
-        }
       }
       for (const PriceList& builtin : builtinPriceLists()) {
         if (builtin.name == value) {
@@ -132,24 +101,14 @@ double energyUj(const snn::OpCounts& c, const PriceList& p) {
 
 std::vector<std::pair<std::string, double>> costColumns(const snn::OpCounts& counts) {
   std::vector<std::pair<std::string, double>> out;
-  for (const CountColumn& c : kCountColumns) {
-    out.emplace_back(c.name, static_cast<double>(counts.*c.field));
+  for (const snn::OpField& f : snn::kOpFields) {
+    out.emplace_back(f.column, static_cast<double>(counts.*f.member));
   }
   out.emplace_back("activation_sparsity", counts.activationSparsity());
   for (const PriceList& p : builtinPriceLists()) {
     out.emplace_back("energy_uj_" + p.name, energyUj(counts, p));
   }
   return out;
-}
-
-snn::OpCounts countsFromColumns(const std::vector<std::pair<std::string, double>>& columns) {
-  snn::OpCounts counts;
-  for (const auto& [name, value] : columns) {
-    for (const CountColumn& c : kCountColumns) {
-      if (name == c.name) counts.*c.field = static_cast<std::uint64_t>(value);
-    }
-  }
-  return counts;
 }
 
 std::string costValueText(double value) {
@@ -162,13 +121,20 @@ std::string costValueText(double value) {
   return buf;
 }
 
-const std::vector<std::string>& costColumnNames() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const auto& [name, value] : costColumns({})) out.push_back(name);
-    return out;
-  }();
-  return names;
+PartTotals totalsOf(const std::vector<agents::CostPart>& parts) {
+  PartTotals t;
+  for (const agents::CostPart& p : parts) {
+    t.bytes += p.bytes;
+    if (p.kind == "population") {
+      t.neurons += p.units;
+    } else if (p.kind == "projection") {
+      t.synapses += p.units;
+      t.zero_weights += p.zero;
+    } else if (p.kind != "source") {
+      t.real_weights += p.units;
+    }
+  }
+  return t;
 }
 
 CostSections runCostSections(const snn::OpCounts& training, long training_episodes,
@@ -182,27 +148,20 @@ CostSections runCostSections(const snn::OpCounts& training, long training_episod
   };
   totals("training", training, training_episodes);
   if (evaluation_episodes > 0) totals("evaluation", evaluation, evaluation_episodes);
-  double neurons = 0, synapses = 0, zero = 0, real_weights = 0, bytes = 0;
   std::vector<std::pair<std::string, double>> sparsity;
   for (const agents::CostPart& p : parts) {
-    bytes += static_cast<double>(p.bytes);
     if (p.kind == "population" || p.kind == "source") {
-      if (p.kind == "population") neurons += static_cast<double>(p.units);
       sparsity.emplace_back(p.name, p.counts.activationSparsity());
-    } else if (p.kind == "projection") {
-      synapses += static_cast<double>(p.units);
-      zero += static_cast<double>(p.zero);
-    } else {
-      real_weights += static_cast<double>(p.units);
     }
   }
+  const PartTotals t = totalsOf(parts);
   sections.emplace_back("static", std::vector<std::pair<std::string, double>>{
-                                      {"neurons", neurons},
-                                      {"synapses", synapses},
-                                      {"zero_weights", zero},
-                                      {"connection_sparsity", synapses > 0 ? zero / synapses : 0.0},
-                                      {"real_valued_weights", real_weights},
-                                      {"footprint_bytes", bytes}});
+                                      {"neurons", static_cast<double>(t.neurons)},
+                                      {"synapses", static_cast<double>(t.synapses)},
+                                      {"zero_weights", static_cast<double>(t.zero_weights)},
+                                      {"connection_sparsity", t.connectionSparsity()},
+                                      {"real_valued_weights", static_cast<double>(t.real_weights)},
+                                      {"footprint_bytes", static_cast<double>(t.bytes)}});
   if (!sparsity.empty()) sections.emplace_back("activation_sparsity", std::move(sparsity));
   return sections;
 }
@@ -213,8 +172,6 @@ std::string costPartsTable(const std::vector<agents::CostPart>& parts) {
   std::snprintf(line, sizeof line, "%-22s %-10s %12s %12s %10s %12s\n", "part", "kind", "units",
                 "zero", "sparsity", "bytes");
   out += line;
-  std::size_t bytes = 0;
-  std::uint64_t synapses = 0, zero = 0, neurons = 0;
   for (const agents::CostPart& p : parts) {
     const bool weighted = p.kind != "population" && p.kind != "source";
     char sparsity[32] = "-";
@@ -227,20 +184,14 @@ std::string costPartsTable(const std::vector<agents::CostPart>& parts) {
                   static_cast<unsigned long long>(p.units),
                   weighted ? std::to_string(p.zero).c_str() : "-", sparsity, p.bytes);
     out += line;
-    bytes += p.bytes;
-    if (p.kind == "projection") {
-      synapses += p.units;
-      zero += p.zero;
-    } else if (p.kind == "population") {
-      neurons += p.units;
-    }
   }
+  const PartTotals t = totalsOf(parts);
   std::snprintf(line, sizeof line,
                 "total: %llu neurons (sources not counted), %llu synapses, connection sparsity "
                 "%.3f, footprint %zu bytes (%.1f KiB)\n",
-                static_cast<unsigned long long>(neurons), static_cast<unsigned long long>(synapses),
-                synapses ? static_cast<double>(zero) / static_cast<double>(synapses) : 0.0, bytes,
-                static_cast<double>(bytes) / 1024.0);
+                static_cast<unsigned long long>(t.neurons),
+                static_cast<unsigned long long>(t.synapses), t.connectionSparsity(), t.bytes,
+                static_cast<double>(t.bytes) / 1024.0);
   return out + line;
 }
 

@@ -47,16 +47,23 @@ PriceList readPriceList(const std::string& path);
 /// [uJ] The energy of `counts` under `prices`.
 double energyUj(const snn::OpCounts& counts, const PriceList& prices);
 
-/// The per-episode cost columns of episodes.csv, in order: the counts, activation sparsity, then
-/// energy_uj_<list> for each built-in list.
+/// The per-episode cost columns of episodes.csv, in order: the counts (snn::kOpFields),
+/// activation sparsity, then energy_uj_<list> for each built-in list.
 std::vector<std::pair<std::string, double>> costColumns(const snn::OpCounts& counts);
 /// How a cost column's value is written: counts in full (integers up to 2^53), fractions
 /// (sparsity, energy) with 10 significant digits, as the other columns.
 std::string costValueText(double value);
-/// The op-count column names of costColumns() and the OpCounts field each reads back.
-snn::OpCounts countsFromColumns(const std::vector<std::pair<std::string, double>>& columns);
-/// The names costColumns() gives, in order.
-const std::vector<std::string>& costColumnNames();
+
+/// The sizes of an agent's parts added up (sources are not neurons; critic and policy weights
+/// are real-valued weights, not synapses).
+struct PartTotals {
+  std::uint64_t neurons = 0, synapses = 0, zero_weights = 0, real_weights = 0;
+  std::size_t bytes = 0;  ///< [bytes]
+  double connectionSparsity() const {
+    return synapses ? static_cast<double>(zero_weights) / static_cast<double>(synapses) : 0.0;
+  }
+};
+PartTotals totalsOf(const std::vector<agents::CostPart>& parts);
 
 /// Named sections of named values (run.json's "cost").
 using CostSections =

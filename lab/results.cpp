@@ -530,9 +530,11 @@ std::string episodesHeader(const EpisodeRow& first, bool has_eval) {
     csv += ',';
     csv += csvField(name);
   }
-  for (const auto& [name, value] : first.costs) {
-    csv += ',';
-    csv += csvField(name);
+  if (first.cost) {
+    for (const auto& [name, value] : costColumns(*first.cost)) {
+      csv += ',';
+      csv += csvField(name);
+    }
   }
   return csv + "\n";
 }
@@ -550,9 +552,11 @@ std::string episodesRow(const RunSpec& run, const EpisodeRow& row, double wall_s
     std::snprintf(buf, sizeof buf, ",%.10g", value);
     csv += buf;
   }
-  for (const auto& [name, value] : row.costs) {
-    csv += ',';
-    csv += costValueText(value);
+  if (row.cost) {
+    for (const auto& [name, value] : costColumns(*row.cost)) {
+      csv += ',';
+      csv += costValueText(value);
+    }
   }
   return csv + "\n";
 }

@@ -82,7 +82,7 @@ std::string executeRun(const Results& results, const RunSpec& run,
       csv += line;
       progress_csv << line << std::flush;
       if (!row.eval) returns.push_back(row.episode_return);
-      (row.eval ? eval_cost : train_cost) += countsFromColumns(row.costs);
+      if (row.cost) (row.eval ? eval_cost : train_cost) += *row.cost;
       ++(row.eval ? eval_episodes : train_episodes);
       ++record.episodes;
       progress.episodes_done.fetch_add(1);

@@ -2,7 +2,6 @@
 
 #include "core/rng.hpp"
 #include "envs/registration.hpp"
-#include "lab/cost.hpp"
 
 namespace spikegym::lab {
 
@@ -72,7 +71,7 @@ bool Session::stepOnce() {
       fault.empty() ? r.info->truncation_reason : "numerical fault in the agent: " + fault;
   row_.metrics = r.info->values;
   for (auto& d : agent_->diagnostics()) row_.metrics.push_back(std::move(d));
-  if (spec_.count_ops) row_.costs = costColumns(agent_->opCounts().since(episode_counts_));
+  if (spec_.count_ops) row_.cost = agent_->opCounts().since(episode_counts_);
   in_episode_ = false;
   if (!row_.eval) ++training_done_;
   finished_ = row_;

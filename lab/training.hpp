@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,9 +57,9 @@ struct EpisodeRow {
   long eval_index = -1;           ///< its index within the evaluation block (0 ..), else -1
   std::string truncation_reason;  ///< non-empty for a numerical fault
   std::vector<std::pair<std::string, double>> metrics;  ///< env info, then agent diagnostics
-  /// What the episode cost (lab/cost.hpp costColumns: counts, sparsity, energy per price list);
-  /// empty when counting is off.
-  std::vector<std::pair<std::string, double>> costs;
+  /// What the episode computed (snn/ops.hpp); none when counting is off. Written as the cost
+  /// columns of lab/cost.hpp (costColumns: counts, sparsity, energy per price list).
+  std::optional<snn::OpCounts> cost;
 };
 
 /// What a finished training run leaves besides its rows.

@@ -88,13 +88,6 @@ OpCounts Network::counts() const {
   return total;
 }
 
-std::size_t Network::footprintBytes() const {
-  std::size_t bytes = 0;
-  for (const auto& p : populations_) bytes += p->footprintBytes();
-  for (const auto& proj : projections_) bytes += proj->footprintBytes();
-  return bytes;
-}
-
 Population& Network::population(const std::string& name) {
   for (auto& p : populations_) {
     if (p->name() == name) return *p;

@@ -55,9 +55,6 @@ class Network {
   /// The operations counted so far in the populations and projections (window learners count
   /// their own: WindowLearner::counts()).
   OpCounts counts() const;
-  /// Bytes of the network's state: populations (per neuron variables, input rings) and
-  /// projections (Projection::footprintBytes).
-  std::size_t footprintBytes() const;
 
   Population& population(const std::string& name);
   Projection& projection(const std::string& name);

@@ -44,34 +44,9 @@ struct OpCounts {
   std::uint64_t spikes = 0;           ///< [spikes] all populations
   std::uint64_t neuron_steps = 0;     ///< [updates] all populations, sources included
 
-  OpCounts& operator+=(const OpCounts& o) {
-    ac += o.ac;
-    mac += o.mac;
-    dense += o.dense;
-    plasticity += o.plasticity;
-    elig_updates += o.elig_updates;
-    weight_writes += o.weight_writes;
-    neuron_active += o.neuron_active;
-    neuron_inactive += o.neuron_inactive;
-    spikes += o.spikes;
-    neuron_steps += o.neuron_steps;
-    return *this;
-  }
+  OpCounts& operator+=(const OpCounts& o);
   /// The counts since `earlier` (a snapshot of the same counter).
-  OpCounts since(const OpCounts& earlier) const {
-    OpCounts d;
-    d.ac = ac - earlier.ac;
-    d.mac = mac - earlier.mac;
-    d.dense = dense - earlier.dense;
-    d.plasticity = plasticity - earlier.plasticity;
-    d.elig_updates = elig_updates - earlier.elig_updates;
-    d.weight_writes = weight_writes - earlier.weight_writes;
-    d.neuron_active = neuron_active - earlier.neuron_active;
-    d.neuron_inactive = neuron_inactive - earlier.neuron_inactive;
-    d.spikes = spikes - earlier.spikes;
-    d.neuron_steps = neuron_steps - earlier.neuron_steps;
-    return d;
-  }
+  OpCounts since(const OpCounts& earlier) const;
   /// 1 - spikes / neuron_steps; 0 with no neuron steps.
   double activationSparsity() const {
     return neuron_steps == 0
@@ -79,5 +54,35 @@ struct OpCounts {
                : 1.0 - static_cast<double>(spikes) / static_cast<double>(neuron_steps);
   }
 };
+
+/// Every count with the name of its column in results (episodes.csv, run.json): the one list
+/// that sums, differences and columns go through.
+struct OpField {
+  const char* column;
+  std::uint64_t OpCounts::*member;
+};
+inline constexpr OpField kOpFields[] = {
+    {"syn_ac", &OpCounts::ac},
+    {"syn_mac", &OpCounts::mac},
+    {"syn_dense", &OpCounts::dense},
+    {"plasticity_ops", &OpCounts::plasticity},
+    {"elig_updates", &OpCounts::elig_updates},
+    {"weight_writes", &OpCounts::weight_writes},
+    {"neuron_active", &OpCounts::neuron_active},
+    {"neuron_inactive", &OpCounts::neuron_inactive},
+    {"spikes", &OpCounts::spikes},
+    {"neuron_steps", &OpCounts::neuron_steps},
+};
+
+inline OpCounts& OpCounts::operator+=(const OpCounts& o) {
+  for (const OpField& f : kOpFields) this->*f.member += o.*f.member;
+  return *this;
+}
+
+inline OpCounts OpCounts::since(const OpCounts& earlier) const {
+  OpCounts d;
+  for (const OpField& f : kOpFields) d.*f.member = this->*f.member - earlier.*f.member;
+  return d;
+}
 
 }  // namespace spikegym::snn

@@ -25,6 +25,7 @@
 #include "core/params.hpp"
 #include "core/version.hpp"
 #include "envs/registration.hpp"
+#include "lab/cost.hpp"
 #include "lab/session.hpp"
 #include "viewer/display.hpp"
 #include "viewer/heatmap.hpp"
@@ -336,15 +337,13 @@ class Viewer {
 
   /// "last episode cost 32.5 uJ horowitz45, 433 uJ loihi" (README "What it costs").
   static std::string costLine(const lab::EpisodeRow& row) {
-    if (row.costs.empty()) return "last episode's cost: none yet";
-    auto get = [&row](const char* name) {
-      for (const auto& [n, v] : row.costs) {
-        if (n == name) return v;
-      }
-      return 0.0;
-    };
-    return "last episode cost " + fmt("%.3g", get("energy_uj_horowitz45")) + " uJ horowitz45, " +
-           fmt("%.3g", get("energy_uj_loihi")) + " uJ loihi";
+    if (!row.cost) return "last episode's cost: none yet";
+    std::string line = "last episode cost";
+    for (const lab::PriceList& p : lab::builtinPriceLists()) {
+      line += (line.size() > 17 ? ", " : " ") + fmt("%.3g", lab::energyUj(*row.cost, p)) + " uJ " +
+              p.name;
+    }
+    return line;
   }
 
   // ---- controls: keys, the ImGui panel and --control all change the run through these ----
