@@ -339,9 +339,10 @@ class Viewer {
   static std::string costLine(const lab::EpisodeRow& row) {
     if (!row.cost) return "last episode's cost: none yet";
     std::string line = "last episode cost";
+    const char* separator = " ";
     for (const lab::PriceList& p : lab::builtinPriceLists()) {
-      line += (line.size() > 17 ? ", " : " ") + fmt("%.3g", lab::energyUj(*row.cost, p)) + " uJ " +
-              p.name;
+      line += separator + fmt("%.3g", lab::energyUj(*row.cost, p)) + " uJ " + p.name;
+      separator = ", ";
     }
     return line;
   }
