@@ -23,6 +23,7 @@
 #include "agents/network.hpp"
 #include "agents/view.hpp"
 #include "core/live.hpp"
+#include "envs/env.hpp"
 #include "envs/space.hpp"
 #include "snn/ops.hpp"
 
@@ -56,6 +57,9 @@ class Agent {
   /// (terminated or truncated) the agent also closes the episode.
   virtual void observe(std::span<const double> next_obs, double reward, bool terminated,
                        bool truncated) = 0;
+  /// The env's info of the step whose outcome observe() gets next (called just before it):
+  /// agents that learn from a label (label_assignment reads info "label") take it here.
+  virtual void observeInfo(const envs::Info& info) { (void)info; }
   /// Learning on/off (off: evaluation episodes; weights and critic stay as they are).
   virtual void setLearning(bool on) { learning_ = on; }
   bool learning() const { return learning_; }

@@ -6,6 +6,13 @@
 // broken at random). After it, decide() picks: the explored action; a random one when nothing
 // fired; else argmax (ties at random), softmax over counts / temperature, or the first group.
 // Every random draw comes from the agent's stream, in this order; nothing is allocated per act.
+//
+// label_assignment (Diehl & Cook 2015) reads a layer without groups: each neuron is assigned the
+// class to which it responded most (mean spikes per presentation of that class, over the last
+// `assign_every` labelled windows: learnLabel()), and the answer is the class whose assigned
+// neurons fired most on average in the window (random while nothing is assigned or nothing
+// fired). counts() are then the spikes of each class's neurons. With proportion voting, a neuron's
+// spikes count for every class in proportion to its mean response to that class.
 #pragma once
 
 #include <span>
@@ -16,12 +23,27 @@
 
 namespace spikegym::agents {
 
-enum class DecoderKind { kArgmax, kSoftmax, kFirstToSpike };
+enum class DecoderKind { kArgmax, kSoftmax, kFirstToSpike, kLabelAssignment };
 
 class Decoder {
  public:
   /// `kind`: argmax, softmax or first_to_spike (checked by the agent's parameter table).
   Decoder(const std::string& kind, int n_actions, int group_size, double temperature);
+  /// label_assignment over a layer of `neurons`, assignments renewed every `assign_every`
+  /// labelled windows.
+  /// `proportion`: every neuron votes for every class by the share of its responses that class
+  /// got (BindsNET's proportion weighting), not only for its own class.
+  static Decoder labelAssignment(int n_classes, int neurons, int assign_every, bool proportion);
+  DecoderKind kind() const { return kind_; }
+  /// label_assignment: the window just decided showed class `label` (learning).
+  void learnLabel(int label);
+  /// label_assignment: each neuron's class, -1 unassigned.
+  const std::vector<int>& assignment() const { return assignment_; }
+  /// label_assignment's learned state (assignments, the responses gathered since), for
+  /// checkpoints; setState checks it and throws UserError naming `source`.
+  std::vector<double> state() const;
+  void setState(const std::vector<double>& values, const std::string& source);
+  std::size_t stateSize() const;
 
   /// With probability epsilon, an action to explore (drawn uniformly), else -1.
   int explore(Rng& rng, double epsilon) const;
@@ -50,6 +72,18 @@ class Decoder {
   std::vector<int> counts_;
   std::vector<double> p_;  // softmax scratch
   int first_group_ = -1;
+  // label_assignment
+  int decideByClass(Rng& rng);
+  void reassign();
+  int neurons_ = 0, assign_every_ = 0, labelled_ = 0;
+  bool proportion_ = false;
+  std::vector<double> share_;  // n_classes x neurons: each neuron's response shares (proportion)
+  std::vector<double> votes_;  // per class, this window (proportion)
+  std::vector<int> neuron_counts_;  // this window's spikes per neuron
+  std::vector<int> assignment_;     // class per neuron, -1 none
+  std::vector<int> assigned_;       // neurons per class
+  std::vector<double> response_;    // n_classes x neurons: spikes summed since the last assignment
+  std::vector<double> shown_;       // presentations per class since the last assignment
 };
 
 }  // namespace spikegym::agents

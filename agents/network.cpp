@@ -395,23 +395,31 @@ DerivedSize resolveEncoder(Scope& s, const std::string& prefix, PopulationDef& p
   }
   p.encoder = true;
   const std::string ekey = prefix + ".encoder";
-  const std::string model = selector(s.r, ekey + ".model", "gaussian_rf", {"gaussian_rf", "rate"});
-  ParamTable t = {choice("model", "gaussian_rf", {"gaussian_rf", "rate"},
-                         "gaussian_rf: receptive fields per dim; rate: on/off pair per dim")};
+  const std::vector<std::string> models = {"gaussian_rf", "rate", "intensity"};
+  const std::string model = selector(s.r, ekey + ".model", "gaussian_rf", models);
+  ParamTable t = {choice("model", "gaussian_rf", models,
+                         "gaussian_rf: receptive fields per dim; rate: on/off pair per dim; "
+                         "intensity: one Poisson neuron per dim (pixels)")};
   if (model == "gaussian_rf") {
     for (const auto& q : GaussianEncoder::params()) t.push_back(q);
     t.push_back(choice("drive", "poisson", {"poisson", "current"},
                        "Poisson rates, or currents into LIF input neurons"));
     t.push_back({"max_rate_hz", 250, 0, 1000, "[Hz] rate at full activity (drive poisson)"});
     t.push_back({"current_mv", 30, 0, 1000, "[mV] current at full activity (drive current)"});
-  } else {
+  } else if (model == "rate") {
     t.push_back(GaussianEncoder::params()[2]);  // obs_range: the value's scale per dim
     t.push_back({"max_rate_hz", 250, 0, 1000, "[Hz] rate at |value| = range"});
+  } else {  // intensity: Diehl & Cook's pixel coding, rate proportional to the value in range
+    t.push_back(GaussianEncoder::params()[2]);
+    t.push_back({"max_rate_hz", 63.75, 0, 1000,
+                 "[Hz] rate at the top of the range (Diehl & Cook 2015: 63.75)"});
   }
   const ParamText e = s.r.block(ekey, t);
   p.encoder_model = model;
   p.drive = model == "gaussian_rf" ? e.at("drive") : "poisson";
-  p.cells_per_dim = model == "gaussian_rf" ? static_cast<int>(number(e, "cells_per_dim")) : 2;
+  p.cells_per_dim = model == "gaussian_rf" ? static_cast<int>(number(e, "cells_per_dim"))
+                    : model == "rate"      ? 2
+                                           : 1;
   p.rf_width = model == "gaussian_rf" ? number(e, "rf_width") : 1.0;
   p.obs_range = e.at("obs_range");
   p.max_rate_hz = number(e, "max_rate_hz");
@@ -430,6 +438,9 @@ DerivedSize resolveEncoder(Scope& s, const std::string& prefix, PopulationDef& p
     return {static_cast<std::int64_t>(s.dims) * p.cells_per_dim,
             std::to_string(s.dims) + " observation dims x " + std::to_string(p.cells_per_dim) +
                 " cells_per_dim"};
+  }
+  if (model == "intensity") {
+    return {static_cast<std::int64_t>(s.dims), std::to_string(s.dims) + " observation dims"};
   }
   return {2 * static_cast<std::int64_t>(s.dims),
           "2 x " + std::to_string(s.dims) + " observation dims"};
@@ -761,18 +772,38 @@ ReadoutDef resolveReadout(Scope& s) {
   if (!r.has("network.readout")) {
     fail("network", "missing 'readout': expected {population: <grouped population>, decode}");
   }
-  const std::vector<std::string> decodes = {"argmax", "softmax", "first_to_spike"};
+  const std::vector<std::string> decodes = {"argmax", "softmax", "first_to_spike",
+                                            "label_assignment"};
   const std::string decode = selector(r, "network.readout.decode", "argmax", decodes);
-  ParamTable rt = {text("population", "", "the grouped population whose groups are the actions"),
-                   choice("decode", "argmax", decodes, "spike counts per group -> action")};
+  const bool labels = decode == "label_assignment";
+  ParamTable rt = {text("population", "",
+                        "the grouped population whose groups are the actions (label_assignment: "
+                        "any neuron population)"),
+                   choice("decode", "argmax", decodes,
+                          "spike counts per group -> action; label_assignment: each neuron's "
+                          "class learned from the env's info label (Diehl & Cook 2015)")};
   if (decode == "softmax") {
     rt.push_back({"temperature", 1, 1e-6, 1e6, "[spikes] softmax temperature"});
   }
+  if (labels) {
+    rt.push_back({"assign_every",
+                  "1000",
+                  Kind::kInteger,
+                  1,
+                  1e8,
+                  {},
+                  "[episodes] labelled windows per renewal of the neurons' classes"});
+    rt.push_back(choice("vote", "mean", {"mean", "proportion"},
+                        "mean: the class whose neurons fired most on average (Diehl & Cook "
+                        "2015); proportion: each neuron votes by its response shares"));
+  }
   const ParamText ro = r.block("network.readout", rt, {"exploration", "evaluation"});
+  // label_assignment answers from what it learned; it has no groups to explore with.
   const ParamText ex =
       r.block("network.readout.exploration",
-              {{"epsilon_start", 0.05, 0, 1, "[1] exploration probability at first"},
-               {"epsilon_end", 0, 0, 1, "[1] exploration probability at the end"},
+              {{"epsilon_start", labels ? 0.0 : 0.05, 0, labels ? 0.0 : 1.0,
+                "[1] exploration probability at first"},
+               {"epsilon_end", 0, 0, labels ? 0.0 : 1.0, "[1] exploration probability at the end"},
                {"epsilon_episodes", 300, 1, 1e9, "[episodes] linear decay length"},
                {"drive_mv", 40, 0, 1000, "[mV] drive into the explored action's group"}});
   const ParamText ev =
@@ -785,6 +816,10 @@ ReadoutDef resolveReadout(Scope& s) {
   d.population = ro.at("population");
   d.decode = decode;
   if (decode == "softmax") d.temperature = number(ro, "temperature");
+  if (labels) {
+    d.assign_every = static_cast<int>(number(ro, "assign_every"));
+    d.vote = ro.at("vote");
+  }
   d.epsilon_start = number(ex, "epsilon_start");
   d.epsilon_end = number(ex, "epsilon_end");
   d.epsilon_episodes = number(ex, "epsilon_episodes");
@@ -881,12 +916,17 @@ void checkReadout(const std::map<std::string, PopulationDef>& pops, const Networ
     }
   }
   const PopulationDef& out = pops.at(def.readout.population);
-  if (out.encoder || out.group_count == 0) {
+  if (def.readout.decode == "label_assignment") {
+    if (out.encoder) {
+      fail("network.readout.population",
+           "'" + out.name + "' is an encoder; label_assignment reads a population of neurons");
+    }
+  } else if (out.encoder || out.group_count == 0) {
     fail("network.readout.population", "'" + out.name +
                                            "' has no action groups; give it groups: {count: auto, "
                                            "size: N}");
   }
-  if (out.group_count != n_actions) {
+  if (def.readout.decode != "label_assignment" && out.group_count != n_actions) {
     fail("network.populations." + out.name + ".groups.count",
          std::to_string(out.group_count) + " groups, but the env has " + std::to_string(n_actions) +
              " actions");

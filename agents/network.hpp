@@ -101,6 +101,8 @@ struct ReadoutDef {
   double temperature = 1;
   double epsilon_start = 0, epsilon_end = 0, epsilon_episodes = 1, drive_mv = 0;
   bool greedy_eval = false;  ///< evaluation episodes (learning off) decide by argmax
+  int assign_every = 0;      ///< label_assignment: labelled windows per renewal of assignments
+  std::string vote;          ///< label_assignment: mean (Diehl & Cook) or proportion
 };
 
 /// A resolved, checked network: enabled objects only, each list in name order.

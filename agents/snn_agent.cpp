@@ -223,8 +223,12 @@ SnnAgent::SnnAgent(const envs::Space& observation_space, const envs::Space& acti
   n_actions_ = static_cast<int>(action_space.n());  // resolveNetwork checked: Discrete
   const PopulationDef& out = def_.population(def_.readout.population);
   group_size_ = out.group_size;
-  decoder_ = std::make_unique<Decoder>(def_.readout.decode, n_actions_, group_size_,
-                                       def_.readout.temperature);
+  decoder_ = def_.readout.decode == "label_assignment"
+                 ? std::make_unique<Decoder>(Decoder::labelAssignment(
+                       n_actions_, static_cast<int>(out.size), def_.readout.assign_every,
+                       def_.readout.vote == "proportion"))
+                 : std::make_unique<Decoder>(def_.readout.decode, n_actions_, group_size_,
+                                             def_.readout.temperature);
   buildNetwork(rngStream(seed, "agent:snn:network").next());
 }
 
@@ -423,6 +427,14 @@ void SnnAgent::driveInput(std::span<const double> obs) {
     if (!e.features.empty()) {  // gaussian_rf
       for (std::size_t i = 0; i < rates.size(); ++i) {
         rates[i] = static_cast<float>(p.max_rate_hz) * e.features[i];
+      }
+      continue;
+    }
+    if (p.encoder_model == "intensity") {  // one neuron per dimension, low..high -> 0..max
+      for (int d = 0; d < e.encoder.dims(); ++d) {
+        const double lo = e.encoder.low()[d], hi = e.encoder.high()[d];
+        const double x = std::clamp((obs[d] - lo) / (hi - lo), 0.0, 1.0);
+        rates[d] = static_cast<float>(p.max_rate_hz * x);
       }
       continue;
     }
@@ -663,9 +675,31 @@ envs::Action SnnAgent::act(std::span<const double> obs) {
   return envs::Action::discrete(action);
 }
 
+void SnnAgent::observeInfo(const envs::Info& info) {
+  if (decoder_->kind() != DecoderKind::kLabelAssignment) return;
+  label_ = -1;
+  for (const auto& [key, value] : info.values) {
+    if (key == "label") label_ = static_cast<int>(value);
+  }
+}
+
+void SnnAgent::setLearning(bool on) {
+  Agent::setLearning(on);
+  net_->setPlasticity(on);
+}
+
 void SnnAgent::observe(std::span<const double> next_obs, double reward, bool terminated,
                        bool truncated) {
   stats_.episode_return += reward;
+  if (learning_ && decoder_->kind() == DecoderKind::kLabelAssignment) {
+    if (label_ < 0) {
+      throw UserError(
+          "readout decode label_assignment learns from the env's info 'label' (Digits-v0, "
+          "FashionMNIST-v0); this env gives none");
+    }
+    decoder_->learnLabel(label_);
+    label_ = -1;
+  }
   if (learning_) {
     double r = reward;
     if (terminated && shaping_penalty_ != 0.0) {
@@ -700,8 +734,12 @@ void SnnAgent::observe(std::span<const double> next_obs, double reward, bool ter
 void SnnAgent::endEpisode() {
   if (learning_) {
     // Let the last dopamine act on the eligibility: one more window with the input silent.
+    // A label-assigning network without a modulator has no reward to wait for (its next
+    // episode starts from rest anyway: Network::resetState), so it skips the window.
     silenceInput();
-    for (int t = 0; t < steps_per_action_; ++t) net_->step();
+    const bool unrewarded =
+        decoder_->kind() == DecoderKind::kLabelAssignment && signal_ == Signal::kNone;
+    for (int t = 0; t < (unrewarded ? 0 : steps_per_action_); ++t) net_->step();
     net_->flush();
     double elig = 0;
     const std::vector<float> none;
@@ -825,6 +863,11 @@ Checkpoint SnnAgent::checkpoint() const {
                              static_cast<double>(net_->stepCount()), net_->modulator().baseline(),
                              static_cast<double>(network_seed_ >> 32),
                              static_cast<double>(network_seed_ & 0xFFFFFFFFULL)};
+  for (const auto& pop : net_->populations()) {
+    std::vector<double> learned = pop->learnedState();
+    if (!learned.empty()) ck.sections["learned:" + pop->name()] = std::move(learned);
+  }
+  if (decoder_->stateSize() > 0) ck.sections["readout"] = decoder_->state();
   std::vector<double> targets;
   for (const Normalized& nz : normalized_)
     targets.insert(targets.end(), nz.target.begin(), nz.target.end());
@@ -858,6 +901,21 @@ void SnnAgent::restore(const Checkpoint& ck, const std::string& path) {
     std::copy(w.begin(), w.end(), proj->weights().begin());
   }
   if (critic_) critic_->weights() = ck.section(path, "critic", critic_->weights().size());
+  for (const auto& pop : net_->populations()) {
+    const std::size_t n = pop->learnedState().size();
+    if (n == 0) continue;
+    const auto& learned = ck.section(path, "learned:" + pop->name(), n);
+    for (double v : learned) {
+      if (!std::isfinite(v)) {
+        throw UserError(path + ": checkpoint section learned:" + pop->name() +
+                        ": a value is not finite");
+      }
+    }
+    pop->setLearnedState(learned);
+  }
+  if (decoder_->stateSize() > 0) {
+    decoder_->setState(ck.section(path, "readout", decoder_->stateSize()), path);
+  }
   rngFromSection(rng_, ck.section(path, "rng", 8), path);
   episodes_done_ = episodes_done;
   net_->setStepCount(step_count);

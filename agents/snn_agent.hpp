@@ -44,6 +44,10 @@ class SnnAgent final : public Agent, public AgentView {
   envs::Action act(std::span<const double> obs) override;
   void observe(std::span<const double> next_obs, double reward, bool terminated,
                bool truncated) override;
+  void observeInfo(const envs::Info& info) override;
+  /// Off also freezes the network: every rule and every adaptive threshold (Network::
+  /// setPlasticity), so an evaluation changes nothing, whatever the rule.
+  void setLearning(bool on) override;
   Diagnostics diagnostics() const override;
   AgentView* view() override { return this; }
   std::string numericalFault() const override;
@@ -128,6 +132,7 @@ class SnnAgent final : public Agent, public AgentView {
   std::optional<TdLambdaCritic> critic_;
   int critic_shares_ = -1;  // index into encoders_ whose features the critic reads, or -1
   std::unique_ptr<Decoder> decoder_;
+  int label_ = -1;  // the info label of the step observe() gets next (label_assignment)
   std::uint64_t network_seed_ = 0;
   std::unique_ptr<snn::Network> net_;
   std::vector<EncoderPop> encoders_;

@@ -62,6 +62,7 @@ bool Session::stepOnce() {
   row_.episode_return += r.reward;
   ++row_.length;
   last_ = {action, r.reward, r.terminated, r.truncated};
+  agent_->observeInfo(*r.info);
   agent_->observe(r.obs, r.reward, r.terminated, r.truncated);
   obs_.assign(r.obs.begin(), r.obs.end());
   const std::string fault = agent_->numericalFault();

@@ -76,6 +76,12 @@ void Network::resetState() {
   modulator_.resetLevel();
 }
 
+void Network::setPlasticity(bool on) {
+  const std::int64_t last = static_cast<std::int64_t>(step_) - 1;  // -1: no step done yet
+  for (auto& proj : projections_) proj->setPlastic(on, last);
+  for (auto& p : populations_) p->setAdapting(on);
+}
+
 void Network::setCounting(bool on) {
   for (auto& p : populations_) p->setCounting(on);
   for (auto& proj : projections_) proj->setCounting(on);

@@ -46,6 +46,10 @@ class Network {
   /// traces and the dopamine level are reset; weights, the reward baseline and the step count
   /// (which keys the noise streams) are kept.
   void resetState();
+  /// Learning on or off: every projection's rule (Projection::setPlastic) and every
+  /// population's own adaptation (adaptive thresholds). Off freezes the network for testing;
+  /// on again, traces start afresh. On by default.
+  void setPlasticity(bool on);
   /// Sets the step counter (restoring a checkpoint: the noise streams continue identically).
   void setStepCount(std::uint64_t step);
 

@@ -51,6 +51,14 @@ class Population {
   /// Returns the neurons to their initial state (potentials, refractoriness, input buffers).
   virtual void resetState();
 
+  /// What the model itself learns and keeps across episodes (resetState() keeps it): the
+  /// adaptive thresholds of lif_adaptive [mV]; empty for models that learn nothing.
+  virtual std::vector<double> learnedState() const { return {}; }
+  /// Restores learnedState() (a checkpoint); `values` has the size learnedState() gave.
+  virtual void setLearnedState(const std::vector<double>& values) { (void)values; }
+  /// Whether that learning runs (off: frozen for evaluation). On by default.
+  virtual void setAdapting(bool on) { (void)on; }
+
   /// Advances one step: consumes this step's input, integrates, fills spikes().
   void step(std::uint64_t step_index);
 

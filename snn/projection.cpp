@@ -371,7 +371,8 @@ std::size_t Projection::footprintBytes() const {
 
 void Projection::step(std::uint64_t k, double m) {
   if (counting_) counts_.dense += w_.size();
-  switch (spec_.rule.kind) {
+  const RuleKind kind = plastic_ ? spec_.rule.kind : RuleKind::kNone;
+  switch (kind) {
     case RuleKind::kNone:
       return dense_ ? processStep<RuleKind::kNone, true>(k, m)
                     : processStep<RuleKind::kNone, false>(k, m);
@@ -391,7 +392,9 @@ void Projection::step(std::uint64_t k, double m) {
 }
 
 std::optional<Projection> Projection::upToDateCopy(std::uint64_t k) const {
-  if (spec_.rule.kind == RuleKind::kNone || static_cast<std::int64_t>(k) < base_) return {};
+  if (spec_.rule.kind == RuleKind::kNone || !plastic_ || static_cast<std::int64_t>(k) < base_) {
+    return {};
+  }
   std::optional<Projection> copy(*this);  // shares nothing mutable; sweep() delivers nothing
   copy->sweep(k);
   return copy;
@@ -408,8 +411,8 @@ std::vector<float> Projection::currentEligibility(std::uint64_t k) const {
 }
 
 void Projection::flush(std::uint64_t k) {
-  if (spec_.rule.kind == RuleKind::kNone) return;
-  if (static_cast<std::int64_t>(k) < base_) return;  // already up to date
+  if (spec_.rule.kind == RuleKind::kNone || !plastic_) return;  // frozen weights are current
+  if (static_cast<std::int64_t>(k) < base_) return;             // already up to date
   sweep(k);
 }
 
@@ -418,9 +421,16 @@ void Projection::flush(std::uint64_t k) {
 namespace spikegym::snn {
 
 void Projection::resetPlasticity(std::uint64_t k) {
-  if (spec_.rule.kind == RuleKind::kNone) return;
+  if (spec_.rule.kind == RuleKind::kNone || !plastic_) return;  // setPlastic(true) restarts
   flush(k);
   restart(static_cast<std::int64_t>(k));
+}
+
+void Projection::setPlastic(bool on, std::int64_t k) {
+  if (on == plastic_) return;
+  if (!on && k >= 0) flush(static_cast<std::uint64_t>(k));
+  plastic_ = on;
+  if (on) restart(k);
 }
 
 void Projection::restart(std::int64_t k) {

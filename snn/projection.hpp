@@ -56,6 +56,11 @@ class Projection {
   /// Forgets eligibility, traces and histories without integrating anything, and continues
   /// from step k + 1 (after weights were restored from a checkpoint).
   void restart(std::int64_t k);
+  /// Learning on or off from step k + 1 on (the last step done is k; -1 before the first).
+  /// Off: weights are brought up to date, then only delivered (a frozen copy for testing);
+  /// back on: traces and histories start afresh. Setting the current state does nothing.
+  void setPlastic(bool on, std::int64_t k);
+  bool plastic() const { return plastic_; }
 
   const std::string& name() const { return spec_.name; }
   const PlasticityRule& rule() const { return spec_.rule; }
@@ -132,6 +137,7 @@ class Projection {
   Population& pre_;
   Population& post_;
   bool dense_ = false;
+  bool plastic_ = true;  // false: the rule is suspended (setPlastic), weights only delivered
   int max_delay_ = 1;
 
   // Per synapse.
