@@ -541,3 +541,166 @@ TEST_CASE("feedback_rstdp: checks and a checkpoint that continues exactly", "[ag
   CHECK(play(*a, *env_a, 3, 5) == play(*b, *env_b, 3, 5));
   CHECK(a->diagnostics() == b->diagnostics());
 }
+
+TEST_CASE("label_assignment: classes from mean responses, mean and proportion votes by hand",
+          "[agents][labels]") {
+  Rng rng(1);
+  auto window = [&](Decoder& d, std::vector<std::uint32_t> fired) {
+    d.beginWindow();
+    d.countSpikes(fired, rng);
+  };
+  for (const bool proportion : {false, true}) {
+    INFO("proportion " << proportion);
+    Decoder d = Decoder::labelAssignment(2, 3, 2, proportion);
+    // Nothing assigned yet: a random class, never a crash.
+    window(d, {0, 1});
+    const int first = d.decide(-1, rng);
+    CHECK((first == 0 || first == 1));
+    // Window 1 shows class 0: neuron 0 fires twice, neuron 1 once.
+    window(d, {0, 0, 1});
+    d.learnLabel(0);
+    CHECK(d.assignment() == std::vector<int>{-1, -1, -1});  // renewed every 2 windows
+    // Window 2 shows class 1: neuron 1 once, neuron 2 three times.
+    window(d, {2, 2, 2, 1});
+    d.learnLabel(1);
+    // Means per presentation: neuron 0 (2, 0) -> 0; neuron 1 (1, 1) a tie -> the lower class 0;
+    // neuron 2 (0, 3) -> 1.
+    CHECK(d.assignment() == std::vector<int>{0, 0, 1});
+    // Neuron 1 fires 4 times, neuron 2 once. Mean vote: class 0 has 4 spikes over its 2
+    // neurons = 2, class 1 has 1 over 1 = 1 -> class 0. Proportion vote: neuron 1's shares are
+    // (1/2, 1/2), neuron 2's (0, 1): class 0 gets 4 x 0.5 = 2, class 1 gets 4 x 0.5 + 1 = 3.
+    window(d, {1, 1, 1, 1, 2});
+    CHECK(d.decide(-1, rng) == (proportion ? 1 : 0));
+    CHECK(d.counts() == std::vector<int>{4, 1});  // spikes of each class's neurons
+    CHECK(d.total() == 5);
+    // The state round trip gives the same answers; damaged states are refused.
+    Decoder e = Decoder::labelAssignment(2, 3, 2, proportion);
+    e.setState(d.state(), "x.ckpt");
+    window(e, {1, 1, 1, 1, 2});
+    CHECK(e.decide(-1, rng) == (proportion ? 1 : 0));
+    std::vector<double> bad = d.state();
+    bad[1] = 5;  // neuron 0's class
+    CHECK_THROWS_WITH(e.setState(bad, "x.ckpt"),
+                      Catch::Contains("x.ckpt: readout section: assignment"));
+    bad = d.state();
+    bad.pop_back();
+    CHECK_THROWS_WITH(e.setState(bad, "x.ckpt"), Catch::Contains("expected"));
+    CHECK_THROWS_WITH(d.learnLabel(2), Catch::Contains("label 2"));
+  }
+}
+
+namespace {
+
+/// Digits-v0 episodes with the info label passed on (as the lab's Session does); returns the
+/// answers.
+std::vector<std::int64_t> playLabelled(Agent& agent, envs::Env& env, int episodes) {
+  std::vector<std::int64_t> answers;
+  for (int e = 0; e < episodes; ++e) {
+    auto start = env.reset();
+    agent.onEpisodeStart();
+    const envs::Action a = agent.act(std::vector<double>(start.obs.begin(), start.obs.end()));
+    answers.push_back(a.index);
+    const auto r = env.step(a);
+    agent.observeInfo(*r.info);
+    agent.observe(r.obs, r.reward, r.terminated, r.truncated);
+  }
+  return answers;
+}
+
+/// A small Diehl & Cook network (20 excitatory neurons) as network keys.
+ConfigValues smallDiehlCook() {
+  const std::string p = "network.populations.", j = "network.projections.";
+  return {{"steps_per_action", "100"},
+          {p + "px.encoder.model", "intensity"},
+          {p + "exc.size", "20"},
+          {p + "exc.neuron.model", "lif_adaptive"},
+          {p + "exc.neuron.tau_syn_ms", "0"},
+          {p + "exc.neuron.theta_plus_mv", "0.2"},
+          {p + "inh.size", "20"},
+          {p + "inh.neuron.tau_syn_ms", "0"},
+          {j + "px_exc.source", "px"},
+          {j + "px_exc.target", "exc"},
+          {j + "px_exc.connectivity.rule", "all_to_all"},
+          {j + "px_exc.weight.uniform.low", "0"},
+          {j + "px_exc.weight.uniform.high", "1"},
+          {j + "px_exc.plasticity.rule", "stdp"},
+          {j + "px_exc.plasticity.a_plus", "0.01"},
+          {j + "exc_inh.source", "exc"},
+          {j + "exc_inh.target", "inh"},
+          {j + "exc_inh.connectivity.rule", "one_to_one"},
+          {j + "exc_inh.weight", "30"},
+          {j + "inh_exc.source", "inh"},
+          {j + "inh_exc.target", "exc"},
+          {j + "inh_exc.receptor_type", "inhibitory"},
+          {j + "inh_exc.connectivity.rule", "all_to_all"},
+          {j + "inh_exc.weight", "10"},
+          {"network.readout.population", "exc"},
+          {"network.readout.decode", "label_assignment"},
+          {"network.readout.assign_every", "10"}};
+}
+
+}  // namespace
+
+TEST_CASE("label_assignment agents: thresholds and labels are checkpointed and frozen in tests",
+          "[agents][labels]") {
+  auto env = envs::make("Digits-v0", 1);
+  const ConfigValues params = smallDiehlCook();
+  auto a = makeAgent("snn", env->observationSpace(), env->actionSpace(), params, 3);
+  auto env_a = envs::make("Digits-v0", 1), env_b = envs::make("Digits-v0", 1);
+  env_a->reset(7), env_b->reset(7);
+  playLabelled(*a, *env_a, 25);
+  auto& exc = static_cast<SnnAgent&>(*a).network().population("exc");
+  const std::vector<double> theta = exc.learnedState();
+  CHECK(*std::max_element(theta.begin(), theta.end()) > 0.0);  // the thresholds adapted
+  // Save, load into a fresh agent: both continue identically (thresholds, labels, weights).
+  const std::string path = tempPath("labels.ckpt");
+  a->save(path);
+  auto b = makeAgent("snn", env->observationSpace(), env->actionSpace(), params, 99);
+  b->load(path);
+  CHECK(static_cast<SnnAgent&>(*b).network().population("exc").learnedState() == theta);
+  for (int e = 0; e < 25; ++e) {  // env_b catches up with env_a (the order ignores answers)
+    env_b->reset();
+    env_b->step(envs::Action::discrete(0));
+  }
+  CHECK(playLabelled(*a, *env_a, 15) == playLabelled(*b, *env_b, 15));
+  // Learning off: weights, thresholds and labels stay as they are.
+  a->setLearning(false);
+  const Checkpoint before = a->checkpoint();
+  playLabelled(*a, *env_a, 10);
+  const Checkpoint after = a->checkpoint();
+  for (const char* s : {"weights:px_exc", "learned:exc", "readout"}) {
+    INFO(s);
+    CHECK(after.sections.at(s) == before.sections.at(s));
+  }
+  // A damaged threshold section is refused with the file's name.
+  Checkpoint bad = before;
+  bad.sections["learned:exc"][0] = std::nan("");
+  const std::string bad_path = tempPath("bad_labels.ckpt");
+  bad.write(bad_path);
+  CHECK_THROWS_WITH(b->load(bad_path),
+                    Catch::Contains("bad_labels.ckpt") && Catch::Contains("learned:exc"));
+}
+
+TEST_CASE("label_assignment: the env must give a label; the readout is checked",
+          "[agents][labels]") {
+  auto digits = envs::make("Digits-v0", 1);
+  ConfigValues params = smallDiehlCook();
+  // An env without labels: a clear error, not a silent wrong number.
+  auto bandit_env = std::make_unique<BanditEnv>();
+  ConfigValues on_bandit = params;
+  auto agent =
+      makeAgent("snn", bandit_env->observationSpace(), envs::Space::discrete(2), on_bandit, 1);
+  CHECK_THROWS_WITH(play(*agent, *bandit_env, 1, 1), Catch::Contains("info 'label'"));
+  // It does not explore, and reads neurons, not an encoder.
+  ConfigValues explore = params;
+  explore["network.readout.exploration.epsilon_start"] = "0.1";
+  CHECK_THROWS_WITH(makeAgent("snn", digits->observationSpace(), digits->actionSpace(), explore, 1),
+                    Catch::Contains("epsilon_start"));
+  ConfigValues encoder = params;
+  encoder["network.readout.population"] = "px";
+  CHECK_THROWS_WITH(makeAgent("snn", digits->observationSpace(), digits->actionSpace(), encoder, 1),
+                    Catch::Contains("is an encoder"));
+  // The intensity encoder has one neuron per pixel.
+  auto snn = makeAgent("snn", digits->observationSpace(), digits->actionSpace(), params, 1);
+  CHECK(static_cast<SnnAgent&>(*snn).network().population("px").size() == 64);
+}

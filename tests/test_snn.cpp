@@ -707,3 +707,74 @@ TEST_CASE("feedback_rstdp counts its pairings, eligibility and weight writes", "
   rule.learn(0.0);  // no signal: nothing written
   CHECK(rule.counts().weight_writes == 8);
 }
+
+TEST_CASE("lif_adaptive: each spike raises the threshold by theta_plus; it decays with tau_theta",
+          "[snn][lif]") {
+  Network net(1.0);
+  // tau_theta 1e12 ms: no decay within the test, so theta = spikes x theta_plus.
+  auto& n = net.addPopulation("lif_adaptive", "n", 2,
+                              {{"theta_plus_mv", 0.5}, {"tau_theta_ms", 1e12}, {"t_ref_ms", 2.0}});
+  auto& plain = net.addPopulation("lif", "p", 2, {{"t_ref_ms", 2.0}});
+  CHECK(n.model() == "lif_adaptive");
+  n.bias()[0] = plain.bias()[0] = 30.0f;  // v_inf = -40 mV, well above threshold
+  net.run(2000);
+  const auto theta = n.learnedState();
+  REQUIRE(theta.size() == 2);
+  CHECK(theta[0] == Approx(0.5 * static_cast<double>(n.spikeCount())).epsilon(1e-5));
+  CHECK(theta[1] == 0.0);                      // never fired
+  CHECK(n.spikeCount() < plain.spikeCount());  // the raised threshold slows it down
+  // The threshold reached -54 + theta: once theta > 14 mV, v_inf = -40 mV is below it: silent.
+  CHECK(theta[0] > 13.5);
+  CHECK(theta[0] < 14.0 + 0.5 + 1e-3);
+  // resetState keeps what was learned; frozen, a spike adds nothing.
+  net.resetState();
+  CHECK(n.learnedState() == theta);
+  n.setLearnedState({0.0, 0.0});
+  n.setAdapting(false);
+  const std::uint64_t before = n.spikeCount();
+  net.run(500);
+  CHECK(n.spikeCount() > before);
+  CHECK(n.learnedState() == std::vector<double>{0.0, 0.0});
+  // Decay: theta = 1 mV with tau_theta 100 ms and no spikes is exp(-1) after 100 steps of 1 ms.
+  Network quiet(1.0);
+  auto& q = quiet.addPopulation("lif_adaptive", "q", 1, {{"tau_theta_ms", 100.0}});
+  q.setLearnedState({1.0});
+  quiet.run(100);
+  CHECK(q.learnedState()[0] == Approx(std::exp(-1.0)).epsilon(1e-4));
+}
+
+TEST_CASE("learning off freezes every rule: weights delivered, unchanged; on again, it learns",
+          "[snn][freeze]") {
+  for (const std::string rule : {"stdp", "hebbian", "mstdp", "rstdp"}) {
+    Network net(1.0, 5);
+    auto& pre = net.addPopulation("poisson", "pre", 20, {{"rate_hz", 50.0}});
+    auto& post = net.addPopulation("lif", "post", 5, {});
+    ProjectionSpec spec;
+    spec.name = "p";
+    spec.connectivity.kind = ConnectivitySpec::Kind::kAllToAll;
+    spec.w_init_min = 2.0, spec.w_init_max = 4.0;
+    spec.rule = makeRule(rule, {{"w_max", 10.0}});
+    auto& proj = net.connect(pre, post, spec);
+    INFO(rule);
+    auto learn = [&](int steps) {
+      for (int t = 0; t < steps; ++t) {
+        if (t % 50 == 0) net.modulator().deliverReward(1.0);
+        net.step();
+      }
+    };
+    learn(300);
+    net.setPlasticity(false);
+    const std::vector<float> frozen = net.currentWeights(proj);
+    const std::uint64_t spikes_before = post.spikeCount();
+    learn(1000);
+    net.resetState();  // a new episode while frozen
+    learn(300);
+    CHECK(post.spikeCount() > spikes_before);  // the weights are still delivered
+    CHECK(net.currentWeights(proj) == frozen);
+    net.flush();
+    CHECK(proj.weights() == frozen);
+    net.setPlasticity(true);
+    learn(1000);
+    CHECK(net.currentWeights(proj) != frozen);
+  }
+}
