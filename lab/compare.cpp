@@ -1134,13 +1134,16 @@ std::string costTable(const CompareResult& r, bool markdown) {
 std::string compareTable(const CompareResult& r, bool markdown) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"rank", "group", "runs", "mean", "std", "median", "IQM", "IQM 95% CI", "solved"});
+  std::vector<double> shown;  // one number of decimals for the table, from its largest value
+  for (const GroupSummary& g : r.groups) shown.insert(shown.end(), {g.mean, g.median, g.iqm_high});
+  const int d = scoreDecimals(shown);
   int rank = 0;
   for (const GroupSummary& g : r.groups) {
     rows.push_back(
         {std::to_string(++rank), g.name,
          std::to_string(g.n) + (g.censored ? " (" + std::to_string(g.censored) + " censored)" : ""),
-         fmt(g.mean, 1), fmt(g.std, 1), fmt(g.median, 1), fmt(g.iqm, 1),
-         "[" + fmt(g.iqm_low, 1) + ", " + fmt(g.iqm_high, 1) + "]",
+         fmt(g.mean, d), fmt(g.std, d), fmt(g.median, d), fmt(g.iqm, d),
+         "[" + fmt(g.iqm_low, d) + ", " + fmt(g.iqm_high, d) + "]",
          std::isnan(g.frac_solved) ? "-" : fmt(g.frac_solved, 2)});
   }
   std::string out = "groups by";

@@ -267,13 +267,14 @@ std::vector<std::string> summarizeCells(const Experiment& exp, const std::vector
     }
     const CellStats s = summarize(v);
     std::string line = "  " + cells[c] + ": " + std::to_string(s.n) + " seeds, score by seed";
-    char buf[96];
+    const int d = scoreDecimals(v);
+    char buf[160];
     for (double x : v) {
-      std::snprintf(buf, sizeof buf, " %.1f", x);
+      std::snprintf(buf, sizeof buf, " %.*f", d, x);
       line += buf;
     }
-    std::snprintf(buf, sizeof buf, "; mean %.1f, median %.1f (min %.1f, max %.1f)", s.mean,
-                  s.median, s.min, s.max);
+    std::snprintf(buf, sizeof buf, "; mean %.*f, median %.*f (min %.*f, max %.*f)", d, s.mean, d,
+                  s.median, d, s.min, d, s.max);
     lines.push_back(line + buf);
   }
   return lines;

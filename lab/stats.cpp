@@ -374,4 +374,14 @@ Profile performanceProfile(std::span<const double> scores, std::span<const doubl
   return p;
 }
 
+int scoreDecimals(std::span<const double> values) {
+  double top = 0;
+  for (double v : values) {
+    if (std::isfinite(v)) top = std::max(top, std::fabs(v));
+  }
+  if (top == 0) return 1;
+  const int magnitude = static_cast<int>(std::floor(std::log10(top)));  // 492.9 -> 2, 0.86 -> -1
+  return std::clamp(2 - magnitude, 1, 6);
+}
+
 }  // namespace spikegym::lab

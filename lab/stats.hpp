@@ -29,6 +29,9 @@ struct CellStats {
 
 /// Mean, median (mean of the middle two for an even count), min and max; n = 0 for none.
 CellStats summarize(std::span<const double> scores);
+/// Decimals that show the largest finite |value| with 3 significant digits, at least 1: a
+/// CartPole return prints as 492.9, an accuracy as 0.856 (not 0.9), a food count as 7.18.
+int scoreDecimals(std::span<const double> values);
 
 // ---- Statistics over runs (spikegym compare). The seed is the unit of replication: each run
 // gives one score, and every statistic below is over runs, never over episodes. Definitions

@@ -542,7 +542,7 @@ TEST_CASE("feedback_rstdp: checks and a checkpoint that continues exactly", "[ag
   CHECK(a->diagnostics() == b->diagnostics());
 }
 
-TEST_CASE("label_assignment: classes from mean responses, mean and proportion votes by hand",
+TEST_CASE("label_assignment: classes from mean responses and both votes worked by hand",
           "[agents][labels]") {
   Rng rng(1);
   auto window = [&](Decoder& d, std::vector<std::uint32_t> fired) {
@@ -681,7 +681,7 @@ TEST_CASE("label_assignment agents: thresholds and labels are checkpointed and f
                     Catch::Contains("bad_labels.ckpt") && Catch::Contains("learned:exc"));
 }
 
-TEST_CASE("label_assignment: the env must give a label; the readout is checked",
+TEST_CASE("label_assignment: the env must give a label and the readout is checked",
           "[agents][labels]") {
   auto digits = envs::make("Digits-v0", 1);
   ConfigValues params = smallDiehlCook();

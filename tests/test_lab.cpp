@@ -2365,7 +2365,7 @@ TEST_CASE("image envs: training shows the training split, evaluation the test sp
   CHECK(eval_rows == 8);
 }
 
-TEST_CASE("the Diehl & Cook preset learns digits from 200 images, far above chance",
+TEST_CASE("the Diehl & Cook preset learns digits from 200 images far above chance",
           "[lab][images]") {
   // 200 training images, then 100 test images with learning off. Chance is 0.10 (binomial sd
   // 0.03 over 100 images); seeds 1-10 of this run reach 0.48-0.72 (seed 1: 0.54), so 0.35 is a

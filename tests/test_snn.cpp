@@ -708,7 +708,7 @@ TEST_CASE("feedback_rstdp counts its pairings, eligibility and weight writes", "
   CHECK(rule.counts().weight_writes == 8);
 }
 
-TEST_CASE("lif_adaptive: each spike raises the threshold by theta_plus; it decays with tau_theta",
+TEST_CASE("lif_adaptive: each spike raises the threshold by theta_plus which decays with tau_theta",
           "[snn][lif]") {
   Network net(1.0);
   // tau_theta 1e12 ms: no decay within the test, so theta = spikes x theta_plus.
@@ -743,7 +743,7 @@ TEST_CASE("lif_adaptive: each spike raises the threshold by theta_plus; it decay
   CHECK(q.learnedState()[0] == Approx(std::exp(-1.0)).epsilon(1e-4));
 }
 
-TEST_CASE("learning off freezes every rule: weights delivered, unchanged; on again, it learns",
+TEST_CASE("learning off freezes every rule: weights delivered but unchanged until it is on again",
           "[snn][freeze]") {
   for (const std::string rule : {"stdp", "hebbian", "mstdp", "rstdp"}) {
     Network net(1.0, 5);
