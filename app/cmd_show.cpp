@@ -19,6 +19,15 @@
 #include "lab/cost.hpp"
 #include "lab/experiment.hpp"
 #include "lab/presets.hpp"
+#include "lab/results.hpp"
+#include "lab/session.hpp"
+
+#ifdef SPIKEGYM_HAVE_VIEWER
+#include <filesystem>
+
+#include "envs/images.hpp"
+#include "viewer/heatmap.hpp"
+#endif
 
 namespace spikegym::app {
 namespace {
@@ -150,6 +159,75 @@ void showMlpCost(const MlpOptions& o) {
   }
 }
 
+struct FieldsOptions {
+  std::string run_dir, projection, out = "receptive_fields.png";
+  int across = 0, scale = 4;
+};
+
+/// show receptive-fields: a finished image run's projection from the pixels, one tile per post
+/// neuron (viewer/heatmap.hpp), written as a PNG.
+void showReceptiveFields(const FieldsOptions& o) {
+#ifndef SPIKEGYM_HAVE_VIEWER
+  (void)o;
+  throw UserError(
+      "show receptive-fields: this build has no viewer (SFML writes the image): install "
+      "libsfml-dev, reconfigure with cmake -DSPIKEGYM_VIEWER=ON and rebuild");
+#else
+  namespace fs = std::filesystem;
+  const fs::path dir(o.run_dir);
+  if (!fs::exists(dir / lab::layout::kConfig) || !fs::exists(dir / lab::layout::kCheckpoint)) {
+    throw UserError(o.run_dir +
+                    ": not a finished run folder (expected results/<name>/<run_id> with "
+                    "config.yaml and agent.ckpt)");
+  }
+  lab::TrainSpec spec = lab::loadRunConfig((dir / lab::layout::kConfig).string()).train;
+  spec.load_checkpoint = (dir / lab::layout::kCheckpoint).string();
+  lab::Session session(spec);
+  const auto* images = dynamic_cast<const envs::ImageClassification*>(&session.env());
+  if (!images) {
+    throw UserError(o.run_dir + ": the run's env (" + spec.env_id +
+                    ") shows no images; receptive fields need Digits-v0 or FashionMNIST-v0");
+  }
+  agents::AgentView* view = session.agent().view();
+  if (!view)
+    throw UserError(o.run_dir + ": the run's agent (" + spec.agent_type + ") has no network");
+  const std::vector<std::string> names = view->projectionNames();
+  const std::size_t pixels = images->images().pixelsPerImage();
+  std::vector<std::string> from_pixels;
+  std::size_t index = names.size();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (view->weights(i).rows != pixels) continue;
+    from_pixels.push_back(names[i]);
+    if (index == names.size() && (o.projection.empty() || o.projection == names[i])) index = i;
+  }
+  if (index == names.size()) {
+    throw UserError(o.projection.empty()
+                        ? o.run_dir + ": no projection of the run's network comes from the " +
+                              std::to_string(pixels) + " pixels"
+                        : "--projection '" + o.projection +
+                              "': expected a projection from the pixels: " +
+                              (from_pixels.empty() ? std::string("there is none")
+                                                   : CLI::detail::join(from_pixels, ", ")) +
+                              didYouMean(o.projection, from_pixels));
+  }
+  const agents::WeightGrid grid = view->weights(index);
+  const int across = o.across > 0
+                         ? o.across
+                         : static_cast<int>(std::ceil(std::sqrt(static_cast<double>(grid.cols))));
+  const sf::Image img = viewer::receptiveFieldImage(grid, images->images().rows,
+                                                    images->images().cols, across, o.scale);
+  const fs::path out(o.out);
+  const fs::path tmp = out.parent_path() / (".tmp." + out.filename().string());
+  if (!img.saveToFile(tmp.string())) {
+    throw UserError(o.out + ": cannot write the image (the extension names the format: .png)");
+  }
+  fs::rename(tmp, out);
+  std::printf("wrote %s: %u receptive fields of '%s' (%d x %d pixels each), %d per line\n",
+              o.out.c_str(), grid.cols, names[index].c_str(), images->images().rows,
+              images->images().cols, across);
+#endif
+}
+
 }  // namespace
 
 void addShowCommand(CLI::App& app) {
@@ -180,6 +258,20 @@ void addShowCommand(CLI::App& app) {
   preset->add_option("name", po->name, "Preset name (spikegym list presets)")->required();
   preset->add_option("--env", po->env, "Resolve on this env (default: the first it was tuned on)");
   preset->callback([po] { showPreset(*po); });
+  auto fo = std::make_shared<FieldsOptions>();
+  CLI::App* fields = show->add_subcommand(
+      "receptive-fields",
+      "A finished image run's learned receptive fields as a PNG: one tile per neuron");
+  fields->add_option("run", fo->run_dir, "The run's folder (results/<name>/<run_id>)")->required();
+  fields->add_option("--projection", fo->projection,
+                     "Which projection from the pixels (default: the first by name)");
+  fields->add_option("--out", fo->out, "The PNG to write")->capture_default_str();
+  fields->add_option("--across", fo->across, "Tiles per line (default: a square)")
+      ->check(wholeNumber(1, 10000));
+  fields->add_option("--scale", fo->scale, "Image pixels per weight")
+      ->capture_default_str()
+      ->check(wholeNumber(1, 64));
+  fields->callback([fo] { showReceptiveFields(*fo); });
 }
 
 }  // namespace spikegym::app

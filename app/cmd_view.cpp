@@ -14,12 +14,21 @@
 #include "core/params.hpp"
 #include "lab/experiment.hpp"
 #include "lab/results.hpp"
+#include "lab/stats.hpp"
 #ifdef SPIKEGYM_HAVE_VIEWER
 #include "viewer/viewer.hpp"
 #endif
 
 namespace spikegym::app {
 namespace {
+
+/// A score with the decimals its size needs (lab::scoreDecimals: 492.9, 0.856).
+std::string formatFixed(double score) {
+  const double one[] = {score};
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", lab::scoreDecimals(one), score);
+  return buf;
+}
 
 struct ViewCli {
   std::string source;
@@ -120,10 +129,9 @@ int view(const ViewCli& c) {
     const fs::path root = run_dir.parent_path();
     const lab::Results results(root.parent_path().string(), root.filename().string());
     const lab::RunState state = results.assess(run_id, nullptr);
-    std::string score = state.complete()
-                            ? "score " + formatNumber(std::round(state.score * 10) / 10) +
-                                  " (mean return, last 100 training episodes)"
-                            : "run " + state.status;
+    std::string score = state.complete() ? "score " + formatFixed(state.score) +
+                                               " (mean return, last 100 training episodes)"
+                                         : "run " + state.status;
     o.identity = "run " + run_id + " of experiment " + root.filename().string() + ", seed " +
                  std::to_string(run.seed) +
                  "\ncell: " + cellLine(state.record ? state.record->swept : run.swept) + "\n" +

@@ -303,3 +303,35 @@ TEST_CASE("view without the viewer says how to get it", "[viewer]") {
   CHECK_THAT(r.err, Catch::Contains("-DSPIKEGYM_VIEWER=ON"));
 }
 #endif
+
+TEST_CASE("receptive fields: each post neuron's weight lands on its pixel in its own tile",
+          "[viewer][heatmap]") {
+  using namespace spikegym;
+  // A 2 x 3 image (6 pixels) into 3 post neurons; post neuron j's weight from pixel p is
+  // (p + 1) for j = 0, only pixel 4 (row 1, col 1) for j = 1, and all zero for j = 2.
+  agents::WeightGrid grid;
+  grid.rows = 6, grid.cols = 3;
+  grid.values.assign(18, 0.0f);
+  for (int p = 0; p < 6; ++p) grid.values[p * 3 + 0] = static_cast<float>(p + 1);
+  grid.values[4 * 3 + 1] = 0.5f;
+  const int scale = 2, gap = 1;  // scale / 2
+  const sf::Image img = viewer::receptiveFieldImage(grid, 2, 3, 2, scale);
+  // 2 tiles across, 2 lines: width 2 x (3 x 2 + 1) + 1, height 2 x (2 x 2 + 1) + 1.
+  CHECK(img.getSize().x == 15);
+  CHECK(img.getSize().y == 11);
+  const auto at = [&](int tile, int r, int c) {  // top-left image pixel of (r, c) in a tile
+    const int x0 = gap + (tile % 2) * (3 * scale + gap), y0 = gap + (tile / 2) * (2 * scale + gap);
+    return img.getPixel(static_cast<unsigned>(x0 + c * scale),
+                        static_cast<unsigned>(y0 + r * scale));
+  };
+  // Each tile on its own scale: neuron 0's largest weight (pixel 5 = row 1, col 2) is the top
+  // of the scale, its pixel 0 (weight 1 of 6) a sixth; neuron 1's one weight is its top.
+  CHECK(at(0, 1, 2) == viewer::weightColour(1.0));
+  CHECK(at(0, 0, 0) == viewer::weightColour(1.0 / 6.0));
+  CHECK(at(1, 1, 1) == viewer::weightColour(1.0));
+  CHECK(at(1, 0, 0) == viewer::weightColour(0.0));
+  CHECK(at(2, 0, 0) == viewer::weightColour(0.0));  // no weights: the bottom of the scale
+  // The gaps and the empty fourth place are light grey.
+  CHECK(img.getPixel(0, 0) == sf::Color(225, 225, 225));
+  CHECK(at(3, 0, 0) == sf::Color(225, 225, 225));
+}

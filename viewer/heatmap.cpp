@@ -34,6 +34,41 @@ sf::Image weightImage(const agents::WeightGrid& grid, double lo, double hi) {
   return img;
 }
 
+sf::Image receptiveFieldImage(const agents::WeightGrid& grid, int rows, int cols, int tiles_across,
+                              int scale) {
+  const int n = static_cast<int>(grid.cols);
+  tiles_across = std::max(1, std::min(tiles_across, std::max(1, n)));
+  const int lines = std::max(1, (n + tiles_across - 1) / tiles_across);
+  const int gap = std::max(1, scale / 2);  // light lines between the tiles
+  const int tile_w = cols * scale + gap, tile_h = rows * scale + gap;
+  sf::Image img;
+  img.create(static_cast<unsigned>(tiles_across * tile_w + gap),
+             static_cast<unsigned>(lines * tile_h + gap), sf::Color(225, 225, 225));
+  if (static_cast<std::size_t>(rows) * cols != grid.rows) return img;
+  for (int j = 0; j < n; ++j) {
+    float top = 0.0f;
+    for (std::uint32_t p = 0; p < grid.rows; ++p) {
+      const float w = grid.values[static_cast<std::size_t>(p) * grid.cols + j];
+      if (!std::isnan(w)) top = std::max(top, w);
+    }
+    const int x0 = gap + (j % tiles_across) * tile_w, y0 = gap + (j / tiles_across) * tile_h;
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) {
+        const float w = grid.values[static_cast<std::size_t>(r * cols + c) * grid.cols + j];
+        const sf::Color colour =
+            std::isnan(w) ? sf::Color(110, 110, 110) : weightColour(top > 0 ? w / top : 0.0);
+        for (int dy = 0; dy < scale; ++dy) {
+          for (int dx = 0; dx < scale; ++dx) {
+            img.setPixel(static_cast<unsigned>(x0 + c * scale + dx),
+                         static_cast<unsigned>(y0 + r * scale + dy), colour);
+          }
+        }
+      }
+    }
+  }
+  return img;
+}
+
 void WeightScale::include(const agents::WeightGrid& grid) {
   if (std::isfinite(grid.w_min) && std::isfinite(grid.w_max) && grid.w_max > grid.w_min) {
     lo = grid.w_min;

@@ -20,6 +20,13 @@ sf::Color weightColour(double u);
 /// columns are the pre population and the rows the post population; no synapse: grey.
 sf::Image weightImage(const agents::WeightGrid& grid, double lo, double hi);
 
+/// Receptive fields: for a projection from an image's pixels (grid.rows = rows x cols), one
+/// tile per post neuron showing its weights where their pixels are, `tiles_across` tiles per
+/// line, each tile `scale` pixels per weight, light lines apart; each tile on its own scale
+/// from 0 to its largest weight (viridis), so a neuron's preferred image shows whatever its size.
+sf::Image receptiveFieldImage(const agents::WeightGrid& grid, int rows, int cols, int tiles_across,
+                              int scale = 1);
+
 /// A colour scale fixed for the run: the rule's bounds [w_min, w_max] of a plastic projection;
 /// else the range of every weight seen so far, which only ever widens (refitting min..max each
 /// frame would hide learning).

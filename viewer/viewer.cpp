@@ -24,6 +24,7 @@
 #include "core/files.hpp"
 #include "core/params.hpp"
 #include "core/version.hpp"
+#include "envs/images.hpp"
 #include "envs/registration.hpp"
 #include "lab/cost.hpp"
 #include "lab/session.hpp"
@@ -153,6 +154,14 @@ class Viewer {
       view_->setProbe(probe_population_, probe_neuron_);
       window_steps_ = static_cast<std::uint32_t>(std::lround(1000.0 / view_->dtMs()));  // 1 s
       scales_.resize(view_->projectionNames().size());
+      // An image env starts on the first projection from the pixels: its receptive fields.
+      if (const auto* images = dynamic_cast<const envs::ImageClassification*>(&session_.env())) {
+        for (std::size_t i = 0; i < scales_.size(); ++i) {
+          if (view_->weights(i).rows != images->images().pixelsPerImage()) continue;
+          projection_ = i;
+          break;
+        }
+      }
     }
     scheduleControls(o.controls);
   }
@@ -615,6 +624,11 @@ class Viewer {
     if (projections.empty()) return;
     projection_ %= projections.size();
     const agents::WeightGrid grid = view_->weights(projection_);
+    const auto* images = dynamic_cast<const envs::ImageClassification*>(&session_.env());
+    if (images && grid.rows == images->images().pixelsPerImage()) {
+      drawReceptiveFields(t, projections[projection_], grid, images->images());
+      return;
+    }
     WeightScale& scale = scales_[projection_];
     scale.include(grid);
     const double lo = std::isfinite(scale.lo) ? scale.lo : 0;
@@ -629,6 +643,29 @@ class Viewer {
           11, kMuted);
     drawWeightImage(t, kHeatmap, kColourBar, grid, lo, hi, groups_[grid.pre_population],
                     groups_[grid.post_population], "mV");
+  }
+
+  /// A projection from an image's pixels: each post neuron's weights as an image (its
+  /// receptive field), tiled across the heatmap's area.
+  void drawReceptiveFields(sf::RenderTarget& t, const std::string& name,
+                           const agents::WeightGrid& grid, const envs::ImageSet& set) {
+    // As many tiles per line as keep them square in the wide area.
+    const double aspect = static_cast<double>(kHeatmap.width) / kHeatmap.height;
+    const int across = std::max(
+        1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(grid.cols) * aspect))));
+    heat_texture_.loadFromImage(receptiveFieldImage(grid, set.rows, set.cols, across));
+    sf::Sprite sprite(heat_texture_);
+    const float k = std::min(kHeatmap.width / static_cast<float>(heat_texture_.getSize().x),
+                             kHeatmap.height / static_cast<float>(heat_texture_.getSize().y));
+    sprite.setPosition(kHeatmap.left, kHeatmap.top);
+    sprite.setScale(k, k);
+    t.draw(sprite);
+    label(t, font_, kHeatmap.left - 80, kHeatmap.top - 38,
+          "Receptive fields of '" + name + "' (P: next): one tile per " +
+              names_[grid.post_population] + " neuron, its weights from each pixel",
+          12);
+    label(t, font_, kHeatmap.left - 80, kHeatmap.top - 22,
+          "colour scale: each tile from 0 to its own largest weight", 11, kMuted);
   }
 
   /// `grid` as an image in `area` (columns = its rows, i.e. pre neurons or features; rows = its
