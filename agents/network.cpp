@@ -413,6 +413,9 @@ DerivedSize resolveEncoder(Scope& s, const std::string& prefix, PopulationDef& p
     t.push_back(GaussianEncoder::params()[2]);
     t.push_back({"max_rate_hz", 63.75, 0, 1000,
                  "[Hz] rate at the top of the range (Diehl & Cook 2015: 63.75)"});
+    t.push_back({"mean_rate_hz", 0, 0, 1000,
+                 "[Hz] if > 0: every observation's rates scaled to this mean over its "
+                 "dimensions (a faint image drives as much as a bright one)"});
   }
   const ParamText e = s.r.block(ekey, t);
   p.encoder_model = model;
@@ -424,6 +427,7 @@ DerivedSize resolveEncoder(Scope& s, const std::string& prefix, PopulationDef& p
   p.obs_range = e.at("obs_range");
   p.max_rate_hz = number(e, "max_rate_hz");
   p.current_mv = model == "gaussian_rf" ? number(e, "current_mv") : 0.0;
+  p.mean_rate_hz = model == "intensity" ? number(e, "mean_rate_hz") : 0.0;
   try {  // the ranges parse against the observation space
     GaussianEncoder check(s.observation_space, std::max(2, p.cells_per_dim), p.rf_width,
                           p.obs_range);

@@ -436,6 +436,12 @@ void SnnAgent::driveInput(std::span<const double> obs) {
         const double x = std::clamp((obs[d] - lo) / (hi - lo), 0.0, 1.0);
         rates[d] = static_cast<float>(p.max_rate_hz * x);
       }
+      if (p.mean_rate_hz > 0) {  // scaled to the mean rate asked for (a blank stays blank)
+        double sum = 0;
+        for (float r : rates) sum += r;
+        const double k = sum > 0 ? p.mean_rate_hz * static_cast<double>(rates.size()) / sum : 0;
+        for (float& r : rates) r = static_cast<float>(r * k);
+      }
       continue;
     }
     // "rate": an on/off pair per dimension, rates proportional to the value within its range.

@@ -34,7 +34,7 @@ bool comparedPair(std::size_t a, std::size_t b, std::size_t count) {
 
 /// A score rule, parsed from --score.
 struct ScoreRule {
-  enum class Kind { kLast, kAuc, kThreshold, kEval } kind = Kind::kLast;
+  enum class Kind { kLast, kAuc, kThreshold, kEval, kEvalLast } kind = Kind::kLast;
   long last = static_cast<long>(kScoreEpisodes);
   double threshold = 0;
 };
@@ -55,8 +55,11 @@ ScoreRule parseScore(const std::string& text) {
     r.threshold = v;
   } else if (kind == "eval" && arg.empty()) {
     r.kind = ScoreRule::Kind::kEval;
+  } else if (kind == "eval" && arg == "last") {
+    r.kind = ScoreRule::Kind::kEvalLast;
   } else {
-    throw UserError("--score '" + text + "': expected last:K (K >= 1), auc, threshold:X or eval" +
+    throw UserError("--score '" + text +
+                    "': expected last:K (K >= 1), auc, threshold:X, eval or eval:last" +
                     didYouMean(kind, {"last", "auc", "threshold", "eval"}));
   }
   return r;
@@ -248,6 +251,17 @@ void scoreRun(RunScore& run, const EpisodeSeries& s, const ScoreRule& rule, cons
       }
       run.score = trailingMean(s.eval, s.eval.size(), s.eval.size());
       break;
+    case ScoreRule::Kind::kEvalLast: {  // the last block: the trained agent's test score
+      if (s.eval.empty()) {
+        throw UserError(file.string() +
+                        ": --score eval:last: this run has no evaluation episodes (set "
+                        "train.eval_every in the experiment)");
+      }
+      std::size_t n = 0;
+      while (n < s.eval.size() && s.eval_after[s.eval.size() - 1 - n] == s.eval_after.back()) ++n;
+      run.score = trailingMean(s.eval, s.eval.size(), n);
+      break;
+    }
   }
 }
 

@@ -291,6 +291,7 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
                         " was expected (rows out of order)");
       }
       (eval != 0 ? s.eval : s.train).push_back(v);
+      if (eval != 0) s.eval_after.push_back(episode);
       if (eval == 0) s.returns.push_back(r);
       if (has_costs) {
         snn::OpCounts c;

@@ -63,8 +63,10 @@ struct RunState {
 /// Values of one episodes.csv column.
 struct EpisodeSeries {
   std::vector<double> train, eval;  ///< the metric per training / evaluation episode
-  std::vector<double> returns;      ///< the return per training episode
-  std::vector<double> lengths;      ///< [env steps] per training episode; empty: no length column
+  /// Per evaluation episode: the training episodes done before its block (its block's key).
+  std::vector<double> eval_after;
+  std::vector<double> returns;  ///< the return per training episode
+  std::vector<double> lengths;  ///< [env steps] per training episode; empty: no length column
   /// The priced counts (ac, mac, plasticity, neuron_active, neuron_inactive) per training
   /// episode; empty when the file has no cost columns (made before spikegym counted).
   std::vector<snn::OpCounts> costs;

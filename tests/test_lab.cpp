@@ -2394,3 +2394,55 @@ seeds: 1
   CHECK(eval_rows == 100);
   CHECK(correct / eval_rows >= 0.35);
 }
+
+TEST_CASE("compare --score eval:last scores the last evaluation block only", "[lab][compare]") {
+  const auto dir = testing::scratchDir("compare_eval_last");
+  const std::string file = write(dir, "e.yaml", R"(name: e
+env: {id: CartPole-v1}
+agent: {type: random}
+train: {episodes: 4, eval_every: 2, eval_episodes: 3}
+seeds: 1
+)");
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  const fs::path results = dir / "r" / "e";
+  std::string id;
+  for (const auto& d : fs::directory_iterator(results)) {
+    if (d.is_directory() && d.path().filename() != "compare") id = d.path().filename().string();
+  }
+  // The evaluation returns by hand from episodes.csv (return: column 4, eval: column 8): two
+  // blocks of 3, after 2 and 4 training episodes.
+  std::istringstream csv(testing::readFile(results / id / "episodes.csv"));
+  std::string line;
+  std::getline(csv, line);
+  std::vector<double> eval;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+    if (f.at(7) == "1") eval.push_back(std::stod(f.at(3)));
+  }
+  REQUIRE(eval.size() == 6);
+  const double all = (eval[0] + eval[1] + eval[2] + eval[3] + eval[4] + eval[5]) / 6;
+  const double last = (eval[3] + eval[4] + eval[5]) / 3;
+  auto mean = [&](const std::string& score) {
+    const auto r =
+        testing::runSpikegym("compare " + results.string() + " --score " + score + " --plots none");
+    REQUIRE(r.exit_code == 0);
+    std::istringstream s(testing::readFile(results / "compare" / "summary.csv"));
+    std::string header, row;
+    std::getline(s, header);
+    std::getline(s, row);
+    auto split = [](const std::string& text) {
+      std::vector<std::string> f;
+      std::istringstream fields(text);
+      for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+      return f;
+    };
+    const auto names = split(header), values = split(row);
+    const auto at = std::find(names.begin(), names.end(), "mean");
+    REQUIRE(at != names.end());
+    return std::stod(values.at(static_cast<std::size_t>(at - names.begin())));
+  };
+  CHECK(mean("eval") == Approx(all));
+  CHECK(mean("eval:last") == Approx(last));
+}
