@@ -335,3 +335,53 @@ TEST_CASE("receptive fields: each post neuron's weight lands on its pixel in its
   CHECK(img.getPixel(0, 0) == sf::Color(225, 225, 225));
   CHECK(at(3, 0, 0) == sf::Color(225, 225, 225));
 }
+
+TEST_CASE("show receptive-fields writes an image run's fields and names what is wrong",
+          "[viewer][heatmap]") {
+  const auto dir = scratchDir("fields");
+  const std::string file = (dir / "d.yaml").string();
+  std::ofstream(file) << "name: d\nenv: {id: Digits-v0}\n"
+                         "agent: {type: snn, preset: digits_diehl_cook}\n"
+                         "train: {episodes: 20}\n";
+  REQUIRE(runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  std::string run_dir;
+  for (const auto& d : std::filesystem::directory_iterator(dir / "r" / "d")) {
+    if (d.is_directory() && d.path().filename() != "compare") run_dir = d.path().string();
+  }
+  REQUIRE(!run_dir.empty());
+  const std::string png = (dir / "f.png").string();
+  const CommandResult ok = runSpikegym("show receptive-fields " + run_dir + " --out " + png);
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK_THAT(ok.out, Catch::Contains("100 receptive fields of 'pixels_exc' (8 x 8 pixels each)"));
+  // The PNG's header: 10 tiles across and 10 lines of 8 x 4 pixels, 2 apart, 2 at the edges.
+  std::ifstream in(png, std::ios::binary);
+  std::string head(24, '\0');
+  in.read(head.data(), 24);
+  auto be32 = [&](int at) {
+    return (static_cast<std::uint32_t>(static_cast<unsigned char>(head[at])) << 24) |
+           (static_cast<std::uint32_t>(static_cast<unsigned char>(head[at + 1])) << 16) |
+           (static_cast<std::uint32_t>(static_cast<unsigned char>(head[at + 2])) << 8) |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(head[at + 3]));
+  };
+  CHECK(head.substr(1, 3) == "PNG");
+  CHECK(be32(16) == 10 * (8 * 4 + 2) + 2);
+  CHECK(be32(20) == 10 * (8 * 4 + 2) + 2);
+  auto oneLine = [](const CommandResult& r, const std::string& needle) {
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK_THAT(r.err, Catch::Contains(needle));
+  };
+  oneLine(runSpikegym("show receptive-fields " + run_dir + " --projection pixel_exc --out " + png),
+          "did you mean 'pixels_exc'");
+  oneLine(runSpikegym("show receptive-fields " + dir.string() + " --out " + png),
+          "not a finished run folder");
+  std::ofstream(file) << "name: c\nenv: {id: CartPole-v1}\nagent: {type: random}\n"
+                         "train: {episodes: 2}\n";
+  REQUIRE(runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  for (const auto& d : std::filesystem::directory_iterator(dir / "r" / "c")) {
+    if (d.is_directory() && d.path().filename() != "compare") run_dir = d.path().string();
+  }
+  oneLine(runSpikegym("show receptive-fields " + run_dir + " --out " + png), "shows no images");
+}
