@@ -762,10 +762,11 @@ ProjectionDef resolveProjection(Scope& s, const std::string& name, bool& active)
   resolvePlasticity(s, prefix, d, active);
   const ParamText nz = r.block(
       prefix + ".normalize",
-      {choice("mode", "none", {"none", "keep_initial_row_sum"},
-              "after each learning episode, scale each target neuron's summed input weight back "
-              "to its initial value (synaptic scaling)")});
-  d.normalize = nz.at("mode") == "keep_initial_row_sum";
+      {choice("mode", "none", {"none", "keep_initial_row_sum", "keep_initial_row_norm"},
+              "after each learning episode, scale each target neuron's input weights back to "
+              "their initial sum (synaptic scaling) or initial Euclidean norm")});
+  d.normalize = nz.at("mode") != "none";
+  d.normalize_norm = nz.at("mode") == "keep_initial_row_norm";
   return d;
 }
 

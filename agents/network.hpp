@@ -81,6 +81,7 @@ struct ProjectionDef {
   snn::PlasticityRule plasticity;     ///< the engine's rule, built from them once
   std::string modulator;              ///< "" for unmodulated rules
   bool normalize = false;             ///< keep each post neuron's summed input weight
+  bool normalize_norm = false;        ///< ... its input weights' Euclidean norm instead
 };
 
 struct ModulatorDef {

@@ -374,29 +374,15 @@ void SnnAgent::addProjections() {
     if (d.rule != "none" && into_output && !primary_) primary_ = &proj;
     if (d.rule != "none" && !first_plastic) first_plastic = &proj;
     if (into_output && !first_into_output) first_into_output = &proj;
-    if (d.normalize) normalized_.push_back({&proj, {}});
+    if (d.normalize) normalized_.push_back({&proj, {}, d.normalize_norm});
     if (const auto& make = snn::ruleInfo(d.rule).make_learner) {
       learners_.push_back(make(proj, d.rule_params, group_size_, dt_ms));
     }
   }
   action_p_.assign(n_actions_, 0.0);
   if (!primary_) primary_ = first_plastic ? first_plastic : first_into_output;
-  // Normalization targets: each post neuron's summed input weight as built.
-  for (Normalized& nz : normalized_) {
-    snn::Projection& proj = *nz.projection;
-    if (proj.dense()) {
-      auto w = proj.weightMatrix();
-      nz.target.resize(w.rows());
-      for (Eigen::Index j = 0; j < w.rows(); ++j) nz.target[j] = w.row(j).sum();
-    } else {
-      nz.target.assign(proj.post().size(), 0.0f);
-      for (std::uint32_t i = 0; i < proj.pre().size(); ++i) {
-        for (std::uint32_t s = proj.rowBegin(i); s < proj.rowBegin(i + 1); ++s) {
-          nz.target[proj.postOf(s, i)] += proj.weights()[s];
-        }
-      }
-    }
-  }
+  // Normalization targets: each post neuron's summed input weight (or their norm) as built.
+  for (Normalized& nz : normalized_) nz.target = rowMeasures(*nz.projection, nz.l2);
 }
 
 std::string SnnAgent::architecture() const {
@@ -406,6 +392,26 @@ std::string SnnAgent::architecture() const {
   for (const auto& p : net_->projections()) os << " " << p->name() << ":" << p->size();
   os << " critic=" << (critic_ ? critic_->weights().size() : 0);
   return os.str();
+}
+
+std::vector<float> SnnAgent::rowMeasures(snn::Projection& proj, bool l2) {
+  if (proj.dense()) {
+    auto w = proj.weightMatrix();
+    std::vector<float> out(static_cast<std::size_t>(w.rows()));
+    for (Eigen::Index j = 0; j < w.rows(); ++j) out[j] = l2 ? w.row(j).norm() : w.row(j).sum();
+    return out;
+  }
+  std::vector<float> out(proj.post().size(), 0.0f);
+  const auto& w = proj.weights();
+  for (std::uint32_t i = 0; i < proj.pre().size(); ++i) {
+    for (std::uint32_t s = proj.rowBegin(i); s < proj.rowBegin(i + 1); ++s) {
+      out[proj.postOf(s, i)] += l2 ? w[s] * w[s] : w[s];
+    }
+  }
+  if (l2) {
+    for (float& x : out) x = std::sqrt(x);
+  }
+  return out;
 }
 
 void SnnAgent::driveInput(std::span<const double> obs) {
@@ -755,28 +761,22 @@ void SnnAgent::endEpisode() {
     }
     for (float x : *c) elig += std::abs(x);
     stats_.elig_abs = c->empty() ? 0.0 : elig / static_cast<double>(c->size());
-    // Synaptic scaling (normalize: keep_initial_row_sum).
+    // Synaptic scaling (normalize: keep_initial_row_sum or keep_initial_row_norm).
     for (Normalized& nz : normalized_) {
       snn::Projection& proj = *nz.projection;
+      const std::vector<float> now = rowMeasures(proj, nz.l2);
       if (proj.dense()) {
         auto w = proj.weightMatrix();
         for (Eigen::Index j = 0; j < w.rows(); ++j) {
-          const float sum = w.row(j).sum();
-          if (sum > 1e-6f) w.row(j) *= nz.target[j] / sum;
+          if (now[j] > 1e-6f) w.row(j) *= nz.target[j] / now[j];
         }
         continue;
       }
-      std::vector<float> sums(proj.post().size(), 0.0f);
       auto& w = proj.weights();
       for (std::uint32_t i = 0; i < proj.pre().size(); ++i) {
         for (std::uint32_t s = proj.rowBegin(i); s < proj.rowBegin(i + 1); ++s) {
-          sums[proj.postOf(s, i)] += w[s];
-        }
-      }
-      for (std::uint32_t i = 0; i < proj.pre().size(); ++i) {
-        for (std::uint32_t s = proj.rowBegin(i); s < proj.rowBegin(i + 1); ++s) {
           const std::uint32_t j = proj.postOf(s, i);
-          if (sums[j] > 1e-6f) w[s] *= nz.target[j] / sums[j];
+          if (now[j] > 1e-6f) w[s] *= nz.target[j] / now[j];
         }
       }
     }

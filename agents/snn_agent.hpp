@@ -105,6 +105,7 @@ class SnnAgent final : public Agent, public AgentView {
   struct Normalized {
     snn::Projection* projection;
     std::vector<float> target;  // per post neuron
+    bool l2;                    // the target is each row's Euclidean norm, not its sum
   };
 
   /// Builds the network of def_ (populations, critic, projections); `network_seed` keys its
@@ -115,6 +116,8 @@ class SnnAgent final : public Agent, public AgentView {
   void addProjections();  // projections, window learners, normalization targets
   /// Sets the encoder populations from `obs` (their features must already hold its encoding).
   void driveInput(std::span<const double> obs);
+  /// Each post neuron's input weights measured: their sum, or (l2) their Euclidean norm.
+  static std::vector<float> rowMeasures(snn::Projection& proj, bool l2);
   /// Silences the encoder populations (the window after an episode's last reward).
   void silenceInput();
   void endEpisode();

@@ -704,3 +704,39 @@ TEST_CASE("label_assignment: the env must give a label and the readout is checke
   auto snn = makeAgent("snn", digits->observationSpace(), digits->actionSpace(), params, 1);
   CHECK(static_cast<SnnAgent&>(*snn).network().population("px").size() == 64);
 }
+
+TEST_CASE("normalize keep_initial_row_norm keeps each neuron's input weight norm",
+          "[agents][labels]") {
+  auto env = envs::make("Digits-v0", 1);
+  for (const std::string mode : {"keep_initial_row_sum", "keep_initial_row_norm"}) {
+    INFO(mode);
+    ConfigValues params = smallDiehlCook();
+    params["network.projections.px_exc.normalize.mode"] = mode;
+    params["network.projections.px_exc.plasticity.a_plus"] = "0.2";  // visible change
+    auto agent = makeAgent("snn", env->observationSpace(), env->actionSpace(), params, 2);
+    snn::Network& net = static_cast<SnnAgent&>(*agent).network();
+    const snn::Projection& proj = net.projection("px_exc");
+    auto measures = [&](const std::vector<float>& w) {  // per post neuron (64 pixels x 20)
+      std::vector<double> sum(20, 0.0), sq(20, 0.0);
+      for (std::uint32_t i = 0; i < 64; ++i) {
+        for (std::uint32_t s = proj.rowBegin(i); s < proj.rowBegin(i + 1); ++s) {
+          sum[proj.postOf(s, i)] += w[s];
+          sq[proj.postOf(s, i)] += static_cast<double>(w[s]) * w[s];
+        }
+      }
+      if (mode == "keep_initial_row_norm") {
+        for (double& x : sq) x = std::sqrt(x);
+        return sq;
+      }
+      return sum;
+    };
+    const std::vector<float> w0 = net.currentWeights(proj);
+    const std::vector<double> before = measures(w0);
+    env->reset(3);
+    playLabelled(*agent, *env, 5);
+    const std::vector<float> w1 = net.currentWeights(proj);
+    CHECK(w1 != w0);  // it learned
+    const std::vector<double> after = measures(w1);
+    for (int j = 0; j < 20; ++j) CHECK(after[j] == Approx(before[j]).epsilon(1e-4));
+  }
+}
