@@ -120,44 +120,30 @@ void Decoder::setState(const std::vector<double>& values, const std::string& sou
 }
 
 int Decoder::decideByClass(Rng& rng) {
+  // Each class's score in votes_: its neurons' mean count (a class without neurons cannot win),
+  // or (proportion) every neuron's count times that class's share of its responses.
+  for (int c = 0; c < n_actions_; ++c) {
+    votes_[c] = proportion_        ? 0.0
+                : assigned_[c] > 0 ? static_cast<double>(counts_[c]) / assigned_[c]
+                                   : -1.0;
+  }
   if (proportion_) {
-    std::fill(votes_.begin(), votes_.end(), 0.0);
     for (int i = 0; i < neurons_; ++i) {
       if (neuron_counts_[i] == 0) continue;
       for (int c = 0; c < n_actions_; ++c) {
         votes_[c] += neuron_counts_[i] * share_[static_cast<std::size_t>(c) * neurons_ + i];
       }
     }
-    const double top = *std::max_element(votes_.begin(), votes_.end());
-    if (top <= 0.0) return static_cast<int>(rng.below(static_cast<std::uint64_t>(n_actions_)));
-    int ties = 0;
-    for (double v : votes_) ties += v == top;
-    int pick = static_cast<int>(rng.below(static_cast<std::uint64_t>(ties)));
-    for (int c = 0; c < n_actions_; ++c) {
-      if (votes_[c] == top && pick-- == 0) return c;
-    }
-    return 0;
   }
-  // Mean spikes per assigned neuron of each class; classes without neurons cannot win.
-  double top = -1.0;
-  int ties = 0;
-  for (int c = 0; c < n_actions_; ++c) {
-    if (assigned_[c] == 0) continue;  // a class without neurons cannot win
-    const double mean = static_cast<double>(counts_[c]) / assigned_[c];
-    if (mean > top) {
-      top = mean, ties = 1;
-    } else if (mean == top) {
-      ++ties;
-    }
-  }
+  const double top = *std::max_element(votes_.begin(), votes_.end());
   if (top <= 0.0) {  // nothing assigned, or no assigned neuron fired
     return static_cast<int>(rng.below(static_cast<std::uint64_t>(n_actions_)));
   }
+  int ties = 0;
+  for (double v : votes_) ties += v == top;
   int pick = static_cast<int>(rng.below(static_cast<std::uint64_t>(ties)));
   for (int c = 0; c < n_actions_; ++c) {
-    if (assigned_[c] > 0 && static_cast<double>(counts_[c]) / assigned_[c] == top && pick-- == 0) {
-      return c;
-    }
+    if (votes_[c] == top && pick-- == 0) return c;
   }
   return 0;
 }

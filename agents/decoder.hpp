@@ -78,7 +78,7 @@ class Decoder {
   int neurons_ = 0, assign_every_ = 0, labelled_ = 0;
   bool proportion_ = false;
   std::vector<double> share_;  // n_classes x neurons: each neuron's response shares (proportion)
-  std::vector<double> votes_;  // per class, this window (proportion)
+  std::vector<double> votes_;  // per class, this window's scores
   std::vector<int> neuron_counts_;  // this window's spikes per neuron
   std::vector<int> assignment_;     // class per neuron, -1 none
   std::vector<int> assigned_;       // neurons per class

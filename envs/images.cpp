@@ -140,8 +140,10 @@ void ImageClassification::draw(DrawSink& sink) const {
 }
 
 std::pair<Vec2, Vec2> ImageClassification::drawBounds() const {
-  // Room above the image for the viewer's title lines, below it for the answer.
-  return {{-0.5, -2.5}, {images_->cols + 0.5, 1.45 * images_->rows + 0.5}};
+  // Room above the image for the viewer's title lines, below it for the answer (its text is
+  // 0.08 rows tall, so the room grows with the image: -2.5 for 8 rows, -4.5 for 28).
+  const double below = -1.7 - 0.1 * images_->rows;
+  return {{-0.5, below}, {images_->cols + 0.5, 1.45 * images_->rows + 0.5}};
 }
 
 }  // namespace spikegym::envs

@@ -612,8 +612,12 @@ class Viewer {
           (kCounts.height - 18) * static_cast<float>(counts[a]) / static_cast<float>(top);
       rect(t, kCounts.left + w * (a + 0.15f), kCounts.top + kCounts.height - 18 - h, w * 0.7f, h,
            static_cast<std::int64_t>(a) == action ? kPopColours[2] : kPopColours[0]);
+      // The action below its bar, the count on the bar (ten actions leave no room for both).
       labelCentred(t, font_, kCounts.left + w * (a + 0.5f), kCounts.top + kCounts.height - 16,
-                   fmt("a%.0f: ", static_cast<double>(a)) + std::to_string(counts[a]), 11);
+                   fmt("a%.0f", static_cast<double>(a)), 11);
+      labelCentred(t, font_, kCounts.left + w * (a + 0.5f),
+                   std::max(kCounts.top, kCounts.top + kCounts.height - 32 - h),
+                   std::to_string(counts[a]), 10);
     }
   }
 
@@ -633,16 +637,24 @@ class Viewer {
     scale.include(grid);
     const double lo = std::isfinite(scale.lo) ? scale.lo : 0;
     const double hi = std::isfinite(scale.hi) && scale.hi > lo ? scale.hi : lo + 1e-9;
-    label(t, font_, kHeatmap.left - 80, kHeatmap.top - 38,
-          "Weights of '" + projections[projection_] + "' (P: next): columns = pre (" +
-              names_[grid.pre_population] + "), rows = post (" + names_[grid.post_population] + ")",
-          12);
+    heatmapTitle(t, "Weights of '" + shortName(projections[projection_]) +
+                        "' (P: next): columns = pre (" + shortName(names_[grid.pre_population]) +
+                        "), rows = post (" + shortName(names_[grid.post_population]) + ")");
     label(t, font_, kHeatmap.left - 80, kHeatmap.top - 22,
           std::isfinite(grid.w_min) ? "colour scale: the rule's bounds [w_min, w_max]"
                                     : "colour scale: every weight seen this run (only widens)",
           11, kMuted);
     drawWeightImage(t, kHeatmap, kColourBar, grid, lo, hi, groups_[grid.pre_population],
                     groups_[grid.post_population], "mV");
+  }
+
+  /// A name inside a panel title, cut to leave room for the rest of the title.
+  static std::string shortName(const std::string& name) { return fitText(name, 150, 12); }
+  /// The heatmap panel's title, cut at the window's right edge.
+  void heatmapTitle(sf::RenderTarget& t, const std::string& title) {
+    const float x = kHeatmap.left - 80;
+    label(t, font_, x, kHeatmap.top - 38, fitText(title, static_cast<float>(kWidth) - x - 8, 12),
+          12);
   }
 
   /// A projection from an image's pixels: each post neuron's weights as an image (its
@@ -660,10 +672,9 @@ class Viewer {
     sprite.setPosition(kHeatmap.left, kHeatmap.top);
     sprite.setScale(k, k);
     t.draw(sprite);
-    label(t, font_, kHeatmap.left - 80, kHeatmap.top - 38,
-          "Receptive fields of '" + name + "' (P: next): one tile per " +
-              names_[grid.post_population] + " neuron, its weights from each pixel",
-          12);
+    heatmapTitle(t, "Receptive fields of '" + shortName(name) + "' (P: next): one tile per " +
+                        shortName(names_[grid.post_population]) +
+                        " neuron, its weights from each pixel");
     label(t, font_, kHeatmap.left - 80, kHeatmap.top - 22,
           "colour scale: each tile from 0 to its own largest weight", 11, kMuted);
   }
