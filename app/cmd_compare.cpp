@@ -1,5 +1,6 @@
 // `spikegym compare RESULTS_DIR...`: scores every finished run, groups them, ranks the groups
-// with IQM and bootstrap CIs, and writes summary.csv, pairs.csv, curves.csv and figures.
+// with IQM and bootstrap CIs, and writes summary.csv, pairs.csv, curves.csv (cost.csv,
+// classes.csv and confusion.csv when the runs have them) and figures.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -45,8 +46,9 @@ void compareCommand(CompareCli& c) {
       if (drawn) figures += (figures.empty() ? "" : ", ") + name;
     }
   }
-  std::printf("%swrote %s/summary.csv, pairs.csv, curves.csv%s%s\n", c.markdown ? "\n" : "",
+  std::printf("%swrote %s/summary.csv, pairs.csv, curves.csv%s%s%s\n", c.markdown ? "\n" : "",
               r.out_dir.c_str(), r.costs.empty() ? "" : ", cost.csv",
+              r.classes.empty() ? "" : ", classes.csv, confusion.csv",
               figures.empty() ? "" : (" and figures (" + figures + ")").c_str());
 }
 

@@ -360,6 +360,17 @@ RunScore RunCollector::readRun(const Folder& folder, const std::string& id, cons
     for (double n : s.lengths) run.train_steps.push_back(steps += n);
   }
   markSolved(run, s.returns);
+  if (!s.eval_labels.empty() && s.eval_labels.size() == s.eval_after.size()) {
+    // The last evaluation block: the trained agent's test.
+    std::size_t n = 0;
+    while (n < s.eval_after.size() &&
+           s.eval_after[s.eval_after.size() - 1 - n] == s.eval_after.back())
+      ++n;
+    run.test_labels.assign(s.eval_labels.end() - static_cast<std::ptrdiff_t>(n),
+                           s.eval_labels.end());
+    run.test_answers.assign(s.eval_answers.end() - static_cast<std::ptrdiff_t>(n),
+                            s.eval_answers.end());
+  }
   // The cost window: the episodes a last:K score reads, else every training episode.
   auto sum = [](const std::vector<snn::OpCounts>& costs, const std::vector<double>& lengths,
                 std::size_t last, RunScore::Cost& out) {
@@ -629,6 +640,69 @@ void summarizeCosts(CompareResult& result, const CompareOptions& options, const 
   }
 }
 
+/// Per group with a classification test (RunScore::test_labels): per-class accuracy over runs
+/// and the summed confusion matrix (GroupClasses). Runs of such a group without a test block
+/// are said in one warning line.
+void summarizeClasses(CompareResult& result, const CompareOptions& options) {
+  int classes = 0;
+  for (const RunScore& r : result.runs) {
+    for (int c : r.test_labels) classes = std::max(classes, c + 1);
+    for (int c : r.test_answers) classes = std::max(classes, c + 1);
+  }
+  if (classes == 0) return;
+  const auto k = static_cast<std::size_t>(classes);
+  int without = 0;
+  for (const GroupSummary& g : result.groups) {
+    GroupClasses gc;
+    gc.group = g.name;
+    gc.classes = classes;
+    gc.confusion.assign(k * k, 0);
+    std::vector<std::vector<double>> per_class(k);  // each run's accuracy on the class
+    std::vector<double> images(k, 0.0), overall;
+    for (std::size_t i : g.runs) {
+      const RunScore& r = result.runs[i];
+      if (r.test_labels.empty()) {
+        ++without;
+        continue;
+      }
+      ++gc.n;
+      std::vector<double> right(k, 0.0), seen(k, 0.0);
+      for (std::size_t e = 0; e < r.test_labels.size(); ++e) {
+        const auto l = static_cast<std::size_t>(r.test_labels[e]);
+        const auto a = static_cast<std::size_t>(r.test_answers[e]);
+        ++gc.confusion[l * k + a];
+        seen[l] += 1;
+        right[l] += l == a ? 1 : 0;
+      }
+      double total_right = 0;
+      for (std::size_t c = 0; c < k; ++c) {
+        images[c] += seen[c];
+        total_right += right[c];
+        if (seen[c] > 0) per_class[c].push_back(right[c] / seen[c]);
+      }
+      overall.push_back(total_right / static_cast<double>(r.test_labels.size()));
+    }
+    if (gc.n == 0) continue;
+    for (std::size_t c = 0; c < k; ++c) {
+      gc.images.push_back(images[c] / gc.n);
+      Estimate e{std::nan(""), {std::nan(""), std::nan("")}};
+      if (!per_class[c].empty()) {
+        e.value = mean(per_class[c]);
+        e.ci = bootstrapMean(per_class[c], options.reps,
+                             options.seed + hashName(g.name + "|class " + std::to_string(c)));
+      }
+      gc.accuracy.push_back(e);
+    }
+    gc.overall = mean(overall);
+    result.classes.push_back(std::move(gc));
+  }
+  if (without > 0) {
+    result.warnings.push_back(std::to_string(without) +
+                              " run(s) have no test block with labels and answers: not in the "
+                              "per-class table");
+  }
+}
+
 /// The groups best first, then their pairs. Every ordered pair of groups is a bootstrap of its
 /// own: quadratic in the groups. Past kMaxAllPairs groups only neighbours in the ranking are
 /// compared (what the table prints).
@@ -680,7 +754,8 @@ void prepareOutDir(CompareResult& result, const CompareOptions& options) {
   // What an earlier call wrote here (figures of another --score, --metric or --by) never stays
   // beside tables that disagree with it: every file compare owns is removed first, and
   // options.txt says which options made what is there now.
-  for (const char* table : {"summary.csv", "pairs.csv", "curves.csv", "cost.csv"}) {
+  for (const char* table :
+       {"summary.csv", "pairs.csv", "curves.csv", "cost.csv", "classes.csv", "confusion.csv"}) {
     fs::remove(fs::path(result.out_dir) / table, ec);
   }
   for (const std::string& figure : figureNames()) {
@@ -727,6 +802,35 @@ void writeTables(const CompareResult& result) {
              (std::isnan(p.welch_p) ? "" : formatNumber(p.welch_p)) + "\n";
   }
   writeFileAtomic((fs::path(result.out_dir) / "pairs.csv").string(), pairs);
+  if (!result.classes.empty()) {
+    // classes.csv: per group and class, the test accuracy over runs; confusion.csv: per group,
+    // true class and answer, the answers summed over runs and the fraction of the class's row.
+    std::string classes = "group,class,n_runs,images_per_run,accuracy,ci_low,ci_high\n";
+    std::string confusion = "group,label,answer,count,fraction_of_label\n";
+    for (const GroupClasses& g : result.classes) {
+      const auto k = static_cast<std::size_t>(g.classes);
+      for (std::size_t c = 0; c < k; ++c) {
+        const Estimate& e = g.accuracy[c];
+        classes += csvField(g.group) + "," + std::to_string(c) + "," + std::to_string(g.n) + "," +
+                   formatNumber(g.images[c]) + "," +
+                   (std::isnan(e.value) ? ",,"
+                                        : formatNumber(e.value) + "," + formatNumber(e.ci.low) +
+                                              "," + formatNumber(e.ci.high)) +
+                   "\n";
+        std::uint64_t row = 0;
+        for (std::size_t a = 0; a < k; ++a) row += g.confusion[c * k + a];
+        for (std::size_t a = 0; a < k; ++a) {
+          const std::uint64_t n = g.confusion[c * k + a];
+          confusion +=
+              csvField(g.group) + "," + std::to_string(c) + "," + std::to_string(a) + "," +
+              std::to_string(n) + "," +
+              (row ? formatNumber(static_cast<double>(n) / static_cast<double>(row)) : "") + "\n";
+        }
+      }
+    }
+    writeFileAtomic((fs::path(result.out_dir) / "classes.csv").string(), classes);
+    writeFileAtomic((fs::path(result.out_dir) / "confusion.csv").string(), confusion);
+  }
   if (result.costs.empty()) return;
   // cost.csv: per group, per training episode over the cost window, mean over runs and CI.
   std::string cost = "group,episodes,n_runs";
@@ -979,6 +1083,22 @@ void writeAllFigures(CompareResult& result, const CompareOptions& options,
     if (ia < ib && rows.count(p.a) && rows.count(p.b))
       figures.pairs.push_back({p.a + "  >  " + p.b, p.prob_improvement, p.low, p.high});
   }
+  figures.confusion_groups = static_cast<int>(result.classes.size());
+  for (const GroupClasses& g : result.classes) {  // in the groups' order: best first
+    if (static_cast<int>(figures.confusions.size()) == kMaxConfusionPanels) break;
+    ConfusionPanel panel{g.group, g.classes, {}, g.n, g.overall};
+    const auto k = static_cast<std::size_t>(g.classes);
+    for (std::size_t l = 0; l < k; ++l) {
+      std::uint64_t row = 0;
+      for (std::size_t a = 0; a < k; ++a) row += g.confusion[l * k + a];
+      for (std::size_t a = 0; a < k; ++a) {
+        panel.fraction.push_back(row ? static_cast<double>(g.confusion[l * k + a]) /
+                                           static_cast<double>(row)
+                                     : std::nan(""));
+      }
+    }
+    figures.confusions.push_back(std::move(panel));
+  }
   for (const auto& format : options.plots) {
     writeFigures(figures, result.out_dir, format);
   }
@@ -1031,6 +1151,7 @@ CompareResult compare(const CompareOptions& options_given) {
   summarizeGroups(result, options);
   rankAndPairGroups(result, options);
   summarizeCosts(result, options, rule);
+  summarizeClasses(result, options);
 
   assignColours(result);
   prepareOutDir(result, options);
@@ -1145,6 +1266,39 @@ std::string costTable(const CompareResult& r, bool markdown) {
 
 }  // namespace
 
+std::string classTable(const CompareResult& r, bool markdown) {
+  if (r.classes.empty()) return "";
+  const int k = r.classes.front().classes;
+  std::string out = std::string("\n") +
+                    "Per class: the trained agents' test accuracy (each run's last evaluation "
+                    "block), mean over runs; classes.csv has the 95% CIs, confusion.csv every "
+                    "answer:\n" +
+                    (markdown ? "\n" : "");
+  constexpr int kMaxClassColumns = 20;
+  if (k > kMaxClassColumns) {
+    return out + std::to_string(k) + " classes: too many columns to print; see classes.csv\n";
+  }
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"group", "runs", "all"};
+  for (int c = 0; c < k; ++c) header.push_back(std::to_string(c));
+  header.push_back("worst");
+  rows.push_back(header);
+  for (const GroupClasses& g : r.classes) {
+    std::vector<std::string> row = {g.group, std::to_string(g.n), fmt(g.overall, 3)};
+    int worst = -1;
+    for (int c = 0; c < k; ++c) {
+      const double v = g.accuracy[static_cast<std::size_t>(c)].value;
+      row.push_back(std::isnan(v) ? "-" : fmt(v, 2));
+      if (!std::isnan(v) && (worst < 0 || v < g.accuracy[static_cast<std::size_t>(worst)].value)) {
+        worst = c;
+      }
+    }
+    row.push_back(worst < 0 ? "-" : std::to_string(worst));
+    rows.push_back(row);
+  }
+  return out + renderRows(rows, markdown);
+}
+
 std::string compareTable(const CompareResult& r, bool markdown) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"rank", "group", "runs", "mean", "std", "median", "IQM", "IQM 95% CI", "solved"});
@@ -1178,6 +1332,7 @@ std::string compareTable(const CompareResult& r, bool markdown) {
            "], Welch p = " + (std::isnan(p.welch_p) ? "n/a" : fmt(p.welch_p, 4)) + "\n";
   }
   if (!r.costs.empty()) out += costTable(r, markdown);
+  out += classTable(r, markdown);
   return out;
 }
 

@@ -4,7 +4,10 @@
 // pairwise probability of improvement with a bootstrap CI and Welch's t-test. Writes
 // summary.csv, pairs.csv, curves.csv and figures (lab/plots). Runs with cost columns
 // (lab/cost.hpp) also give each group's cost per episode and energy under every price list:
-// cost.csv, a cost table and the Pareto figure (score vs energy per episode).
+// cost.csv, a cost table and the Pareto figure (score vs energy per episode). Runs of a
+// classification env (episodes.csv has 'label' and 'answer') also give each group's per-class
+// test accuracy and confusion matrix: classes.csv, confusion.csv, a per-class table and the
+// confusion figure.
 #pragma once
 
 #include <array>
@@ -58,6 +61,26 @@ struct RunScore {
     double steps = 0;          ///< [env steps] summed
     std::size_t episodes = 0;  ///< 0: no cost columns (or no such episodes)
   } cost, eval_cost;
+  /// A classification env's test: the true class and the answer per episode of the run's last
+  /// evaluation block (the trained agent); empty when episodes.csv has no 'label' and 'answer'
+  /// columns or the run did not evaluate.
+  std::vector<int> test_labels, test_answers;
+};
+
+/// Per class, what a group's trained agents answer (classification envs): each run's last
+/// evaluation block, the runs' per-class accuracies averaged, their answers summed into one
+/// confusion matrix.
+struct GroupClasses {
+  std::string group;
+  int n = 0;        ///< runs with a test block
+  int classes = 0;  ///< labels and answers are 0..classes-1 (the largest met, over all groups)
+  /// Per class: the mean over runs of each run's accuracy on that class's test images, with a
+  /// 95% percentile-bootstrap interval (NaN: no run had an image of the class).
+  std::vector<Estimate> accuracy;
+  std::vector<double> images;  ///< per class: test images per run (mean over runs)
+  /// [label * classes + answer]: answers summed over the runs' test blocks.
+  std::vector<std::uint64_t> confusion;
+  double overall = 0;  ///< the mean over runs of each run's test accuracy
 };
 
 /// What a group's runs cost per training episode over the cost window (the episodes the score
@@ -103,6 +126,8 @@ struct CompareResult {
   std::vector<PriceList> prices;  ///< built-in lists, then the --prices files
   std::vector<GroupCost> costs;   ///< groups with cost columns, in the groups' order
   std::string cost_window;        ///< e.g. "last 100 training episodes"
+  /// Groups whose runs have a classification test (in the groups' order); empty otherwise.
+  std::vector<GroupClasses> classes;
 };
 
 /// Reads, scores and compares; writes the CSV files and figures. Bad input (missing folders,
@@ -116,6 +141,9 @@ CompareResult compare(const CompareOptions& options);
 /// folder listed them first; a group missing from one call can shift the others.
 std::map<std::string, int> groupColours(const std::vector<std::string>& lines,
                                         const std::vector<std::string>& rows);
+
+/// The per-class table (groups as rows, a class a column; "" when no group has classes).
+std::string classTable(const CompareResult& result, bool markdown);
 
 /// The result as an aligned text table (markdown: a Markdown table).
 std::string compareTable(const CompareResult& result, bool markdown);

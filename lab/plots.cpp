@@ -555,6 +555,77 @@ void paretoPlot(const FigureSet& f, const std::string& path, const std::string& 
   fig.legendBeside(labels, colours);
 }
 
+/// Confusion matrices, a panel per group (best first, at most kMaxConfusionPanels, two per
+/// line): true class down, answer across, each cell shaded by the fraction of the class's
+/// test images given that answer (white 0, dark blue 1) and labelled in percent where it is at
+/// least 1%.
+void confusionPlot(const FigureSet& f, const std::string& path, const std::string& format) {
+  if (f.confusions.empty()) return;
+  const int panels = static_cast<int>(f.confusions.size());
+  const int across = panels == 1 ? 1 : 2, down = (panels + across - 1) / across;
+  const int height = across == 1 ? 820 : 120 + 430 * down;
+  Figure fig(path, format, 900, height);
+  (*fig).adv(0);
+  std::string subtitle = f.context + "; last evaluation block, summed over runs";
+  if (f.confusion_groups > panels) {
+    subtitle += "; best " + std::to_string(panels) + " of " + std::to_string(f.confusion_groups) +
+                " groups (all: confusion.csv)";
+  }
+  fig.titles("Confusion matrices", subtitle);
+  // White to dark blue (the palette's first colour, darkened) for fractions 0..1.
+  const PLFLT pos[2] = {0, 1}, red[2] = {1, 0.0}, green[2] = {1, 0.25}, blue[2] = {1, 0.5};
+  (*fig).scmap1n(256);
+  (*fig).scmap1l(true, 2, pos, red, green, blue, nullptr);
+  const double top = 1.0 - 95.0 / height, bottom = 60.0 / height;
+  const double row_h = (top - bottom) / down;
+  for (int p = 0; p < panels; ++p) {
+    const ConfusionPanel& c = f.confusions[static_cast<std::size_t>(p)];
+    const int k = c.classes;
+    const int col = p % across, row = p / across;
+    // A square panel (in pixels) with room for the axis labels and its title.
+    const double cell_h = row_h - 95.0 / height;  // [page fraction] matrix height
+    const double side_px = std::min(cell_h * height, (0.9 / across) * 900 - 80);
+    const double x0 = (col + 0.5) / across - 0.5 * side_px / 900 + 0.02;
+    const double y1 = top - row * row_h - 45.0 / height;
+    (*fig).vpor(x0, x0 + side_px / 900, y1 - side_px / height, y1);
+    (*fig).wind(-0.5, k - 0.5, k - 0.5, -0.5);  // class 0 at the top left
+    for (int l = 0; l < k; ++l) {
+      for (int a = 0; a < k; ++a) {
+        const double v = c.fraction[static_cast<std::size_t>(l * k + a)];
+        if (std::isnan(v) || v <= 0) continue;
+        const PLFLT xs[4] = {a - 0.5, a + 0.5, a + 0.5, a - 0.5};
+        const PLFLT ys[4] = {l - 0.5, l - 0.5, l + 0.5, l + 0.5};
+        (*fig).col1(std::clamp(v, 0.0, 1.0));
+        (*fig).fill(4, xs, ys);
+      }
+    }
+    (*fig).col0(1);
+    (*fig).width(1);
+    (*fig).box("bcnt", 1, 0, "bcntv", 1, 0);
+    if (k <= 20) {
+      fig.setTextScale(0.55 * 10.0 / std::max(10, k));
+      for (int l = 0; l < k; ++l) {
+        for (int a = 0; a < k; ++a) {
+          const double v = c.fraction[static_cast<std::size_t>(l * k + a)];
+          if (std::isnan(v) || v < 0.01) continue;
+          (*fig).col0(v > 0.5 ? 0 : 1);  // white on dark cells
+          const std::string text = std::to_string(static_cast<int>(std::lround(100 * v)));
+          (*fig).ptex(a, l, 1, 0, 0.5, text.c_str());  // vertically centred on (a, l)
+        }
+      }
+      (*fig).col0(1);
+      fig.resetTextScale();
+    }
+    (*fig).mtex("b", 3.4, 0.5, 0.5, "answer");
+    (*fig).mtex("l", 3.0, 0.5, 0.5, "true class");
+    char head[64];
+    std::snprintf(head, sizeof head, " (%d runs, accuracy %.3f)", c.runs, c.accuracy);
+    fig.setTextScale(fig.scaleToFit({c.label + head}, side_px + 60, 0.8 * 0.9));
+    (*fig).mtex("t", 1.0, 0.5, 0.5, (c.label + head).c_str());
+    fig.resetTextScale();
+  }
+}
+
 /// Every figure with its file name: the one list writeFigures draws and compare clears.
 struct NamedPlot {
   const char* name;
@@ -562,7 +633,8 @@ struct NamedPlot {
 };
 constexpr NamedPlot kPlots[] = {{"curves", learningCurves},  {"scores", scorePlot},
                                 {"profile", profilePlot},    {"improvement", improvementPlot},
-                                {"intervals", intervalPlot}, {"pareto", paretoPlot}};
+                                {"intervals", intervalPlot}, {"pareto", paretoPlot},
+                                {"confusion", confusionPlot}};
 
 }  // namespace
 

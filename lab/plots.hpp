@@ -8,6 +8,8 @@
 //                      optimality gap per group, 95% stratified bootstrap CIs
 //   pareto.<fmt>       score (IQM) against energy per episode (log scale), one point per group
 //                      with 95% CIs on both axes (runs with cost columns only)
+//   confusion.<fmt>    classification envs: each group's confusion matrix (true class by
+//                      answer, fraction of the class's test images), the best groups first
 // Each group keeps one colour (Okabe-Ito) in every figure of a call; SVG text is text (PLplot's
 // svg driver: labels stay editable), PNG and PDF are drawn by cairo.
 #pragma once
@@ -55,6 +57,16 @@ struct ParetoPoint {
   int colour = -1;
 };
 
+/// A group's confusion matrix (classification envs): the fraction of each true class's test
+/// images given each answer, summed over the group's runs.
+struct ConfusionPanel {
+  std::string label;
+  int classes = 0;
+  std::vector<double> fraction;  ///< [label * classes + answer]; NaN rows: no image of the class
+  int runs = 0;
+  double accuracy = 0;  ///< the mean over runs of each run's test accuracy
+};
+
 struct PairBar {
   std::string label;
   double p = 0, low = 0, high = 0;
@@ -77,7 +89,13 @@ struct FigureSet {
   std::vector<ParetoPoint> pareto;  ///< empty: no pareto figure (no cost columns)
   std::string pareto_x_label;
   std::string pareto_window;  ///< the episodes the energies are over, for the subtitle
+  /// Confusion matrices, best group first (at most kMaxConfusionPanels); empty: no figure.
+  std::vector<ConfusionPanel> confusions;
+  int confusion_groups = 0;  ///< groups with a matrix in all (more than drawn: said)
 };
+
+/// The confusion figure draws the best groups' matrices, at most this many.
+inline constexpr int kMaxConfusionPanels = 4;
 
 /// The palette's colours as "#rrggbb" (Okabe & Ito 2008, colour-blind safe), by index.
 const std::vector<std::string>& paletteHex();

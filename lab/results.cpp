@@ -34,6 +34,9 @@ namespace {
 
 /// run.json is a few hundred bytes.
 constexpr std::size_t kMaxRunJsonBytes = 1 << 20;
+/// Classes a classification env's episodes.csv may name: labels and answers are 0..999 (the
+/// image envs have 10; a bound keeps a damaged file from sizing a confusion matrix).
+constexpr int kMaxClasses = 1000;
 
 /// A whole finite number, else UserError naming the file, line and column.
 double cellNumber(const char* cell, const std::string& file, unsigned line,
@@ -216,11 +219,12 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
   try {
     // Every cell is read as text and parsed whole: libfccp's own conversion reads an empty
     // cell as 0 and "1e400" as inf, which would enter a score silently.
-    io::CSVReader<10, io::trim_chars<>, io::double_quote_escape<',', '"'>> in(
+    io::CSVReader<12, io::trim_chars<>, io::double_quote_escape<',', '"'>> in(
         file, text.data(), text.data() + text.size());
     // A column asked for twice would be read once; a metric that is one of the fixed columns is
     // read from there (a newline names no column of a CSV header).
-    const bool fixed_metric = metric == "return" || metric == "length";
+    const bool fixed_metric =
+        metric == "return" || metric == "length" || metric == "label" || metric == "answer";
     // The priced cost columns (lab/cost.hpp) are read when there; a metric that is one of them
     // is read from there too.
     static const char* const kPriced[5] = {"syn_ac", "syn_mac", "plasticity_ops", "neuron_active",
@@ -229,7 +233,7 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
         std::find(std::begin(kPriced), std::end(kPriced), metric) != std::end(kPriced);
     in.read_header(io::ignore_extra_column | io::ignore_missing_column, "episode", "eval", "return",
                    "length", fixed_metric || priced_metric ? std::string("\n") : metric, kPriced[0],
-                   kPriced[1], kPriced[2], kPriced[3], kPriced[4]);
+                   kPriced[1], kPriced[2], kPriced[3], kPriced[4], "label", "answer");
     for (const char* column : {"episode", "return"}) {
       if (!in.has_column(column)) {
         throw UserError(file + ":1: no column '" + std::string(column) + "'");
@@ -245,13 +249,25 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
                       didYouMean(metric, columns) + "; numeric columns are those after 'seed'");
     }
     const bool has_eval = in.has_column("eval"), has_length = in.has_column("length");
+    const bool has_classes = in.has_column("label") && in.has_column("answer");
     bool has_costs = true;
     for (const char* c : kPriced) has_costs = has_costs && in.has_column(c);
     char *episode_cell = nullptr, *eval_cell = nullptr, *return_cell = nullptr,
-         *length_cell = nullptr, *metric_cell = nullptr;
+         *length_cell = nullptr, *metric_cell = nullptr, *label_cell = nullptr,
+         *answer_cell = nullptr;
     char* cost_cells[5] = {};
+    // A class (label or answer): a whole number in [0, kMaxClasses).
+    auto classOf = [&](const char* cell, unsigned line, const char* column) {
+      const double v = cellNumber(cell, file, line, column);
+      if (v < 0 || v >= kMaxClasses || v != std::floor(v)) {
+        throw UserError(file + ":" + std::to_string(line) + ": column '" + column +
+                        "': expected a class number 0.." + std::to_string(kMaxClasses - 1));
+      }
+      return static_cast<int>(v);
+    };
     while (in.read_row(episode_cell, eval_cell, return_cell, length_cell, metric_cell,
-                       cost_cells[0], cost_cells[1], cost_cells[2], cost_cells[3], cost_cells[4])) {
+                       cost_cells[0], cost_cells[1], cost_cells[2], cost_cells[3], cost_cells[4],
+                       label_cell, answer_cell)) {
       const unsigned line = in.get_file_line();
       const double episode = cellNumber(episode_cell, file, line, "episode");
       const double eval = has_eval ? cellNumber(eval_cell, file, line, "eval") : 0.0;
@@ -283,6 +299,8 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
       const auto priced_at = std::find(std::begin(kPriced), std::end(kPriced), metric);
       const double v = metric == "return"   ? r
                        : metric == "length" ? cellNumber(length_cell, file, line, metric)
+                       : metric == "label"  ? cellNumber(label_cell, file, line, metric)
+                       : metric == "answer" ? cellNumber(answer_cell, file, line, metric)
                        : priced_metric      ? priced[priced_at - std::begin(kPriced)]
                                             : cellNumber(metric_cell, file, line, metric);
       if (eval == 0 && episode != static_cast<double>(s.train.size())) {
@@ -293,6 +311,10 @@ EpisodeSeries parseEpisodes(const std::string& file, const std::string& text,
       (eval != 0 ? s.eval : s.train).push_back(v);
       if (eval != 0) s.eval_after.push_back(episode);
       if (eval == 0) s.returns.push_back(r);
+      if (eval != 0 && has_classes) {
+        s.eval_labels.push_back(classOf(label_cell, line, "label"));
+        s.eval_answers.push_back(classOf(answer_cell, line, "answer"));
+      }
       if (has_costs) {
         snn::OpCounts c;
         c.ac = static_cast<std::uint64_t>(priced[0]);

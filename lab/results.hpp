@@ -72,6 +72,9 @@ struct EpisodeSeries {
   std::vector<snn::OpCounts> costs;
   std::vector<snn::OpCounts> eval_costs;  ///< the same per evaluation episode
   std::vector<double> eval_lengths;       ///< [env steps] per evaluation episode (with costs)
+  /// A classification env's (Digits-v0, FashionMNIST-v0) true class and the agent's answer per
+  /// evaluation episode; empty unless the file has both columns 'label' and 'answer'.
+  std::vector<int> eval_labels, eval_answers;
 };
 
 /// The results folder layout, known here only (`compare`, `status`, `submit`, `view` and `run`

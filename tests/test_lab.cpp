@@ -44,6 +44,31 @@ std::string write(const fs::path& dir, const std::string& name, const std::strin
   return p.string();
 }
 
+/// Runs the experiment `yaml` (named e) into dir/r and returns its results folder dir/r/e.
+fs::path runExperiment(const fs::path& dir, const std::string& yaml) {
+  const std::string file = write(dir, "e.yaml", yaml);
+  REQUIRE(testing::runSpikegym("run " + file + " --out " + (dir / "r").string()).exit_code == 0);
+  return dir / "r" / "e";
+}
+
+/// The run folders (those with a run.json) of a results folder.
+std::vector<fs::path> runDirs(const fs::path& results) {
+  std::vector<fs::path> out;
+  for (const auto& d : fs::directory_iterator(results)) {
+    if (d.is_directory() && fs::exists(d.path() / "run.json")) out.push_back(d.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// The fields of one CSV line (no quoting).
+std::vector<std::string> csvSplit(const std::string& text) {
+  std::vector<std::string> f;
+  std::istringstream fields(text);
+  for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+  return f;
+}
+
 /// The file without its wall_s column (the only column allowed to differ between runs).
 std::string withoutWallClock(const std::string& csv) {
   std::istringstream is(csv);
@@ -2073,6 +2098,17 @@ lab::FigureSet syntheticFigures(int groups, std::size_t name_chars) {
   }
   f.pareto_x_label = "energy per episode [uJ], loihi prices";
   f.pareto_window = "the last 100 training episodes";
+  // Confusion matrices: 10 classes (the image envs), mostly right, some answers spread.
+  f.confusion_groups = groups;
+  for (int g = 0; g < std::min(groups, lab::kMaxConfusionPanels); ++g) {
+    lab::ConfusionPanel c{names[g], 10, {}, 10, 0.85};
+    for (int l = 0; l < 10; ++l) {
+      for (int a = 0; a < 10; ++a) {
+        c.fraction.push_back(l == a ? 0.82 : (a + l + g) % 3 == 0 ? 0.05 : 0.0);
+      }
+    }
+    f.confusions.push_back(std::move(c));
+  }
   return f;
 }
 
@@ -2445,4 +2481,141 @@ seeds: 1
   };
   CHECK(mean("eval") == Approx(all));
   CHECK(mean("eval:last") == Approx(last));
+}
+
+TEST_CASE(
+    "compare gives per-class test accuracy and a confusion matrix from the last evaluation block",
+    "[lab][compare]") {
+  const auto dir = testing::scratchDir("compare_classes");
+  const fs::path results = runExperiment(dir, R"(name: e
+env: {id: Digits-v0}
+agent: {type: random}
+train: {episodes: 6, eval_every: 3, eval_episodes: 40}
+seeds: 2
+)");
+  // By hand from each run's episodes.csv: the rows of the last evaluation block (eval = 1,
+  // episode = 6: after all 6 training episodes), counted per (label, answer).
+  std::map<std::pair<int, int>, int> counts;
+  std::map<int, std::vector<double>> per_run_accuracy;  // class -> each run's accuracy
+  int runs = 0;
+  for (const fs::path& d : runDirs(results)) {
+    ++runs;
+    std::istringstream csv(testing::readFile(d / "episodes.csv"));
+    std::string line;
+    std::getline(csv, line);
+    const auto names = csvSplit(line);
+    auto col = [&](const char* name) {
+      const auto at = std::find(names.begin(), names.end(), name);
+      REQUIRE(at != names.end());
+      return static_cast<std::size_t>(at - names.begin());
+    };
+    const std::size_t eval = col("eval"), episode = col("episode"), label = col("label"),
+                      answer = col("answer");
+    std::map<int, std::pair<int, int>> right_seen;
+    int block = 0;
+    while (std::getline(csv, line)) {
+      const auto f = csvSplit(line);
+      if (f.at(eval) != "1" || f.at(episode) != "6") continue;
+      ++block;
+      const int l = std::stoi(f.at(label)), a = std::stoi(f.at(answer));
+      ++counts[{l, a}];
+      right_seen[l].first += l == a;
+      ++right_seen[l].second;
+    }
+    REQUIRE(block == 40);
+    for (const auto& [l, rs] : right_seen) {
+      per_run_accuracy[l].push_back(static_cast<double>(rs.first) / rs.second);
+    }
+  }
+  REQUIRE(runs == 2);
+  const auto r = testing::runSpikegym("compare " + results.string() + " --score eval:last");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("Per class") != std::string::npos);
+  CHECK(fs::exists(results / "compare" / "confusion.png"));
+  // confusion.csv: every (label, answer) of both runs, summed; the rest 0.
+  std::istringstream confusion(testing::readFile(results / "compare" / "confusion.csv"));
+  std::string line;
+  std::getline(confusion, line);
+  CHECK(line == "group,label,answer,count,fraction_of_label");
+  int rows = 0, total = 0;
+  while (std::getline(confusion, line)) {
+    const auto f = csvSplit(line);
+    const int l = std::stoi(f.at(1)), a = std::stoi(f.at(2)), n = std::stoi(f.at(3));
+    const auto it = counts.find({l, a});
+    CHECK(n == (it == counts.end() ? 0 : it->second));
+    total += n;
+    ++rows;
+  }
+  CHECK(rows == 100);  // 10 classes x 10 answers, one group
+  CHECK(total == 80);
+  // classes.csv: per class, the mean over runs of each run's accuracy on the class.
+  std::istringstream classes(testing::readFile(results / "compare" / "classes.csv"));
+  std::getline(classes, line);
+  CHECK(line == "group,class,n_runs,images_per_run,accuracy,ci_low,ci_high");
+  while (std::getline(classes, line)) {
+    const auto f = csvSplit(line);
+    const int c = std::stoi(f.at(1));
+    const auto& acc = per_run_accuracy[c];
+    if (acc.empty()) {
+      CHECK(f.at(4).empty());
+      continue;
+    }
+    double sum = 0;
+    for (double v : acc) sum += v;
+    CHECK(std::stod(f.at(4)) == Approx(sum / static_cast<double>(acc.size())));
+    CHECK(std::stod(f.at(5)) <= std::stod(f.at(4)));
+    CHECK(std::stod(f.at(6)) >= std::stod(f.at(4)));
+  }
+}
+
+TEST_CASE(
+    "episodes.csv: a label or answer that is not a class number is refused and the run left out",
+    "[lab][compare]") {
+  const std::string header =
+      "run_id,seed,episode,return,length,wall_s,truncated,eval,eval_episode,label,answer,correct\n";
+  const std::string train = "a,1,0,0,1,0,0,0,,3,3,1\n";
+  const EpisodeSeries good =
+      parseEpisodes("e.csv", header + train + "a,1,1,1,1,0,0,1,0,7,2,0\n", "return");
+  REQUIRE(good.eval_labels == std::vector<int>{7});
+  REQUIRE(good.eval_answers == std::vector<int>{2});
+  CHECK(good.train.size() == 1);
+  for (const std::string bad : {"1.5", "-1", "1000", "x", ""}) {
+    for (int column = 0; column < 2; ++column) {
+      const std::string row = column == 0 ? "a,1,1,1,1,0,0,1,0," + bad + ",2,0\n"
+                                          : "a,1,1,1,1,0,0,1,0,7," + bad + ",0\n";
+      const std::string name = column == 0 ? "label" : "answer";
+      try {
+        parseEpisodes("e.csv", header + train + row, "return");
+        FAIL("accepted " + name + " '" + bad + "'");
+      } catch (const UserError& e) {
+        const std::string what = e.what();
+        CHECK(what.find("e.csv:3: column '" + name + "'") != std::string::npos);
+      }
+    }
+  }
+  // A run whose episodes.csv names no class is not a classification run: no test block.
+  const EpisodeSeries plain =
+      parseEpisodes("p.csv", "run_id,seed,episode,return,eval\na,1,0,5,0\na,1,1,4,1\n", "return");
+  CHECK(plain.eval_labels.empty());
+  // And compare leaves a run with a damaged label out, said (exit 2 when it was the only one).
+  const auto dir = testing::scratchDir("compare_bad_label");
+  const fs::path results = runExperiment(dir, R"(name: e
+env: {id: Digits-v0}
+agent: {type: random}
+train: {episodes: 2, eval_every: 2, eval_episodes: 3}
+seeds: 1
+)");
+  const fs::path episodes = runDirs(results).at(0) / "episodes.csv";
+  std::string text = testing::readFile(episodes);
+  const auto last = text.rfind('\n', text.size() - 2) + 1;
+  std::string row = text.substr(last);
+  // label is the 10th column of an image env's rows
+  std::size_t at = 0;
+  for (int i = 0; i < 9; ++i) at = row.find(',', at) + 1;
+  row.replace(at, row.find(',', at) - at, "1.5");
+  text = text.substr(0, last) + row;
+  { std::ofstream(episodes) << text; }
+  const auto r = testing::runSpikegym("compare " + results.string() + " --plots none");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("1 damaged") != std::string::npos);
 }
