@@ -578,13 +578,21 @@ void confusionPlot(const FigureSet& f, const std::string& path, const std::strin
   (*fig).scmap1l(true, 2, pos, red, green, blue, nullptr);
   const double top = 1.0 - 95.0 / height, bottom = 60.0 / height;
   const double row_h = (top - bottom) / down;
+  // Each panel's title: its group, runs and accuracy; one text size for all, the one that fits
+  // the longest over its panel.
+  std::vector<std::string> heads;
+  for (const ConfusionPanel& c : f.confusions) {
+    char tail[64];
+    std::snprintf(tail, sizeof tail, " (%d runs, accuracy %.3f)", c.runs, c.accuracy);
+    heads.push_back(c.label + tail);
+  }
+  // [px] A square panel's side, with room for the axis labels and its title.
+  const double side_px = std::min(row_h * height - 95, (0.9 / across) * 900 - 80);
+  const double head_scale = fig.scaleToFit(heads, side_px + 60, 0.8 * 0.9);
   for (int p = 0; p < panels; ++p) {
     const ConfusionPanel& c = f.confusions[static_cast<std::size_t>(p)];
     const int k = c.classes;
     const int col = p % across, row = p / across;
-    // A square panel (in pixels) with room for the axis labels and its title.
-    const double cell_h = row_h - 95.0 / height;  // [page fraction] matrix height
-    const double side_px = std::min(cell_h * height, (0.9 / across) * 900 - 80);
     const double x0 = (col + 0.5) / across - 0.5 * side_px / 900 + 0.02;
     const double y1 = top - row * row_h - 45.0 / height;
     (*fig).vpor(x0, x0 + side_px / 900, y1 - side_px / height, y1);
@@ -601,7 +609,9 @@ void confusionPlot(const FigureSet& f, const std::string& path, const std::strin
     }
     (*fig).col0(1);
     (*fig).width(1);
-    (*fig).box("bcnt", 1, 0, "bcntv", 1, 0);
+    // Ticks outside (inside they would cut the numbers), on the labelled sides only.
+    (*fig).box("bnti", 1, 0, "bntiv", 1, 0);
+    (*fig).box("c", 0, 0, "c", 0, 0);
     if (k <= 20) {
       fig.setTextScale(0.55 * 10.0 / std::max(10, k));
       for (int l = 0; l < k; ++l) {
@@ -618,10 +628,8 @@ void confusionPlot(const FigureSet& f, const std::string& path, const std::strin
     }
     (*fig).mtex("b", 3.4, 0.5, 0.5, "answer");
     (*fig).mtex("l", 3.0, 0.5, 0.5, "true class");
-    char head[64];
-    std::snprintf(head, sizeof head, " (%d runs, accuracy %.3f)", c.runs, c.accuracy);
-    fig.setTextScale(fig.scaleToFit({c.label + head}, side_px + 60, 0.8 * 0.9));
-    (*fig).mtex("t", 1.0, 0.5, 0.5, (c.label + head).c_str());
+    fig.setTextScale(head_scale);
+    (*fig).mtex("t", 1.0, 0.5, 0.5, heads[static_cast<std::size_t>(p)].c_str());
     fig.resetTextScale();
   }
 }

@@ -2139,6 +2139,11 @@ TEST_CASE("figures: every label lies inside its figure and no two labels overlap
       const auto boxes = svgTextBoxes(svg);
       INFO(file.string());
       CHECK(boxes.size() >= 4);
+      if (name == "confusion") {  // each panel names its classes on both axes
+        const auto nines = std::count_if(boxes.begin(), boxes.end(),
+                                         [](const TextBox& b) { return b.text == "9"; });
+        CHECK(nines == 2 * std::min(groups, lab::kMaxConfusionPanels));
+      }
       for (const TextBox& b : boxes) {
         INFO("'" << b.text << "' at [" << b.x0 << ", " << b.x1 << "] x [" << b.y0 << ", " << b.y1
                  << "] on " << width << " x " << height);
