@@ -44,6 +44,22 @@ struct TrainSpec {
   bool count_ops = true;
 };
 
+/// What `spikegym train` (and Python's spikegym.train) is asked: an env and agent given
+/// directly, by a preset, or by an experiment file's first cell, with key=value settings on top.
+struct TrainRequest {
+  TrainSpec spec;                 ///< env_id, agent_type, episodes, seed, checkpoints as given
+  std::vector<std::string> sets;  ///< agent key=value; env.<name>=value sets an env parameter
+  std::string config;             ///< an experiment file: env and agent from its first cell
+  std::string preset;             ///< a shipped preset (lab/presets.hpp)
+  bool episodes_given = false;    ///< with config: spec.episodes overrides train.episodes
+};
+
+/// The run a request asks for, resolved the one way the CLI and Python share: the file's first
+/// cell (sets and preset applied before resolution), else the preset's values, then every set.
+/// `notes` receives what the user should hear (a preset tuned on another env). Throws
+/// UserError for a bad setting, preset or file.
+TrainSpec resolveTrainRequest(const TrainRequest& request, std::vector<std::string>& notes);
+
 /// Thrown by runTraining when `stop` was set.
 struct Interrupted {};
 
