@@ -7,9 +7,11 @@ JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev libfccp-dev \
                 libbox2d-dev libsfml-dev libx11-dev zlib1g-dev libimgui-dev libbenchmark-dev \
                 nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config fonts-dejavu-core \
-                dataset-fashion-mnist python3-sklearn pybind11-dev python3-dev python3-numpy
-# (the last two are data: Fashion-MNIST's IDX files and scikit-learn's copy of the UCI digits,
-# for the image envs Digits-v0 and FashionMNIST-v0)
+                dataset-fashion-mnist python3-sklearn pybind11-dev python3-dev python3-numpy \
+                python3-pandas python3-matplotlib
+# (dataset-fashion-mnist and python3-sklearn are data: Fashion-MNIST's IDX files and
+# scikit-learn's copy of the UCI digits, for the image envs Digits-v0 and FashionMNIST-v0;
+# pandas for spikegym.load_results / compare from Python, matplotlib for the Python example)
 # Only the tests need these: an X server for the viewer tests, a local SLURM cluster.
 TEST_PACKAGES := xvfb xauth slurmctld slurmd slurm-client munge iproute2
 

@@ -1,4 +1,5 @@
-"""spikegym for Python: the C++ envs with Gymnasium's API.
+"""spikegym for Python: the C++ envs with Gymnasium's API, and the agents and lab (train,
+Session, run, load_results, compare: see spikegym.lab).
 
     import spikegym
     env = spikegym.make("CartPole-v1")
@@ -31,7 +32,8 @@ except ImportError:  # pragma: no cover - the Debian test machine has no gymnasi
     _EnvBase = object
     _VectorBase = object
 
-__all__ = ["make", "make_vec", "registry", "Box", "Discrete", "UserError"]
+__all__ = ["make", "make_vec", "registry", "Box", "Discrete", "UserError", "train", "Session",
+           "run", "load_results", "compare"]
 
 UserError = _core.UserError
 
@@ -180,3 +182,6 @@ def make(env_id, seed=0, **params):
 def make_vec(env_id, num_envs=1, seed=0, **params):
     """N copies stepped in one C++ call (next-step autoreset; sub-env i seeded with seed + i)."""
     return SpikegymVectorEnv(env_id, num_envs, seed, **params)
+
+
+from .lab import Session, compare, load_results, run, train  # noqa: E402 (after the envs)
