@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/raster.hpp"
 #include "envs/registration.hpp"
 #include "envs/vector_env.hpp"
 #include "lab/compare.hpp"
@@ -270,6 +271,18 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("action_space",
                              [](const envs::Env& e) { return spaceDict(e.actionSpace()); })
       .def_property_readonly("observation_names", &envs::Env::observationNames)
+      .def(
+          "render",
+          [](const envs::Env& e, int width, int height) {
+            // The env's draw() painted into memory (core/raster.hpp): (height, width, 3) bytes.
+            const auto [lo, hi] = e.drawBounds();
+            RasterSink sink(width, height, lo, hi);
+            e.draw(sink);
+            py::array_t<std::uint8_t> a({height, width, 3});
+            std::copy(sink.pixels().begin(), sink.pixels().end(), a.mutable_data());
+            return a;
+          },
+          py::arg("width") = 600, py::arg("height") = 400)
       .def("state", &envs::Env::state);
 
   py::class_<envs::VectorEnv>(m, "VectorEnv")

@@ -1,9 +1,11 @@
-// core/: random streams and error helpers.
+// core/: random streams, error helpers and the in-memory rasteriser.
+#include <array>
 #include <catch2/catch.hpp>
 #include <set>
 
 #include "core/error.hpp"
 #include "core/pcg64.hpp"
+#include "core/raster.hpp"
 #include "core/rng.hpp"
 
 using namespace spikegym;
@@ -82,4 +84,58 @@ TEST_CASE("Pcg64 reproduces NumPy's SeedSequence, PCG64 and Generator.uniform bi
       CHECK(g.uniform(-0.05, 0.05) == v);
     }
   }
+}
+
+TEST_CASE("RasterSink paints shapes at the right pixels and blends by alpha", "[core][raster]") {
+  // 1 px per world unit: the world [0, 100] x [0, 50] on a 100 x 50 image, y up.
+  RasterSink sink(100, 50, {0, 0}, {100, 50});
+  CHECK(sink.scale() == 1.0);
+  auto at = [&](int x, int y) {  // pixel (x, y), row 0 at the top
+    const auto* p = &sink.pixels()[(static_cast<std::size_t>(y) * 100 + x) * 3];
+    return std::array<int, 3>{p[0], p[1], p[2]};
+  };
+  auto count = [&](std::array<int, 3> colour) {
+    int n = 0;
+    for (int y = 0; y < 50; ++y)
+      for (int x = 0; x < 100; ++x) n += at(x, y) == colour;
+    return n;
+  };
+  CHECK(count({255, 255, 255}) == 5000);  // white to start
+  // A 10 x 10 square from (10, 10) to (20, 20): pixel centres 10.5 .. 19.5, 100 pixels, rows
+  // 30 .. 39 from the top (y up).
+  const Vec2 square[4] = {{10, 10}, {20, 10}, {20, 20}, {10, 20}};
+  sink.polygon(square, Color{0, 0, 0}, Color{0, 0, 0, 0});
+  CHECK(count({0, 0, 0}) == 100);
+  CHECK(at(10, 39) == std::array<int, 3>{0, 0, 0});
+  CHECK(at(19, 30) == std::array<int, 3>{0, 0, 0});
+  CHECK(at(9, 39) == std::array<int, 3>{255, 255, 255});
+  CHECK(at(10, 40) == std::array<int, 3>{255, 255, 255});
+  // Clockwise points fill the same pixels.
+  const Vec2 clockwise[4] = {{30, 10}, {30, 20}, {40, 20}, {40, 10}};
+  sink.polygon(clockwise, Color{0, 0, 255}, Color{0, 0, 0, 0});
+  CHECK(count({0, 0, 255}) == 100);
+  // Half-transparent red over white: (255, 128, 128) by (src a + dst (255 - a) + 127) / 255.
+  const Vec2 half[4] = {{50, 10}, {60, 10}, {60, 20}, {50, 20}};
+  sink.polygon(half, Color{255, 0, 0, 128}, Color{0, 0, 0, 0});
+  CHECK(count({255, 127, 127}) == 100);
+  // A circle of radius 8: about pi r^2 = 201 pixels.
+  sink.circle({80, 25}, 8, Color{0, 255, 0}, Color{0, 0, 0, 0});
+  CHECK(std::abs(count({0, 255, 0}) - 201) <= 8);
+  // A one-pixel line across the image: one pixel per column.
+  sink.line({0, 45.5}, {100, 45.5}, Color{10, 20, 30});
+  CHECK(count({10, 20, 30}) == 100);
+  // Shapes off the image clip; nothing outside is written.
+  const Vec2 off[4] = {{-50, -50}, {-10, -50}, {-10, -10}, {-50, -10}};
+  sink.polygon(off, Color{1, 2, 3}, Color{0, 0, 0, 0});
+  CHECK(count({1, 2, 3}) == 0);
+  CHECK_THROWS_AS(RasterSink(0, 10, {0, 0}, {1, 1}), UserError);
+}
+
+TEST_CASE("RasterSink keeps the world's aspect and centres it", "[core][raster]") {
+  // A 4 x 1 world on a 100 x 100 image: 25 px per unit, centred vertically.
+  RasterSink sink(100, 100, {0, 0}, {4, 1});
+  CHECK(sink.scale() == 25.0);
+  CHECK(sink.toPixel({0, 0}).x == 0.0);
+  CHECK(sink.toPixel({4, 0}).x == 100.0);
+  CHECK(sink.toPixel({0, 0.5}).y == 50.0);
 }

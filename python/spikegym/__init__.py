@@ -105,9 +105,12 @@ class _Spec:
 class SpikegymEnv(_EnvBase):
     """One C++ env behind Gymnasium's API (make() builds it)."""
 
-    metadata = {"render_modes": []}
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 50}
 
-    def __init__(self, env_id, seed=0, **params):
+    def __init__(self, env_id, seed=0, render_mode=None, **params):
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"render_mode {render_mode!r}: expected None or 'rgb_array'")
+        self.render_mode = render_mode
         self._env = _core.Env.make(env_id, seed, {k: str(v) for k, v in params.items()})
         self.observation_space = _space(self._env.observation_space)
         self.action_space = _space(self._env.action_space)
@@ -128,8 +131,11 @@ class SpikegymEnv(_EnvBase):
         return obs.astype(np.float32), float(reward), bool(terminated), bool(truncated), info
 
     def render(self):
-        raise NotImplementedError("render() returning an RGB array comes with the viewer's "
-                                  "offscreen path (not built yet)")
+        """render_mode="rgb_array": the env as the viewer draws it, a (400, 600, 3) uint8 image
+        painted in memory (no window; text labels are not drawn). None otherwise."""
+        if self.render_mode != "rgb_array":
+            return None
+        return self._env.render(600, 400)
 
     def close(self):
         pass
@@ -174,9 +180,10 @@ class SpikegymVectorEnv(_VectorBase):
         pass
 
 
-def make(env_id, seed=0, **params):
-    """A Gymnasium-style env: spikegym.make("CartPole-v1", force_n=12)."""
-    return SpikegymEnv(env_id, seed, **params)
+def make(env_id, seed=0, render_mode=None, **params):
+    """A Gymnasium-style env: spikegym.make("CartPole-v1", force_n=12); render_mode="rgb_array"
+    makes render() return an image."""
+    return SpikegymEnv(env_id, seed, render_mode, **params)
 
 
 def make_vec(env_id, num_envs=1, seed=0, **params):

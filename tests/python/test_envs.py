@@ -141,3 +141,31 @@ class Errors(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Render(unittest.TestCase):
+    def test_rgb_array_shows_the_state(self):
+        env = spikegym.make("CartPole-v1", render_mode="rgb_array")
+        obs, _ = env.reset(seed=3)
+        img = env.render()
+        self.assertEqual(img.shape, (400, 600, 3))
+        self.assertEqual(img.dtype, np.uint8)
+
+        # The cart is centred where x is: the image's middle plus x times the scale, whose
+        # width in pixels is the drawn 0.4 m cart.
+        black = np.all(img == 0, axis=2)
+        cart_rows = np.where((black.sum(axis=1) > 10) & (black.sum(axis=1) < 200))[0]
+        self.assertGreater(len(cart_rows), 5)
+        cols = np.where(black[cart_rows].any(axis=0))[0]
+        scale = 600 / (2 * 2 * 2.4)  # drawBounds: +-2 x_threshold across 600 px
+        self.assertAlmostEqual(cols.mean() + 0.5, 300 + obs[0] * scale, delta=1.0)
+        self.assertAlmostEqual(len(cols), 0.4 * scale, delta=1.0)
+        for _ in range(8):
+            obs, _, terminated, _, _ = env.step(1)
+            self.assertFalse(terminated)
+        black = np.all(env.render() == 0, axis=2)
+        cols = np.where(black[cart_rows].any(axis=0))[0]
+        self.assertAlmostEqual(cols.mean() + 0.5, 300 + obs[0] * scale, delta=1.0)
+        self.assertIsNone(spikegym.make("CartPole-v1").render())
+        with self.assertRaises(ValueError):
+            spikegym.make("CartPole-v1", render_mode="human")
