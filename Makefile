@@ -8,10 +8,11 @@ DEB_PACKAGES := cmake g++ make libeigen3-dev catch2 libcli11-dev libyaml-cpp-dev
                 libbox2d-dev libsfml-dev libx11-dev zlib1g-dev libimgui-dev libbenchmark-dev \
                 nlohmann-json3-dev libplplot-dev plplot-driver-cairo pkg-config fonts-dejavu-core \
                 dataset-fashion-mnist python3-sklearn pybind11-dev python3-dev python3-numpy \
-                python3-pandas python3-matplotlib
+                python3-pandas python3-matplotlib python3-pip python3-venv python3-setuptools
 # (dataset-fashion-mnist and python3-sklearn are data: Fashion-MNIST's IDX files and
 # scikit-learn's copy of the UCI digits, for the image envs Digits-v0 and FashionMNIST-v0;
-# pandas for spikegym.load_results / compare from Python, matplotlib for the Python example)
+# pandas for spikegym.load_results / compare from Python, matplotlib for the Python example,
+# pip, venv and setuptools for `pip install --no-build-isolation .`)
 # Only the tests need these: an X server for the viewer tests, a local SLURM cluster.
 TEST_PACKAGES := xvfb xauth slurmctld slurmd slurm-client munge iproute2
 
