@@ -185,6 +185,20 @@ class Errors(unittest.TestCase):
             spikegym.train(preset="cartpole_solve", episodes=1000000, seed=1)
         timer.cancel()
 
+    def test_ctrl_c_stops_a_sweep_and_marks_its_run_interrupted(self):
+        with tempfile.TemporaryDirectory() as d:
+            exp = os.path.join(d, "e.yaml")
+            with open(exp, "w") as f:
+                f.write("name: e\nenv: {id: CartPole-v1}\nagent: {type: random}\n"
+                        "train: {episodes: 100000000}\nseeds: 1\n")
+            timer = threading.Timer(0.3, _thread.interrupt_main)
+            timer.start()
+            with self.assertRaises(KeyboardInterrupt):
+                spikegym.run(exp, jobs=1, out=os.path.join(d, "r"))
+            timer.cancel()
+            runs = spikegym._core.runs(os.path.join(d, "r", "e"))
+            self.assertEqual([r["status"] for r in runs], ["interrupted"])
+
 
 if __name__ == "__main__":
     unittest.main()
