@@ -92,11 +92,11 @@ void FeedbackRule::reset() {
 void FeedbackRule::onStep(std::span<const std::uint32_t> pre_spikes,
                           std::span<const std::uint32_t> post_spikes) {
   for (float& x : x_) x *= trace_decay_;
-  // Causal pairings: the pre trace before this step's pre spikes, at each post spike.
+  // Causal pairings: the pre trace before this step's pre spikes, at each post spike. Post
+  // neuron j's pairings are contiguous ([j * n_pre + i]): one vector add of the traces.
   for (std::uint32_t j : post_spikes) {
-    for (std::uint32_t i = 0; i < n_pre_; ++i) {
-      pairs_[static_cast<std::size_t>(i) * n_post_ + j] += x_[i];
-    }
+    float* q = &pairs_[static_cast<std::size_t>(j) * n_pre_];
+    for (std::uint32_t i = 0; i < n_pre_; ++i) q[i] += x_[i];
   }
   for (std::uint32_t i : pre_spikes) x_[i] += 1.0f;
   // Each post spike adds a pairing to its n_pre synapses' window accumulators.
@@ -114,12 +114,11 @@ void FeedbackRule::endWindow(int action, std::span<const double> p) {
   }
   for (std::uint32_t i = 0; i < n_pre_; ++i) {
     float* e = &e_[static_cast<std::size_t>(i) * n_post_];
-    float* q = &pairs_[static_cast<std::size_t>(i) * n_post_];
     for (std::uint32_t j = 0; j < n_post_; ++j) {
-      e[j] = lambda * e[j] + gate[j] * q[j];
-      q[j] = 0.0f;
+      e[j] = lambda * e[j] + gate[j] * pairs_[static_cast<std::size_t>(j) * n_pre_ + i];
     }
   }
+  std::fill(pairs_.begin(), pairs_.end(), 0.0f);
   counts_.plasticity += e_.size();
   counts_.elig_updates += e_.size();
 }

@@ -96,8 +96,8 @@ class FeedbackRule final : public WindowLearner {
   std::uint32_t n_pre_, n_post_;
   float trace_decay_;
   std::vector<float> x_;      // pre traces
-  std::vector<float> pairs_;  // this window's pairings, [i * n_post + j]
-  std::vector<float> e_;      // eligibility, same layout
+  std::vector<float> pairs_;  // this window's pairings, [j * n_pre + i] (post-major)
+  std::vector<float> e_;      // eligibility, [i * n_post + j] (the weights' layout)
   std::vector<float> gate_;   // scratch: this window's gate per post neuron
   double mean_return_ = 0;    // running mean of episode returns
   double scale_ = 1;          // learning-rate scale
