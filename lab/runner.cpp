@@ -206,6 +206,7 @@ void runPool(const Experiment& exp, const Results& results, Selection& selection
   // Progress on stderr while the workers run.
   auto last_line = Clock::now();
   auto report = [&](bool final) {
+    if (options.quiet) return;
     const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
     const int done = progress.runs_done.load();
     const long eps = progress.episodes_done.load();

@@ -23,6 +23,7 @@ struct SweepOptions {
   std::string out_dir = "results";  ///< results/<name>/ goes below this
   bool progress_bar = false;        ///< redraw one line (a terminal) instead of periodic lines
   double progress_every_s = 10.0;   ///< [s] interval of plain progress lines
+  bool quiet = false;               ///< no progress lines at all (Python's spikegym.run)
   int shard_index = 0;              ///< run only the runs of shard shard_index (0-based) ...
   int shard_count = 1;              ///< ... of shard_count (shardOf below)
 };

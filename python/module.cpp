@@ -436,7 +436,7 @@ PYBIND11_MODULE(_core, m) {
         lab::SweepOptions options;
         options.jobs = jobs > 0 ? jobs : static_cast<int>(std::thread::hardware_concurrency());
         options.out_dir = out;
-        options.progress_every_s = 1e9;  // no progress lines from a notebook
+        options.quiet = true;  // no progress lines in a notebook: the returned dict says it all
         std::atomic<bool> stop{false};
         lab::SweepResult result;
         {
