@@ -70,11 +70,19 @@ void status(const StatusOptions& o) {
     if (id.size() == 16) ids.insert(id);
   }
   for (const auto& id : lab::runFolders(root)) ids.insert(id);
+  // Why runs are not complete: damaged and stale runs say why, failed runs their error.
+  std::vector<std::string> why;
   for (const auto& id : ids) {
-    const std::string s = results.assess(id, nullptr).status;
+    const lab::RunState state = results.assess(id, nullptr);
+    const std::string& s = state.status;
     const int shard = lab::shardOf(id, shards);
     ++counts[shard][s];
     ++counts[-1][s];
+    std::string reason = state.reason;
+    if (s == "failed" && state.record) reason = state.record->error;
+    if (!reason.empty() && (s == "damaged" || s == "stale" || s == "failed")) {
+      why.push_back(s + " " + id + ": " + printable(reason));
+    }
   }
   std::printf("%-8s", "shard");
   for (const auto& k : kinds) std::printf(" %11s", k.c_str());
@@ -95,6 +103,14 @@ void status(const StatusOptions& o) {
       "damaged: said complete, but its files do not check out; stale: made under older env "
       "dynamics, connectivity or definitions; missing: no run.json yet. The next `spikegym "
       "run` reruns every run that is not complete)\n");
+  constexpr std::size_t kMaxReasons = 20;
+  for (std::size_t i = 0; i < why.size() && i < kMaxReasons; ++i) {
+    std::printf("%s\n", why[i].c_str());
+  }
+  if (why.size() > kMaxReasons) {
+    std::printf("... and %zu more runs that are damaged, stale or failed\n",
+                why.size() - kMaxReasons);
+  }
 }
 
 }  // namespace

@@ -1043,6 +1043,11 @@ seeds: 2
   CHECK(left.exit_code == 0);
   CHECK_THAT(left.err, Catch::Contains("left out 1 runs that are not complete: 1 damaged"));
   CHECK_THAT(left.out, Catch::Contains("(all runs)"));
+  // status names the damaged run and why, in one line.
+  const auto st = testing::runSpikegym("status " + results.string());
+  CHECK(st.exit_code == 0);
+  CHECK_THAT(st.out, Catch::Contains("damaged " + id + ": episodes.csv does not read back: "));
+  CHECK_THAT(st.out, Catch::Contains("column 'return'"));
 }
 
 TEST_CASE("three --shard processes at once into one folder equal one process", "[lab][shard]") {
