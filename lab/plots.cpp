@@ -148,6 +148,9 @@ class Figure {
     return scaleToFit(labels, 0.6 * kWidthPx - 30, scale * text_scale_);
   }
   void setTextScale(double scale) { pls_.schr(0, scale); }
+  /// The figure's own text scale (what resetTextScale restores): sizes relative to it keep
+  /// their proportion to the title on pages of any height.
+  double textScale() const { return text_scale_; }
   void resetTextScale() { pls_.schr(0, text_scale_); }
 
   /// A legend in its own panel right of a plot drawn with axes(..., r <= kBesideLeft - 0.02):
@@ -563,7 +566,7 @@ void confusionPlot(const FigureSet& f, const std::string& path, const std::strin
   if (f.confusions.empty()) return;
   const int panels = static_cast<int>(f.confusions.size());
   const int across = panels == 1 ? 1 : 2, down = (panels + across - 1) / across;
-  const int height = across == 1 ? 820 : 120 + 430 * down;
+  const int height = across == 1 ? 840 : 120 + 450 * down;
   Figure fig(path, format, 900, height);
   (*fig).adv(0);
   std::string subtitle = f.context + "; last evaluation block, summed over runs";
@@ -578,23 +581,19 @@ void confusionPlot(const FigureSet& f, const std::string& path, const std::strin
   (*fig).scmap1l(true, 2, pos, red, green, blue, nullptr);
   const double top = 1.0 - 95.0 / height, bottom = 60.0 / height;
   const double row_h = (top - bottom) / down;
-  // Each panel's title: its group, runs and accuracy; one text size for all, the one that fits
-  // the longest over its panel.
-  std::vector<std::string> heads;
-  for (const ConfusionPanel& c : f.confusions) {
-    char tail[64];
-    std::snprintf(tail, sizeof tail, " (%d runs, accuracy %.3f)", c.runs, c.accuracy);
-    heads.push_back(c.label + tail);
-  }
-  // [px] A square panel's side, with room for the axis labels and its title.
-  const double side_px = std::min(row_h * height - 95, (0.9 / across) * 900 - 80);
-  const double head_scale = fig.scaleToFit(heads, side_px + 60, 0.8 * 0.9);
+  // Each panel's title on two lines: its group (one text size for all, the one that fits the
+  // longest over its panel: a 40-character name stays readable), then runs and accuracy.
+  std::vector<std::string> names;
+  for (const ConfusionPanel& c : f.confusions) names.push_back(c.label);
+  // [px] A square panel's side, with room for the axis labels and the two title lines.
+  const double side_px = std::min(row_h * height - 120, (0.9 / across) * 900 - 80);
+  const double name_scale = fig.scaleToFit(names, side_px + 60, fig.textScale());
   for (int p = 0; p < panels; ++p) {
     const ConfusionPanel& c = f.confusions[static_cast<std::size_t>(p)];
     const int k = c.classes;
     const int col = p % across, row = p / across;
     const double x0 = (col + 0.5) / across - 0.5 * side_px / 900 + 0.02;
-    const double y1 = top - row * row_h - 45.0 / height;
+    const double y1 = top - row * row_h - 70.0 / height;
     (*fig).vpor(x0, x0 + side_px / 900, y1 - side_px / height, y1);
     (*fig).wind(-0.5, k - 0.5, k - 0.5, -0.5);  // class 0 at the top left
     for (int l = 0; l < k; ++l) {
@@ -613,7 +612,7 @@ void confusionPlot(const FigureSet& f, const std::string& path, const std::strin
     (*fig).box("bnti", 1, 0, "bntiv", 1, 0);
     (*fig).box("c", 0, 0, "c", 0, 0);
     if (k <= 20) {
-      fig.setTextScale(0.55 * 10.0 / std::max(10, k));
+      fig.setTextScale(0.8 * fig.textScale() * 10.0 / std::max(10, k));
       for (int l = 0; l < k; ++l) {
         for (int a = 0; a < k; ++a) {
           const double v = c.fraction[static_cast<std::size_t>(l * k + a)];
@@ -628,8 +627,13 @@ void confusionPlot(const FigureSet& f, const std::string& path, const std::strin
     }
     (*fig).mtex("b", 3.4, 0.5, 0.5, "answer");
     (*fig).mtex("l", 3.0, 0.5, 0.5, "true class");
-    fig.setTextScale(head_scale);
-    (*fig).mtex("t", 1.0, 0.5, 0.5, heads[static_cast<std::size_t>(p)].c_str());
+    fig.setTextScale(name_scale);
+    (*fig).mtex("t", 2.6, 0.5, 0.5, c.label.c_str());
+    char stats[64];
+    std::snprintf(stats, sizeof stats, "%d run%s, test accuracy %.3f", c.runs,
+                  c.runs == 1 ? "" : "s", c.accuracy);
+    fig.setTextScale(0.85 * fig.textScale());
+    (*fig).mtex("t", 0.8, 0.5, 0.5, stats);
     fig.resetTextScale();
   }
 }
