@@ -703,6 +703,22 @@ void summarizeClasses(CompareResult& result, const CompareOptions& options) {
   }
 }
 
+/// A group's confusion matrix as fractions of each true class's test images ([label * classes
+/// + answer]; NaN for a class with no image): what confusion.csv and the figure show.
+std::vector<double> confusionFractions(const GroupClasses& g) {
+  const auto k = static_cast<std::size_t>(g.classes);
+  std::vector<double> out(k * k, std::nan(""));
+  for (std::size_t l = 0; l < k; ++l) {
+    std::uint64_t row = 0;
+    for (std::size_t a = 0; a < k; ++a) row += g.confusion[l * k + a];
+    if (row == 0) continue;
+    for (std::size_t a = 0; a < k; ++a) {
+      out[l * k + a] = static_cast<double>(g.confusion[l * k + a]) / static_cast<double>(row);
+    }
+  }
+  return out;
+}
+
 /// The groups best first, then their pairs. Every ordered pair of groups is a bootstrap of its
 /// own: quadratic in the groups. Past kMaxAllPairs groups only neighbours in the ranking are
 /// compared (what the table prints).
@@ -809,6 +825,7 @@ void writeTables(const CompareResult& result) {
     std::string confusion = "group,label,answer,count,fraction_of_label\n";
     for (const GroupClasses& g : result.classes) {
       const auto k = static_cast<std::size_t>(g.classes);
+      const std::vector<double> fractions = confusionFractions(g);
       for (std::size_t c = 0; c < k; ++c) {
         const Estimate& e = g.accuracy[c];
         classes += csvField(g.group) + "," + std::to_string(c) + "," + std::to_string(g.n) + "," +
@@ -817,14 +834,11 @@ void writeTables(const CompareResult& result) {
                                         : formatNumber(e.value) + "," + formatNumber(e.ci.low) +
                                               "," + formatNumber(e.ci.high)) +
                    "\n";
-        std::uint64_t row = 0;
-        for (std::size_t a = 0; a < k; ++a) row += g.confusion[c * k + a];
         for (std::size_t a = 0; a < k; ++a) {
-          const std::uint64_t n = g.confusion[c * k + a];
-          confusion +=
-              csvField(g.group) + "," + std::to_string(c) + "," + std::to_string(a) + "," +
-              std::to_string(n) + "," +
-              (row ? formatNumber(static_cast<double>(n) / static_cast<double>(row)) : "") + "\n";
+          const double f = fractions[c * k + a];
+          confusion += csvField(g.group) + "," + std::to_string(c) + "," + std::to_string(a) + "," +
+                       std::to_string(g.confusion[c * k + a]) + "," +
+                       (std::isnan(f) ? "" : formatNumber(f)) + "\n";
         }
       }
     }
@@ -1086,18 +1100,7 @@ void writeAllFigures(CompareResult& result, const CompareOptions& options,
   figures.confusion_groups = static_cast<int>(result.classes.size());
   for (const GroupClasses& g : result.classes) {  // in the groups' order: best first
     if (static_cast<int>(figures.confusions.size()) == kMaxConfusionPanels) break;
-    ConfusionPanel panel{g.group, g.classes, {}, g.n, g.overall};
-    const auto k = static_cast<std::size_t>(g.classes);
-    for (std::size_t l = 0; l < k; ++l) {
-      std::uint64_t row = 0;
-      for (std::size_t a = 0; a < k; ++a) row += g.confusion[l * k + a];
-      for (std::size_t a = 0; a < k; ++a) {
-        panel.fraction.push_back(row ? static_cast<double>(g.confusion[l * k + a]) /
-                                           static_cast<double>(row)
-                                     : std::nan(""));
-      }
-    }
-    figures.confusions.push_back(std::move(panel));
+    figures.confusions.push_back({g.group, g.classes, confusionFractions(g), g.n, g.overall});
   }
   for (const auto& format : options.plots) {
     writeFigures(figures, result.out_dir, format);

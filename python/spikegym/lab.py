@@ -91,15 +91,17 @@ def train(env=None, agent=None, *, preset=None, config=None, sets=None, episodes
     return df
 
 
-class Session:
+class Session(_core.Session):
     """An env and an agent (resolved like train()), stepped from Python.
 
     run_episode(learning=True) plays one episode the way train() does (the first call's row
     equals train()'s first row); act(obs) / observe(next_obs, reward, terminated, truncated)
-    drive the agent from your own loop instead. weights(projection) returns a (pre, post)
-    float32 copy (NaN where there is no synapse); set_recording(True) then window_spikes(pop)
-    gives (steps, neurons) of the last action window; dopamine and mean_eligibility are read
-    only. save(path) / load(path) write and read checkpoints (the CLI's --save / --load)."""
+    drive the agent from your own loop instead (episode_start() before each episode).
+    weights(projection) returns a read-only (pre, post) float32 copy (NaN where there is no
+    synapse); set_recording(True) then window_spikes(pop) gives read-only (steps, neurons) of
+    the last action window; population_names, projection_names, dopamine, mean_eligibility,
+    learning, env_id and agent_type are properties. save(path) / load(path) write and read
+    checkpoints (the CLI's --save / --load)."""
 
     def __init__(self, env=None, agent=None, *, preset=None, config=None, sets=None, seed=1,
                  load=None):
@@ -107,74 +109,33 @@ class Session:
         _must_exist(load, "checkpoint")
         if env is None and config is None:
             env = "CartPole-v1"
-        self._s = _core.Session(env=env, agent=agent, preset=preset, config=config,
-                                sets=_sets(sets), seed=seed, load=load)
-
-    def run_episode(self, learning=True):
-        return self._s.run_episode(learning)
-
-    def episode_start(self):
-        self._s.episode_start()
+        super().__init__(env=env, agent=agent, preset=preset, config=config, sets=_sets(sets),
+                         seed=seed, load=load)
 
     def act(self, obs):
-        return self._s.act(np.asarray(obs, dtype=np.float64).ravel())
+        return super().act(np.asarray(obs, dtype=np.float64).ravel())
 
     def observe(self, next_obs, reward, terminated, truncated, info=None):
-        self._s.observe(np.asarray(next_obs, dtype=np.float64).ravel(), float(reward),
+        super().observe(np.asarray(next_obs, dtype=np.float64).ravel(), float(reward),
                         bool(terminated), bool(truncated), dict(info or {}))
 
-    @property
-    def learning(self):
-        return self._s.learning
-
-    @learning.setter
-    def learning(self, on):
-        self._s.learning = bool(on)
-
-    @property
-    def env_id(self):
-        return self._s.env_id
-
-    @property
-    def agent_type(self):
-        return self._s.agent_type
-
-    @property
-    def population_names(self):
-        return list(self._s.population_names)
-
-    @property
-    def projection_names(self):
-        return list(self._s.projection_names)
-
     def weights(self, projection):
-        w = self._s.weights(projection)
+        w = super().weights(projection)
         w.flags.writeable = False
         return w
 
-    def set_recording(self, on=True):
-        self._s.set_recording(bool(on))
-
     def window_spikes(self, population):
-        steps, neurons = self._s.window_spikes(population)
+        steps, neurons = super().window_spikes(population)
         steps.flags.writeable = False
         neurons.flags.writeable = False
         return steps, neurons
 
-    @property
-    def dopamine(self):
-        return self._s.dopamine
-
-    @property
-    def mean_eligibility(self):
-        return self._s.mean_eligibility
-
     def save(self, path):
-        self._s.save(str(path))
+        super().save(str(path))
 
     def load(self, path):
         _must_exist(path, "checkpoint")
-        self._s.load(str(path))
+        super().load(str(path))
 
 
 def run(experiment, jobs=0, *, sets=None, out="results"):
