@@ -80,11 +80,19 @@ struct BenchSnnOptions {
   std::uint64_t seed = 1;
   bool frozen = false;
   bool count = false;
+  std::uint32_t neurons = 1000;
+  std::uint32_t synapses_per_neuron = 100;
+  int threads = 1;
 };
 
 void benchSnn(const BenchSnnOptions& o) {
   const auto build_start = std::chrono::steady_clock::now();
-  scenarios::DistalRewardExperiment exp({.seed = o.seed, .plastic = !o.frozen, .reward = true});
+  scenarios::DistalRewardExperiment exp({.seed = o.seed,
+                                         .plastic = !o.frozen,
+                                         .reward = true,
+                                         .neurons = o.neurons,
+                                         .synapses_per_neuron = o.synapses_per_neuron,
+                                         .threads = o.threads});
   const double build_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
   const long seconds = static_cast<long>(o.sim_s);
@@ -103,8 +111,13 @@ void benchSnn(const BenchSnnOptions& o) {
       plastic += proj->size();
     }
   }
-  std::printf("network: Izhikevich 2007 distal reward, 1000 neurons, 100000 synapses, %s\n",
-              o.frozen ? "weights frozen" : "rstdp plastic");
+  std::size_t footprint = 0;  // [bytes] every population's and projection's state
+  for (const auto& pop : exp.network().populations()) footprint += pop->footprintBytes();
+  for (const auto& proj : exp.network().projections()) footprint += proj->footprintBytes();
+  std::printf("network: Izhikevich 2007 distal reward, %u neurons, %zu synapses, %s\n", o.neurons,
+              exp.synapses(), o.frozen ? "weights frozen" : "rstdp plastic");
+  std::printf("neurons: %u\nsynapses: %zu\nthreads: %d\nfootprint_bytes: %zu\n", o.neurons,
+              exp.synapses(), o.threads, footprint);
   std::printf("build_s: %.4f\nsim_s: %ld\nwall_s: %.4f\nmean_rate_hz: %.4f\n", build_s, seconds,
               wall_s, rate_sum / static_cast<double>(seconds));
   std::printf("synaptic_events: %llu\nsynaptic_events_per_s: %.4g\n",
@@ -167,6 +180,19 @@ void addBenchCommand(CLI::App& app) {
       ->capture_default_str();
   snn->add_option("--seed", so->seed, "Seed")
       ->check(wholeNumber(0, kMaxSeed))
+      ->capture_default_str();
+  snn->add_option("--neurons", so->neurons,
+                  "Neurons (4:1 excitatory:inhibitory); weights scale by 100 / "
+                  "--synapses-per-neuron to keep the rate (scaling studies)")
+      ->check(CLI::Range(5, 10000000))
+      ->capture_default_str();
+  snn->add_option("--synapses-per-neuron", so->synapses_per_neuron,
+                  "Outgoing synapses per neuron (fewer than the inhibitory-to-excitatory targets)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  snn->add_option("--threads", so->threads,
+                  "Threads for the synaptic work (Network::setThreads; results do not change)")
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
   snn->add_flag("--frozen", so->frozen, "Freeze the weights (rule none) to time the network alone");
   snn->add_flag("--count", so->count,

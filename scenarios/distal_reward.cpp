@@ -1,22 +1,33 @@
 #include "scenarios/distal_reward.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "core/error.hpp"
 
 namespace spikegym::scenarios {
 
 using namespace spikegym::snn;  // a scenario is built from snn units throughout
 namespace {
 
-constexpr std::uint32_t kExc = 800, kInh = 200, kOut = 100;
-
-/// Distinct random targets in [0, n) other than `self`, sorted.
-std::vector<std::uint32_t> targets(std::uint32_t n, std::int64_t self, Rng& rng) {
+/// `count` distinct random targets in [0, n) other than `self`, sorted: draws until `count`
+/// new ones came (the published code's way). `taken` (size n, all false) marks the drawn ones
+/// and is left all false again.
+std::vector<std::uint32_t> targets(std::uint32_t count, std::uint32_t n, std::int64_t self,
+                                   Rng& rng, std::vector<char>& taken) {
+  if (count + (self >= 0 ? 1 : 0) > n) {
+    throw UserError("distal reward: " + std::to_string(count) + " synapses per neuron need more " +
+                    "than " + std::to_string(n) + " neurons to choose from");
+  }
   std::vector<std::uint32_t> out;
-  while (out.size() < kOut) {
+  out.reserve(count);
+  while (out.size() < count) {
     const auto t = static_cast<std::uint32_t>(rng.below(n));
-    if (t == self || std::find(out.begin(), out.end(), t) != out.end()) continue;
+    if (t == self || taken[t]) continue;
+    taken[t] = 1;
     out.push_back(t);
   }
+  for (std::uint32_t t : out) taken[t] = 0;
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -29,6 +40,12 @@ DistalRewardExperiment::DistalRewardExperiment(const DistalRewardConfig& config)
   da.tau_ms = 200.0;
   da.tonic = 0.002;
   net_ = std::make_unique<Network>(1.0, config.seed, da);
+  if (config.neurons < 5 || config.synapses_per_neuron < 1) {
+    throw UserError("distal reward: needs at least 5 neurons and 1 synapse per neuron");
+  }
+  const std::uint32_t kExc = config.neurons / 5 * 4, kInh = config.neurons - kExc;
+  const std::uint32_t kOut = config.synapses_per_neuron;
+  const double scale = 100.0 / kOut;  // [1] weight and learning-rate scale (1 as published)
   exc_ = &net_->addPopulation("izhikevich:RS", "exc", kExc, {{"noise", 6.5}});
   inh_ = &net_->addPopulation("izhikevich:FS", "inh", kInh, {{"noise", 6.5}});
 
@@ -38,8 +55,9 @@ DistalRewardExperiment::DistalRewardExperiment(const DistalRewardConfig& config)
   ee.offsets = {0};
   ei.offsets = {0};
   ie.offsets = {0};
+  std::vector<char> taken(kExc + kInh, 0);
   for (std::uint32_t i = 0; i < kExc; ++i) {
-    for (std::uint32_t t : targets(kExc + kInh, i, rng)) {
+    for (std::uint32_t t : targets(kOut, kExc + kInh, i, rng, taken)) {
       if (t < kExc) {
         ee.post.push_back(t);
       } else {
@@ -50,7 +68,7 @@ DistalRewardExperiment::DistalRewardExperiment(const DistalRewardConfig& config)
     ei.offsets.push_back(static_cast<std::uint32_t>(ei.post.size()));
   }
   for (std::uint32_t i = 0; i < kInh; ++i) {
-    for (std::uint32_t t : targets(kExc, -1, rng)) ie.post.push_back(t);
+    for (std::uint32_t t : targets(kOut, kExc, -1, rng, taken)) ie.post.push_back(t);
     ie.offsets.push_back(static_cast<std::uint32_t>(ie.post.size()));
   }
 
@@ -60,11 +78,11 @@ DistalRewardExperiment::DistalRewardExperiment(const DistalRewardConfig& config)
                                                   {"tau_plus_ms", 20.0},
                                                   {"tau_minus_ms", 20.0},
                                                   {"tau_c_ms", 1000.0},
-                                                  {"eta", 100.0},
+                                                  {"eta", 100.0 * scale},
                                                   {"w_min", 0.0},
-                                                  {"w_max", 4.0}})
+                                                  {"w_max", 4.0 * scale}})
                              : makeRule("none");
-  spec.w_init_min = spec.w_init_max = 1.0;
+  spec.w_init_min = spec.w_init_max = 1.0 * scale;
   spec.name = "exc_exc";
   spec.explicit_synapses = ee;
   ee_ = &net_->connect(*exc_, *exc_, spec);
@@ -74,8 +92,9 @@ DistalRewardExperiment::DistalRewardExperiment(const DistalRewardConfig& config)
   spec.name = "inh_exc";
   spec.explicit_synapses = ie;
   spec.rule = makeRule("none");
-  spec.w_init_min = spec.w_init_max = -1.0;
+  spec.w_init_min = spec.w_init_max = -1.0 * scale;
   ie_ = &net_->connect(*inh_, *exc_, spec);
+  net_->setThreads(config.threads);
 
   // The rewarded synapse: a random excitatory->excitatory synapse, starting at 0.
   rewarded_syn_ = static_cast<std::size_t>(rng.below(ee_->size()));
@@ -113,7 +132,8 @@ DistalRewardRow DistalRewardExperiment::runSecond(bool report) {
   DistalRewardRow row{};
   row.t_s = net_->stepCount() / 1000.0;
   row.firing_rate_hz =
-      static_cast<double>(exc_->spikeCount() + inh_->spikeCount() - spikes_before) / 1000.0;
+      static_cast<double>(exc_->spikeCount() + inh_->spikeCount() - spikes_before) /
+      static_cast<double>(exc_->size() + inh_->size());
   row.rewards = rewards;
   if (!report) return row;
   net_->flush();
@@ -131,6 +151,10 @@ DistalRewardRow DistalRewardExperiment::runSecond(bool report) {
 
 std::uint64_t DistalRewardExperiment::events() const {
   return ee_->events() + ei_->events() + ie_->events();
+}
+
+std::size_t DistalRewardExperiment::synapses() const {
+  return ee_->size() + ei_->size() + ie_->size();
 }
 
 std::size_t DistalRewardExperiment::plasticSynapses() const {

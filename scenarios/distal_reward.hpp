@@ -28,6 +28,13 @@ struct DistalRewardConfig {
   std::uint64_t seed = 1;
   bool plastic = true;  ///< false: freeze every weight (rule none) for timing comparisons
   bool reward = true;   ///< false: never deliver the delayed dopamine
+  /// Network size for scaling studies (bench scale): 4:1 excitatory:inhibitory neurons, each with
+  /// `synapses_per_neuron` outgoing synapses. Weights, their bounds and the learning rate scale
+  /// by 100 / synapses_per_neuron so that a neuron's summed input, and so the rate, stays about
+  /// that of the published network (1000 neurons, 100 synapses each: the defaults).
+  std::uint32_t neurons = 1000;
+  std::uint32_t synapses_per_neuron = 100;
+  int threads = 1;  ///< threads for the synaptic work (Network::setThreads); results unchanged
 };
 
 /// One line of the reproduction's output, every simulated second.
@@ -36,7 +43,7 @@ struct DistalRewardRow {
   double w_rewarded;      ///< [mV] weight of the rewarded synapse
   double w_exc_mean;      ///< [mV] mean excitatory weight
   double w_exc_p99;       ///< [mV] 99th percentile of excitatory weights
-  double firing_rate_hz;  ///< [Hz] mean rate of all 1000 neurons over the last second
+  double firing_rate_hz;  ///< [Hz] mean rate of all neurons over the last second
   int rewards;            ///< dopamine pulses delivered in the last second
 };
 
@@ -51,6 +58,8 @@ class DistalRewardExperiment {
   std::uint64_t events() const;
   /// Plastic excitatory synapses.
   std::size_t plasticSynapses() const;
+  /// All synapses.
+  std::size_t synapses() const;
 
  private:
   DistalRewardConfig config_;

@@ -38,8 +38,9 @@ void IzhikevichPopulation::resetState() {
   std::fill(u_.begin(), u_.end(), static_cast<float>(m_.b * m_.v_init_mv));
 }
 
-void IzhikevichPopulation::update(const float* input, std::uint64_t step_index) {
-  const std::uint32_t n = size();
+void IzhikevichPopulation::update(const float* input, std::uint64_t step_index, std::uint32_t begin,
+                                  std::uint32_t end, std::vector<std::uint32_t>& spikes) {
+  const std::uint32_t n = end;
   float* v = v_.data();
   float* u = u_.data();
   const float* bias = bias_.data();
@@ -52,14 +53,14 @@ void IzhikevichPopulation::update(const float* input, std::uint64_t step_index) 
   // Spike test and reset first (on the state reached last step), as in Izhikevich's code.
   // Spikes are rare: test blocks of 16 with a vectorised any(), then look inside the hits.
   constexpr std::uint32_t kBlock = 16;
-  std::uint32_t i = 0;
+  std::uint32_t i = begin;
   for (; i + kBlock <= n; i += kBlock) {
     int any = 0;
     for (std::uint32_t j = 0; j < kBlock; ++j) any |= v[i + j] >= peak;
     if (!any) continue;
     for (std::uint32_t j = i; j < i + kBlock; ++j) {
       if (v[j] >= peak) {
-        spikes_.push_back(j);
+        spikes.push_back(j);
         v[j] = c;
         u[j] += d;
       }
@@ -67,13 +68,13 @@ void IzhikevichPopulation::update(const float* input, std::uint64_t step_index) 
   }
   for (; i < n; ++i) {
     if (v[i] >= peak) {
-      spikes_.push_back(i);
+      spikes.push_back(i);
       v[i] = c;
       u[i] += d;
     }
   }
   // Branch-free integration over all neurons (vectorises).
-  for (std::uint32_t i = 0; i < n; ++i) {
+  for (std::uint32_t i = begin; i < n; ++i) {
     const float current = input[i] + bias[i] + (noise2 * CounterNoise::uniform01(key, i) - noise);
     float vi = v[i];
     const float ui = u[i];

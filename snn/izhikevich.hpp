@@ -48,7 +48,8 @@ class IzhikevichPopulation final : public Population {
   void resetState() override;
 
  protected:
-  void update(const float* input, std::uint64_t step_index) override;
+  void update(const float* input, std::uint64_t step_index, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override;
 
  private:
   IzhikevichModel m_;

@@ -43,17 +43,18 @@ void LifPopulation::resetState() {
   std::fill(refractory_.begin(), refractory_.end(), 0);
 }
 
-void LifPopulation::update(const float* input, std::uint64_t step_index) {
+void LifPopulation::update(const float* input, std::uint64_t step_index, std::uint32_t begin,
+                           std::uint32_t end, std::vector<std::uint32_t>& spikes) {
   if (m_.adaptive) {
-    integrate<true>(input, step_index);
+    integrate<true>(input, step_index, begin, end, spikes);
   } else {
-    integrate<false>(input, step_index);
+    integrate<false>(input, step_index, begin, end, spikes);
   }
 }
 
 template <bool kAdaptive>
-void LifPopulation::integrate(const float* input, std::uint64_t step_index) {
-  const std::uint32_t n = size();
+void LifPopulation::integrate(const float* input, std::uint64_t step_index, std::uint32_t begin,
+                              std::uint32_t end, std::vector<std::uint32_t>& spikes) {
   const float v_rest = static_cast<float>(m_.v_rest_mv);
   const float v_reset = static_cast<float>(m_.v_reset_mv);
   const float v_thresh = static_cast<float>(m_.v_thresh_mv);
@@ -62,7 +63,7 @@ void LifPopulation::integrate(const float* input, std::uint64_t step_index) {
   const std::uint32_t key = CounterNoise::stepKey(noise_key_, step_index);
   const float theta_plus = static_cast<float>(m_.theta_plus_mv);
   const bool adapt = kAdaptive && adapting_;
-  for (std::uint32_t i = 0; i < n; ++i) {
+  for (std::uint32_t i = begin; i < end; ++i) {
     float v = v_[i];
     float syn = i_syn_[i];
     if (delta) {
@@ -78,7 +79,7 @@ void LifPopulation::integrate(const float* input, std::uint64_t step_index) {
       --refractory_[i];
       v = v_reset;
     } else if (v >= (kAdaptive ? v_thresh + theta_[i] : v_thresh)) {
-      spikes_.push_back(i);
+      spikes.push_back(i);
       v = v_reset;
       refractory_[i] = ref_steps_;
       if (adapt) theta_[i] += theta_plus;

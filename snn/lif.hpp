@@ -49,7 +49,8 @@ class LifPopulation final : public Population {
   const std::vector<float>& theta() const { return theta_; }
 
  protected:
-  void update(const float* input, std::uint64_t step_index) override;
+  void update(const float* input, std::uint64_t step_index, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override;
 
  private:
   LifModel m_;
@@ -63,7 +64,8 @@ class LifPopulation final : public Population {
   float decay_theta_ = 1.0f;              // exp(-dt/tau_theta)
   bool adapting_ = true;
   template <bool kAdaptive>
-  void integrate(const float* input, std::uint64_t step_index);
+  void integrate(const float* input, std::uint64_t step_index, std::uint32_t begin,
+                 std::uint32_t end, std::vector<std::uint32_t>& spikes);
   std::size_t stateBytes() const override {
     return (v_.size() + i_syn_.size() + theta_.size()) * sizeof(float) +
            refractory_.size() * sizeof(std::int32_t);

@@ -3,6 +3,17 @@
 #include "core/error.hpp"
 
 namespace spikegym::snn {
+namespace {
+
+void requireSplittable(const Projection& projection) {
+  if (!projection.canSplit()) {
+    throw UserError("projection '" + projection.name() +
+                    "': its synapses are not sorted by post neuron within each pre neuron's row, "
+                    "so it cannot run on several threads (use threads: 1)");
+  }
+}
+
+}  // namespace
 
 Network::Network(double dt_ms, std::uint64_t seed, const NeuromodulatorModel& modulator)
     : dt_ms_(dt_ms), seed_(seed), modulator_([&] {
@@ -33,15 +44,83 @@ Projection& Network::connect(Population& pre, Population& post, ProjectionSpec s
       throw UsageError("Network::connect: projection '" + spec.name + "' exists already");
     }
   }
-  projections_.push_back(std::make_unique<Projection>(spec, pre, post, seed_));
+  auto projection = std::make_unique<Projection>(spec, pre, post, seed_);
+  if (team_) splitProjection(*projection);
+  projections_.push_back(std::move(projection));
   return *projections_.back();
 }
 
 void Network::step() {
-  for (auto& p : populations_) p->step(step_);
+  if (team_) {
+    const int parts = team_->size();
+    for (auto& p : populations_) p->beginStep(parts);
+    team_->run(population_job_);
+    for (auto& p : populations_) p->finishStep(parts);
+  } else {
+    for (auto& p : populations_) p->step(step_);
+  }
   const double m = modulator_.step();
-  for (auto& proj : projections_) proj->step(step_, m);
+  if (team_) {
+    stepSplit(m);
+  } else {
+    for (auto& proj : projections_) proj->step(step_, m);
+  }
   ++step_;
+}
+
+// Projection::step's phases, the synapse work of each spread over the team. Projections share no
+// plasticity state, so doing each phase for all of them before the next phase changes nothing;
+// two projections into one population are split alike (equal ranges of its neurons), so each
+// post neuron's input is summed by one thread, projection after projection as in one thread.
+void Network::stepSplit(double m) {
+  split_m_ = m;
+  bool any_sweep = false;
+  sweep_due_.resize(projections_.size());
+  for (std::size_t j = 0; j < projections_.size(); ++j) {
+    sweep_due_[j] = projections_[j]->sweepDue(step_);
+    any_sweep = any_sweep || sweep_due_[j];
+  }
+  const auto last = static_cast<std::int64_t>(step_) - 1;
+  if (any_sweep) {
+    team_->run(sweep_job_);
+    for (std::size_t j = 0; j < projections_.size(); ++j) {
+      if (sweep_due_[j]) projections_[j]->finishSweep(last);
+    }
+  }
+  for (auto& proj : projections_) proj->prepareStep(step_, m);
+  team_->run(step_job_);
+  for (auto& proj : projections_) proj->finishStep(step_);
+}
+
+void Network::splitProjection(Projection& projection) const {
+  requireSplittable(projection);
+  projection.split(threads());
+}
+
+void Network::setThreads(int threads) {
+  if (threads < 1 || threads > 256) {
+    throw UserError("threads: expected 1 to 256, got " + std::to_string(threads));
+  }
+  if (threads == this->threads()) return;
+  if (threads > 1) {
+    for (auto& proj : projections_) requireSplittable(*proj);
+  }
+  team_.reset();
+  for (auto& proj : projections_) proj->split(threads);
+  if (threads == 1) return;
+  team_ = std::make_unique<WorkerTeam>(threads);
+  sweep_job_ = [this](int part) {
+    const auto last = static_cast<std::int64_t>(step_) - 1;
+    for (std::size_t j = 0; j < projections_.size(); ++j) {
+      if (sweep_due_[j]) projections_[j]->sweepPart(part, last);
+    }
+  };
+  population_job_ = [this](int part) {
+    for (auto& p : populations_) p->stepPart(part, team_->size(), step_);
+  };
+  step_job_ = [this](int part) {
+    for (auto& proj : projections_) proj->stepPart(part, step_, split_m_);
+  };
 }
 
 void Network::run(std::uint64_t steps) {

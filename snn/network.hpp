@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "snn/neuromodulator.hpp"
 #include "snn/population.hpp"
 #include "snn/projection.hpp"
+#include "snn/workers.hpp"
 
 namespace spikegym::snn {
 
@@ -21,6 +23,9 @@ class Network {
  public:
   explicit Network(double dt_ms = 1.0, std::uint64_t seed = 0,
                    const NeuromodulatorModel& modulator = {});
+  // Threads of a split network point at it: it stays where it was built.
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
 
   /// Adds a population built elsewhere; returns it. Names must be unique.
   Population& add(std::unique_ptr<Population> population);
@@ -32,6 +37,15 @@ class Network {
 
   /// Advances one step of dt.
   void step();
+  /// Runs each step's synaptic work (pairings, weight updates, delivery, sweeps) on `threads`
+  /// threads, each owning a range of every population's neurons as post neurons (Projection::
+  /// split). Results are bit-identical whatever the count: no synapse and no neuron's input is
+  /// shared between threads, and each sees the same arithmetic in the same order. Neurons are
+  /// shared out the same way (Population::stepPart). 1 (the default) uses no thread. Projections
+  /// added later are split too. A projection from explicit synapses whose rows are not sorted by
+  /// post neuron cannot be split: UserError.
+  void setThreads(int threads);
+  int threads() const { return team_ ? team_->size() : 1; }
   /// Advances `steps` steps.
   void run(std::uint64_t steps);
   /// Brings every plastic synapse up to date (before reading weights). Changes when the next
@@ -77,6 +91,14 @@ class Network {
   Neuromodulator modulator_;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<Projection>> projections_;
+  // Split across threads (setThreads): the team and its two jobs, made once, that read the
+  // step being done from split_step_ and split_m_.
+  std::unique_ptr<WorkerTeam> team_;
+  std::function<void(int)> population_job_, sweep_job_, step_job_;
+  std::vector<char> sweep_due_;  // per projection, this step
+  double split_m_ = 0.0;
+  void stepSplit(double m);
+  void splitProjection(Projection& projection) const;
 };
 
 }  // namespace spikegym::snn

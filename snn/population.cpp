@@ -39,27 +39,67 @@ void Population::resetState() {
 void Population::step(std::uint64_t step_index) {
   float* input = ring_.data() + static_cast<std::size_t>(slot_) * size_;
   spikes_.clear();
-  update(input, step_index);
-  if (counting_) countStep(input);
+  update(input, step_index, 0, size_, spikes_);
+  if (counting_) countRange(input, 0, size_, spikes_, counts_);
   std::fill(input, input + size_, 0.0f);
+  endStep();
+}
+
+void Population::beginStep(int parts) {
+  spikes_.clear();
+  if (part_spikes_.size() != static_cast<std::size_t>(parts)) {
+    part_spikes_.resize(static_cast<std::size_t>(parts));
+    part_counts_.resize(static_cast<std::size_t>(parts));
+    for (int t = 0; t < parts; ++t) {
+      part_spikes_[t].reserve(partBegin(size_, parts, t + 1) - partBegin(size_, parts, t));
+    }
+  }
+}
+
+// Each part counts and clears its own neurons' input: the lines of the input slot stay in the
+// cache of the thread that delivers into them (a serial clear moved them every step).
+void Population::stepPart(int part, int parts, std::uint64_t step_index) {
+  float* input = ring_.data() + static_cast<std::size_t>(slot_) * size_;
+  std::vector<std::uint32_t>& out = part_spikes_[static_cast<std::size_t>(part)];
+  const std::uint32_t begin = partBegin(size_, parts, part);
+  const std::uint32_t end = partBegin(size_, parts, part + 1);
+  out.clear();
+  update(input, step_index, begin, end, out);
+  if (counting_) countRange(input, begin, end, out, part_counts_[static_cast<std::size_t>(part)]);
+  std::fill(input + begin, input + end, 0.0f);
+}
+
+void Population::finishStep(int parts) {
+  for (int t = 0; t < parts; ++t) {
+    spikes_.insert(spikes_.end(), part_spikes_[t].begin(), part_spikes_[t].end());
+    if (counting_) {
+      counts_ += part_counts_[t];
+      part_counts_[t] = OpCounts{};
+    }
+  }
+  endStep();
+}
+
+void Population::endStep() {
   slot_ = (slot_ + 1) % slots_;
   spike_count_ += spikes_.size();
 }
 
-void Population::countStep(const float* input) {
-  counts_.spikes += spikes_.size();
-  counts_.neuron_steps += size_;
+void Population::countRange(const float* input, std::uint32_t begin, std::uint32_t end,
+                            const std::vector<std::uint32_t>& spikes, OpCounts& counts) const {
+  counts.spikes += spikes.size();
+  counts.neuron_steps += end - begin;
   if (!integrates()) return;
   // Active: input arrived (synaptic or bias) or the neuron spiked.
   // 32-bit lanes, as the floats: the loop vectorises (a 64-bit sum kept it scalar).
   std::uint32_t active = 0;
   const float* bias = bias_.data();
-  for (std::uint32_t i = 0; i < size_; ++i) {
+  for (std::uint32_t i = begin; i < end; ++i) {
     active += static_cast<std::uint32_t>((input[i] != 0.0f) | (bias[i] != 0.0f));
   }
-  for (std::uint32_t i : spikes_) active += input[i] == 0.0f && bias[i] == 0.0f;
-  counts_.neuron_active += active;
-  counts_.neuron_inactive += size_ - active;
+  for (std::uint32_t i : spikes) active += input[i] == 0.0f && bias[i] == 0.0f;
+  counts.neuron_active += active;
+  counts.neuron_inactive += (end - begin) - active;
 }
 
 namespace {

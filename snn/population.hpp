@@ -17,6 +17,13 @@
 
 namespace spikegym::snn {
 
+/// The first index of part `part` when [0, n) is cut into `parts` near-equal ranges (part ==
+/// parts gives n): how a split network shares out each population's neurons.
+inline std::uint32_t partBegin(std::uint32_t n, int parts, int part) {
+  return static_cast<std::uint32_t>(static_cast<std::uint64_t>(n) * static_cast<unsigned>(part) /
+                                    static_cast<unsigned>(parts));
+}
+
 class Population {
  public:
   virtual ~Population() = default;
@@ -61,6 +68,13 @@ class Population {
 
   /// Advances one step: consumes this step's input, integrates, fills spikes().
   void step(std::uint64_t step_index);
+  /// step() in phases, for a network split across threads (Network::setThreads): beginStep
+  /// (serial), stepPart for parts 0..parts-1 (at once; part t integrates the neurons
+  /// [partBegin(size, parts, t), partBegin(size, parts, t + 1))), finishStep (serial). The same
+  /// result as step() whatever `parts`: neurons are independent within a step.
+  void beginStep(int parts);
+  void stepPart(int part, int parts, std::uint64_t step_index);
+  void finishStep(int parts);
 
   /// False for spike sources (Poisson, regular): they emit spikes but integrate nothing, so
   /// their updates are not counted as neuron updates (snn/ops.hpp).
@@ -77,8 +91,11 @@ class Population {
 
  protected:
   Population(std::string name, std::string model, std::uint32_t size);
-  /// Integrates one step with `input` (this step's arrived synaptic input, size()).
-  virtual void update(const float* input, std::uint64_t step_index) = 0;
+  /// Integrates neurons [begin, end) one step with `input` (this step's arrived synaptic input,
+  /// size()) and appends those that spiked to `spikes`, ascending. Touches only those neurons'
+  /// state: the parts of a split network call it at once on disjoint ranges.
+  virtual void update(const float* input, std::uint64_t step_index, std::uint32_t begin,
+                      std::uint32_t end, std::vector<std::uint32_t>& spikes) = 0;
   /// Bytes of the model's own per-neuron variables.
   virtual std::size_t stateBytes() const = 0;
 
@@ -95,7 +112,13 @@ class Population {
   std::vector<float> no_potentials_;
   bool counting_ = false;
   OpCounts counts_;
-  void countStep(const float* input);
+  std::vector<std::vector<std::uint32_t>> part_spikes_;  // per part of a split step
+  std::vector<OpCounts> part_counts_;                    // per part, added up in finishStep
+  /// Counts neurons [begin, end) of this step (their spikes `spikes`) into `counts`.
+  void countRange(const float* input, std::uint32_t begin, std::uint32_t end,
+                  const std::vector<std::uint32_t>& spikes, OpCounts& counts) const;
+  /// Moves to the next input slot: the end of every step.
+  void endStep();
 };
 
 /// A registered neuron model: its parameters and a factory.

@@ -43,6 +43,10 @@ Projection::Projection(const ProjectionSpec& spec, Population& pre, Population& 
   max_delay_ = spec.delay_max_steps;
   post.reserveDelay(max_delay_);
   slots_.resize(max_delay_ + 1);
+  for (std::uint32_t i = 0; i < pre.size(); ++i) {
+    longest_row_ = std::max(longest_row_, offsets_[i + 1] - offsets_[i]);
+  }
+  split(1);
 
   const PlasticityRule& r = spec.rule;
   if (r.kind == RuleKind::kNone) return;
@@ -70,14 +74,6 @@ Projection::Projection(const ProjectionSpec& spec, Population& pre, Population& 
   }
   m_hist_.assign(len, 0.0);
   h_hist_.assign(len, 0.0);
-  std::uint32_t longest_row = 0;
-  for (std::uint32_t i = 0; i < pre.size(); ++i) {
-    longest_row = std::max(longest_row, offsets_[i + 1] - offsets_[i]);
-  }
-  row_acc_.assign(longest_row, 0.0);
-  row_c_.assign(longest_row, 0.0);
-  row_e_.assign(longest_row, 0.0);
-  row_paired_.assign(longest_row, 0);
   x_last_.assign(pre.size(), 0.0);
   x_step_.assign(pre.size(), -1);
   y_last_.assign(post.size(), 0.0);
@@ -181,32 +177,37 @@ template <RuleKind kKind>
 // neuron fired since the last update; (2) the pairings of those few; (3) weights, eligibility and
 // delivery.
 template <bool kDense>
-void Projection::updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_spike, double m) {
-  const std::uint32_t begin = offsets_[i], end = offsets_[i + 1];
+void Projection::updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_spike, double m,
+                                      std::uint32_t begin, std::uint32_t end, RowScratch& scratch) {
+  const std::uint32_t row_begin = offsets_[i];  // dense: post index = synapse - row_begin
   const PreContext ctx = preContext(i, k);
   const double e_scale = -spec_.rule.a_minus;
   const std::uint32_t n = end - begin;
+  double* row_acc = scratch.acc.data();
+  double* row_c = scratch.c.data();
+  double* row_e = scratch.e.data();
+  std::uint32_t* row_paired = scratch.paired.data();
   std::uint32_t paired = 0;
   for (std::uint32_t t = 0; t < n; ++t) {
     const std::uint32_t s = begin + t;
-    const std::uint32_t p = kDense ? t : post_index_[s];
+    const std::uint32_t p = kDense ? s - row_begin : post_index_[s];
     const double c0 = c_[s];
-    row_e_[t] = pre_spike ? e_scale * postTraceBefore(p, k) : 0.0;
-    row_acc_[t] = c0 * ctx.c_gain;
-    row_c_[t] = c0 * ctx.c_decay;
-    row_paired_[paired] = t;
+    row_e[t] = pre_spike ? e_scale * postTraceBefore(p, k) : 0.0;
+    row_acc[t] = c0 * ctx.c_gain;
+    row_c[t] = c0 * ctx.c_decay;
+    row_paired[paired] = t;
     paired += last_post_spike_[p] > ctx.k0;
   }
   if (paired > 0) {
     const double hk = h_hist_[k - base_ + 1];
     for (std::uint32_t q = 0; q < paired; ++q) {
-      const std::uint32_t t = row_paired_[q];
-      const std::uint32_t p = kDense ? t : post_index_[begin + t];
+      const std::uint32_t t = row_paired[q];
+      const std::uint32_t p = kDense ? begin + t - row_begin : post_index_[begin + t];
       const std::int64_t* hs = hist_step_.data() + static_cast<std::size_t>(p) * kHistory;
       int first = hist_count_[p];
       const int last = first;
       while (first > 0 && hs[first - 1] > ctx.k0) --first;
-      double acc = row_acc_[t], c = row_c_[t];
+      double acc = row_acc[t], c = row_c[t];
       for (int h = first; h < last; ++h) {
         const std::int64_t j = hs[h];
         const double e = ctx.a_plus_x0 * pow_beta_[j - ctx.k0];
@@ -214,68 +215,105 @@ void Projection::updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_
         acc += e * inv_alpha_[qj] * (hk - h_hist_[qj - 1]);
         c += e * pow_alpha_[k - j];
       }
-      row_acc_[t] = acc;
-      row_c_[t] = c;
+      row_acc[t] = acc;
+      row_c[t] = c;
     }
   }
   const double w_min = spec_.rule.w_min, w_max = spec_.rule.w_max;
   for (std::uint32_t t = 0; t < n; ++t) {
     const std::uint32_t s = begin + t;
     // The depression of step k comes last.
-    const double e = row_e_[t];
-    const double acc = pre_spike ? row_acc_[t] + e * m : row_acc_[t];
+    const double e = row_e[t];
+    const double acc = pre_spike ? row_acc[t] + e * m : row_acc[t];
     const float w = static_cast<float>(std::clamp(w_[s] + eta_dt_ * acc, w_min, w_max));
     w_[s] = w;
-    c_[s] = static_cast<float>(pre_spike ? row_c_[t] + e : row_c_[t]);
-    if (pre_spike) slots_[delay_[s]][kDense ? t : post_index_[s]] += w;
-  }
-  if (counting_) countRow(begin, end, true, true, pre_spike);
-  if (pre_spike) {
-    x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0] + 1.0;
-    x_step_[i] = k;
-  } else if (x_step_[i] >= 0) {
-    x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0];
-    x_step_[i] = k;
+    c_[s] = static_cast<float>(pre_spike ? row_c[t] + e : row_c[t]);
+    if (pre_spike) slots_[delay_[s]][kDense ? s - row_begin : post_index_[s]] += w;
   }
 }
 
-template <RuleKind kKind>
-void Projection::sweepRows(std::int64_t to_step) {
-  for (std::uint32_t i = 0; i < pre_.size(); ++i) {
-    const PreContext ctx = preContext(i, to_step);
-    for (std::uint32_t s = offsets_[i]; s < offsets_[i + 1]; ++s) {
-      updateSynapse<kKind>(s, postOf(s, i), ctx, false, 0.0, 0.0);
-    }
-    if (counting_) countRow(offsets_[i], offsets_[i + 1], true, false, false);
-    if (x_step_[i] >= 0) {
-      x_last_[i] = ctx.x0 * pow_beta_[to_step - ctx.k0];
-      x_step_[i] = to_step;
-    }
-  }
+void Projection::advancePre(std::uint32_t i, std::int64_t k, bool pre_spike) {
+  if (!pre_spike && x_step_[i] < 0) return;  // no trace yet: nothing decays
+  // The same expressions as preContext(), so the trace is the one the synapses were paired with.
+  const std::int64_t k0 = std::max<std::int64_t>(x_step_[i], base_ - 1);
+  const double x0 = x_step_[i] < 0 ? 0.0 : x_last_[i] * pow_beta_[k0 - x_step_[i]];
+  x_last_[i] = pre_spike ? x0 * pow_beta_[k - k0] + 1.0 : x0 * pow_beta_[k - k0];
+  x_step_[i] = k;
 }
 
-void Projection::sweep(std::int64_t to_step) {
-  switch (spec_.rule.kind) {
-    case RuleKind::kNone:
-      return;
-    case RuleKind::kEligibility:
-      for (std::uint32_t i = 0; i < pre_.size(); ++i) {
-        if (dense_) {
-          updateEligibilityRow<true>(i, to_step, false, 0.0);
-        } else {
-          updateEligibilityRow<false>(i, to_step, false, 0.0);
-        }
+template <RuleKind kKind, bool kDense>
+[[gnu::always_inline]] inline void Projection::updateSegment(std::uint32_t i, std::int64_t k,
+                                                             bool pre_spike, double m,
+                                                             std::uint32_t begin, std::uint32_t end,
+                                                             RowScratch& scratch) {
+  const std::uint32_t row_begin = offsets_[i];
+  if constexpr (kKind == RuleKind::kEligibility) {
+    updateEligibilityRow<kDense>(i, k, pre_spike, m, begin, end, scratch);
+  } else if constexpr (kKind != RuleKind::kNone) {
+    const PreContext ctx = preContext(i, k);
+    for (std::uint32_t s = begin; s < end; ++s) {
+      const std::uint32_t p = kDense ? s - row_begin : post_index_[s];
+      if (pre_spike) {
+        updateSynapse<kKind>(s, p, ctx, true, postTraceBefore(p, k), m);
+        slots_[delay_[s]][p] += w_[s];
+      } else {
+        updateSynapse<kKind>(s, p, ctx, false, 0.0, 0.0);
       }
-      break;
-    case RuleKind::kMstdp:
-      sweepRows<RuleKind::kMstdp>(to_step);
-      break;
+    }
+  } else {
+    if (!pre_spike) return;
+    for (std::uint32_t s = begin; s < end; ++s) {
+      const std::uint32_t p = kDense ? s - row_begin : post_index_[s];
+      slots_[delay_[s]][p] += w_[s];
+    }
+  }
+}
+
+template <RuleKind kKind, bool kDense>
+void Projection::updateRows(const std::vector<std::uint32_t>* rows, int part, std::int64_t k,
+                            bool pre_spike, double m) {
+  RowScratch& scratch = scratch_[static_cast<std::size_t>(std::max(part, 0))];
+  const std::uint32_t n = rows ? static_cast<std::uint32_t>(rows->size()) : pre_.size();
+  for (std::uint32_t r = 0; r < n; ++r) {
+    const std::uint32_t i = rows ? (*rows)[r] : r;
+    const auto [begin, end] = segment(i, part);
+    updateSegment<kKind, kDense>(i, k, pre_spike, m, begin, end, scratch);
+  }
+}
+
+void Projection::updateRowsAs(RuleKind kind, const std::vector<std::uint32_t>* rows, int part,
+                              std::int64_t k, bool pre_spike, double m) {
+#define SG_ROWS(KIND)                                                 \
+  return dense_ ? updateRows<KIND, true>(rows, part, k, pre_spike, m) \
+                : updateRows<KIND, false>(rows, part, k, pre_spike, m)
+  switch (kind) {
+    case RuleKind::kNone:
+      SG_ROWS(RuleKind::kNone);
     case RuleKind::kStdp:
-      sweepRows<RuleKind::kStdp>(to_step);
-      break;
+      SG_ROWS(RuleKind::kStdp);
     case RuleKind::kHebbian:
-      sweepRows<RuleKind::kHebbian>(to_step);
-      break;
+      SG_ROWS(RuleKind::kHebbian);
+    case RuleKind::kMstdp:
+      SG_ROWS(RuleKind::kMstdp);
+    case RuleKind::kEligibility:
+      SG_ROWS(RuleKind::kEligibility);
+  }
+#undef SG_ROWS
+}
+
+void Projection::sweepPart(int part, std::int64_t to_step) {
+  if (spec_.rule.kind == RuleKind::kNone) return;
+  updateRowsAs(spec_.rule.kind, nullptr, part, to_step, false, 0.0);
+}
+
+void Projection::finishSweep(std::int64_t to_step) {
+  if (spec_.rule.kind == RuleKind::kNone) return;
+  for (std::uint32_t i = 0; i < pre_.size(); ++i) {
+    advancePre(i, to_step, false);
+    if (counting_) {
+      countRow(offsets_[i], offsets_[i + 1], true, spec_.rule.kind == RuleKind::kEligibility,
+               false);
+    }
   }
   for (std::uint32_t p = 0; p < post_.size(); ++p) {
     y_last_[p] *= pow_gamma_[to_step - y_step_[p]];
@@ -286,57 +324,102 @@ void Projection::sweep(std::int64_t to_step) {
   h_hist_[0] = 0.0;
 }
 
-template <RuleKind kKind, bool kDense>
-void Projection::processStep(std::uint64_t step, double m) {
+void Projection::sweep(std::int64_t to_step) {
+  sweepPart(-1, to_step);
+  finishSweep(to_step);
+}
+
+bool Projection::sweepDue(std::uint64_t step) const {
+  if (activeKind() == RuleKind::kNone) return false;
+  // Sweep first when the interval is used up or a post spike history is full.
   const auto k = static_cast<std::int64_t>(step);
-  const auto& pre_spikes = pre_.spikes();
-  const auto& post_spikes = post_.spikes();
-  for (int d = 1; d <= max_delay_; ++d) slots_[d] = post_.deliveryBuffer(d);
-
-  if constexpr (kKind != RuleKind::kNone) {
-    // Sweep first when the interval is used up or a post spike history is full.
-    bool full = k - (base_ - 1) > sweep_interval_;
-    for (std::uint32_t p : post_spikes) full = full || hist_count_[p] == kHistory;
-    if (full) sweep(k - 1);
-    const std::int64_t q = k - base_ + 1;
-    m_hist_[q] = m;
-    if constexpr (kKind == RuleKind::kEligibility) {
-      h_hist_[q] = h_hist_[q - 1] + m * pow_alpha_[q - 1];
-    }
-    for (std::uint32_t p : post_spikes) {
-      const double y_before = y_last_[p] * pow_gamma_[k - y_step_[p]];
-      y_before_[p] = y_before;
-      y_last_[p] = y_before + 1.0;
-      y_step_[p] = k;
-      const std::size_t at = static_cast<std::size_t>(p) * kHistory + hist_count_[p]++;
-      hist_step_[at] = k;
-      hist_y_[at] = static_cast<float>(y_before + 1.0);
-      last_post_spike_[p] = k;
-    }
+  if (k - (base_ - 1) > sweep_interval_) return true;
+  for (std::uint32_t p : post_.spikes()) {
+    if (hist_count_[p] == kHistory) return true;
   }
+  return false;
+}
 
-  for (std::uint32_t i : pre_spikes) {
+void Projection::prepareStep(std::uint64_t step, double m) {
+  if (counting_) counts_.dense += w_.size();
+  for (int d = 1; d <= max_delay_; ++d) slots_[d] = post_.deliveryBuffer(d);
+  const RuleKind kind = activeKind();
+  if (kind == RuleKind::kNone) return;
+  const auto k = static_cast<std::int64_t>(step);
+  const std::int64_t q = k - base_ + 1;
+  m_hist_[q] = m;
+  if (kind == RuleKind::kEligibility) h_hist_[q] = h_hist_[q - 1] + m * pow_alpha_[q - 1];
+  for (std::uint32_t p : post_.spikes()) {
+    const double y_before = y_last_[p] * pow_gamma_[k - y_step_[p]];
+    y_before_[p] = y_before;
+    y_last_[p] = y_before + 1.0;
+    y_step_[p] = k;
+    const std::size_t at = static_cast<std::size_t>(p) * kHistory + hist_count_[p]++;
+    hist_step_[at] = k;
+    hist_y_[at] = static_cast<float>(y_before + 1.0);
+    last_post_spike_[p] = k;
+  }
+}
+
+void Projection::stepPart(int part, std::uint64_t k, double m) {
+  updateRowsAs(activeKind(), &pre_.spikes(), part, static_cast<std::int64_t>(k), true, m);
+}
+
+void Projection::finishStep(std::uint64_t step) {
+  const RuleKind kind = activeKind();
+  const auto k = static_cast<std::int64_t>(step);
+  for (std::uint32_t i : pre_.spikes()) {
     const std::uint32_t begin = offsets_[i], end = offsets_[i + 1];
-    if constexpr (kKind == RuleKind::kEligibility) {
-      updateEligibilityRow<kDense>(i, k, true, m);
-    } else if constexpr (kKind != RuleKind::kNone) {
-      const PreContext ctx = preContext(i, k);
-      for (std::uint32_t s = begin; s < end; ++s) {
-        const std::uint32_t p = kDense ? s - begin : post_index_[s];
-        updateSynapse<kKind>(s, p, ctx, true, postTraceBefore(p, k), m);
-        slots_[delay_[s]][p] += w_[s];
-      }
-      x_last_[i] = ctx.x0 * pow_beta_[k - ctx.k0] + 1.0;
-      x_step_[i] = k;
-      if (counting_) countRow(begin, end, true, false, true);
-    } else {
-      for (std::uint32_t s = begin; s < end; ++s) {
-        const std::uint32_t p = kDense ? s - begin : post_index_[s];
-        slots_[delay_[s]][p] += w_[s];
-      }
-      if (counting_) countRow(begin, end, false, false, true);
+    if (kind != RuleKind::kNone) advancePre(i, k, true);
+    if (counting_) {
+      countRow(begin, end, kind != RuleKind::kNone, kind == RuleKind::kEligibility, true);
     }
     events_ += end - begin;
+  }
+}
+
+bool Projection::canSplit() const {
+  if (dense_) return true;
+  for (std::uint32_t i = 0; i < pre_.size(); ++i) {
+    if (!std::is_sorted(post_index_.begin() + offsets_[i], post_index_.begin() + offsets_[i + 1])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Projection::split(int parts) {
+  if (parts < 1 || (parts > 1 && !canSplit())) {
+    throw UsageError("Projection::split: '" + spec_.name +
+                     "' needs parts >= 1 and ascending post indices in every row");
+  }
+  parts_ = parts;
+  scratch_.resize(static_cast<std::size_t>(parts));
+  if (spec_.rule.kind != RuleKind::kNone) {
+    for (RowScratch& r : scratch_) {
+      r.acc.assign(longest_row_, 0.0);
+      r.c.assign(longest_row_, 0.0);
+      r.e.assign(longest_row_, 0.0);
+      r.paired.assign(longest_row_, 0);
+    }
+  }
+  split_.clear();
+  if (parts == 1) return;
+  split_.resize(static_cast<std::size_t>(pre_.size()) * (parts + 1));
+  for (std::uint32_t i = 0; i < pre_.size(); ++i) {
+    const std::uint32_t begin = offsets_[i], end = offsets_[i + 1];
+    for (int t = 0; t <= parts; ++t) {
+      const std::uint32_t lo = partBegin(post_.size(), parts, t);
+      std::uint32_t at = 0;
+      if (dense_) {
+        at = begin + std::min(lo, end - begin);
+      } else {
+        at = static_cast<std::uint32_t>(
+            std::lower_bound(post_index_.begin() + begin, post_index_.begin() + end, lo) -
+            post_index_.begin());
+      }
+      split_[static_cast<std::size_t>(i) * (parts + 1) + t] = at;
+    }
   }
 }
 
@@ -361,34 +444,22 @@ std::size_t Projection::zeroWeights() const {
 
 std::size_t Projection::footprintBytes() const {
   auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
+  std::size_t scratch = 0;
+  for (const RowScratch& r : scratch_) {
+    scratch += bytes(r.acc) + bytes(r.c) + bytes(r.e) + bytes(r.paired);
+  }
   return bytes(offsets_) + bytes(post_index_) + bytes(delay_) + bytes(w_) + bytes(c_) +
          bytes(x_last_) + bytes(x_step_) + bytes(y_last_) + bytes(y_step_) + bytes(y_before_) +
          bytes(hist_step_) + bytes(hist_y_) + bytes(hist_count_) + bytes(last_post_spike_) +
          bytes(m_hist_) + bytes(h_hist_) + bytes(pow_alpha_) + bytes(inv_alpha_) +
-         bytes(pow_beta_) + bytes(pow_gamma_) + bytes(slots_) + bytes(row_acc_) + bytes(row_c_) +
-         bytes(row_e_) + bytes(row_paired_);
+         bytes(pow_beta_) + bytes(pow_gamma_) + bytes(slots_) + bytes(split_) + scratch;
 }
 
 void Projection::step(std::uint64_t k, double m) {
-  if (counting_) counts_.dense += w_.size();
-  const RuleKind kind = plastic_ ? spec_.rule.kind : RuleKind::kNone;
-  switch (kind) {
-    case RuleKind::kNone:
-      return dense_ ? processStep<RuleKind::kNone, true>(k, m)
-                    : processStep<RuleKind::kNone, false>(k, m);
-    case RuleKind::kStdp:
-      return dense_ ? processStep<RuleKind::kStdp, true>(k, m)
-                    : processStep<RuleKind::kStdp, false>(k, m);
-    case RuleKind::kHebbian:
-      return dense_ ? processStep<RuleKind::kHebbian, true>(k, m)
-                    : processStep<RuleKind::kHebbian, false>(k, m);
-    case RuleKind::kMstdp:
-      return dense_ ? processStep<RuleKind::kMstdp, true>(k, m)
-                    : processStep<RuleKind::kMstdp, false>(k, m);
-    case RuleKind::kEligibility:
-      return dense_ ? processStep<RuleKind::kEligibility, true>(k, m)
-                    : processStep<RuleKind::kEligibility, false>(k, m);
-  }
+  if (sweepDue(k)) sweep(static_cast<std::int64_t>(k) - 1);
+  prepareStep(k, m);
+  stepPart(-1, k, m);
+  finishStep(k);
 }
 
 std::optional<Projection> Projection::upToDateCopy(std::uint64_t k) const {

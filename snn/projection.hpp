@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "snn/connectivity.hpp"
@@ -46,8 +47,36 @@ class Projection {
 
   /// Processes step k: pairings and weight updates for this step's pre and post spikes (the
   /// populations have already stepped), modulator signal `m` [1] for this step, and delivery of
-  /// the pre spikes into the post population's input at k + delay.
+  /// the pre spikes into the post population's input at k + delay. The same as, in order:
+  /// sweepDue / sweepPart for every part / finishSweep (when due), prepareStep, stepPart for every
+  /// part, finishStep: the phases a network on several threads runs (Network::setThreads).
   void step(std::uint64_t k, double m);
+
+  /// Splits the work of a step into `parts` ranges of post neurons (equal ranges of the post
+  /// population: splitRanges), so that parts can run at once on different threads without
+  /// sharing a synapse or a post neuron's input. Results do not depend on `parts`: every synapse
+  /// and every post neuron's input sees the same arithmetic in the same order. Needs each row's
+  /// post indices ascending (canSplit); 1 undoes the split.
+  void split(int parts);
+  /// Whether split() can be used: every row's post indices ascend (generated connectivity does;
+  /// explicit synapses may not).
+  bool canSplit() const;
+  int parts() const { return parts_; }
+  /// Phases of step(k, m) for a split projection. Call in this order, the parts of one phase in
+  /// any order or at once: a full sweep is due before step k (serial; checks only).
+  bool sweepDue(std::uint64_t k) const;
+  /// Brings the synapses of part `part` up to date through `to_step` (the sweep's synapse work).
+  void sweepPart(int part, std::int64_t to_step);
+  /// Ends the sweep through `to_step` once every part was swept (per-neuron traces, histories).
+  void finishSweep(std::int64_t to_step);
+  /// Records step k's modulator signal and post spikes and points the delivery slots at step
+  /// k's rings (serial).
+  void prepareStep(std::uint64_t k, double m);
+  /// Step k's pre spikes, the synapses of part `part`: pairings, weights, delivery.
+  void stepPart(int part, std::uint64_t k, double m);
+  /// Ends step k once every part ran: pre traces, event and operation counts (serial).
+  void finishStep(std::uint64_t k);
+
   /// Brings every synapse up to date through step k (call before reading weights).
   void flush(std::uint64_t k);
   /// Brings weights up to date through step k, then forgets eligibility, traces and spike
@@ -109,8 +138,6 @@ class Projection {
   int sweepInterval() const { return sweep_interval_; }
 
  private:
-  template <RuleKind kKind, bool kDense>
-  void processStep(std::uint64_t k, double m);
   /// What all synapses of one pre neuron share when they are brought up to date to step k.
   struct PreContext {
     std::int64_t k0;   // step of the pre neuron's last update
@@ -126,8 +153,36 @@ class Projection {
                      double y_now, double m_now);
   template <RuleKind kKind>
   void sweepRows(std::int64_t to_step);
+  /// Per part: scratch for one row segment (pre neuron) of an eligibility rule.
+  struct RowScratch {
+    std::vector<double> acc, c, e;
+    std::vector<std::uint32_t> paired;  // segment entries with pairings to add
+  };
   template <bool kDense>
-  void updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_spike, double m);
+  void updateEligibilityRow(std::uint32_t i, std::int64_t k, bool pre_spike, double m,
+                            std::uint32_t begin, std::uint32_t end, RowScratch& scratch);
+  /// The synapses [begin, end) of pre neuron i's row brought up to date through step k under
+  /// rule kKind; with pre_spike, the depression of step k and the delivery of the spike.
+  template <RuleKind kKind, bool kDense>
+  void updateSegment(std::uint32_t i, std::int64_t k, bool pre_spike, double m, std::uint32_t begin,
+                     std::uint32_t end, RowScratch& scratch);
+  /// Rows `rows` (pre neurons; null: every row), part `part` (-1: whole rows), through step k.
+  template <RuleKind kKind, bool kDense>
+  void updateRows(const std::vector<std::uint32_t>* rows, int part, std::int64_t k, bool pre_spike,
+                  double m);
+  /// updateRows with the rule kind and layout chosen at run time.
+  void updateRowsAs(RuleKind kind, const std::vector<std::uint32_t>* rows, int part, std::int64_t k,
+                    bool pre_spike, double m);
+  /// Pre neuron i's trace brought to step k (plus its spike when pre_spike).
+  void advancePre(std::uint32_t i, std::int64_t k, bool pre_spike);
+  /// The synapses of pre neuron i in part `part` (-1: the whole row).
+  std::pair<std::uint32_t, std::uint32_t> segment(std::uint32_t i, int part) const {
+    if (part < 0) return {offsets_[i], offsets_[i + 1]};
+    const std::size_t at = static_cast<std::size_t>(i) * (parts_ + 1) + part;
+    return {split_[at], split_[at + 1]};
+  }
+  /// The rule that runs now: none while suspended (setPlastic(false)).
+  RuleKind activeKind() const { return plastic_ ? spec_.rule.kind : RuleKind::kNone; }
   void sweep(std::int64_t to_step);
   /// A copy brought up to date through step k, or none when this one already is.
   std::optional<Projection> upToDateCopy(std::uint64_t k) const;
@@ -171,9 +226,11 @@ class Projection {
   std::vector<double> pow_gamma_;  // post trace decay^n
   double eta_dt_ = 0.0;            // eta dt for kEligibility [1]
 
-  std::vector<float*> slots_;                    // delivery buffer per delay, refreshed each step
-  std::vector<double> row_acc_, row_c_, row_e_;  // scratch for one row (pre neuron)
-  std::vector<std::uint32_t> row_paired_;        // scratch: row entries with pairings to add
+  std::vector<float*> slots_;        // delivery buffer per delay, refreshed each step
+  std::vector<RowScratch> scratch_;  // one per part (at least one)
+  std::uint32_t longest_row_ = 0;    // [synapses] sizes the scratch
+  int parts_ = 1;
+  std::vector<std::uint32_t> split_;  // n_pre x (parts + 1): first synapse of each part per row
   std::uint64_t events_ = 0;
   bool counting_ = false;
   OpCounts counts_;

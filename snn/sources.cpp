@@ -11,11 +11,12 @@ PoissonSource::PoissonSource(const std::string& name, std::uint32_t size, double
       key_(static_cast<std::uint32_t>(rngStream(seed, "poisson:" + name).next())),
       rates_hz_(size, static_cast<float>(rate_hz)) {}
 
-void PoissonSource::update(const float*, std::uint64_t step_index) {
+void PoissonSource::update(const float*, std::uint64_t step_index, std::uint32_t begin,
+                           std::uint32_t end, std::vector<std::uint32_t>& spikes) {
   const std::uint32_t key = CounterNoise::stepKey(key_, step_index);
   const float dt_s = static_cast<float>(dt_ms_ * 1e-3);
-  for (std::uint32_t i = 0; i < size(); ++i) {
-    if (CounterNoise::uniform01(key, i) < rates_hz_[i] * dt_s) spikes_.push_back(i);
+  for (std::uint32_t i = begin; i < end; ++i) {
+    if (CounterNoise::uniform01(key, i) < rates_hz_[i] * dt_s) spikes.push_back(i);
   }
 }
 
@@ -31,13 +32,14 @@ void RegularSource::resetState() {
   std::fill(phase_.begin(), phase_.end(), 0.0);
 }
 
-void RegularSource::update(const float*, std::uint64_t) {
+void RegularSource::update(const float*, std::uint64_t, std::uint32_t begin, std::uint32_t end,
+                           std::vector<std::uint32_t>& spikes) {
   const double dt_s = dt_ms_ * 1e-3;
-  for (std::uint32_t i = 0; i < size(); ++i) {
+  for (std::uint32_t i = begin; i < end; ++i) {
     phase_[i] += rates_hz_[i] * dt_s;
     if (phase_[i] >= 1.0) {
       phase_[i] -= 1.0;
-      spikes_.push_back(i);
+      spikes.push_back(i);
     }
   }
 }

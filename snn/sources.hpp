@@ -19,7 +19,8 @@ class PoissonSource final : public Population {
   bool integrates() const override { return false; }
 
  protected:
-  void update(const float* input, std::uint64_t step_index) override;
+  void update(const float* input, std::uint64_t step_index, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override;
 
  private:
   double dt_ms_;
@@ -37,7 +38,8 @@ class RegularSource final : public Population {
   bool integrates() const override { return false; }
 
  protected:
-  void update(const float* input, std::uint64_t step_index) override;
+  void update(const float* input, std::uint64_t step_index, std::uint32_t begin, std::uint32_t end,
+              std::vector<std::uint32_t>& spikes) override;
 
  private:
   double dt_ms_;

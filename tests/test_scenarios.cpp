@@ -1,6 +1,8 @@
 // scenarios/: the paper reproductions, short versions (the full runs are benchmarks:
 // `spikegym repro distal-reward`, `spikegym repro song2000`, figures in BENCHMARKS.md).
 #include <catch2/catch.hpp>
+#include <tuple>
+#include <vector>
 
 #include "scenarios/distal_reward.hpp"
 #include "scenarios/song2000.hpp"
@@ -42,4 +44,21 @@ TEST_CASE("song2000 (short): STDP pushes weights to the bounds and the rate fall
                     << " -> " << r.rate_hz.back());
   CHECK(edges > 0.5);  // started uniform: 4 of 20 bins held 20%
   CHECK(r.rate_hz.back() < 0.5 * r.rate_hz.front());
+}
+
+TEST_CASE("threads: the scaled distal-reward network is bit-identical on 1 and 2 threads",
+          "[snn][determinism][threads]") {
+  auto run = [](int threads) {
+    DistalRewardExperiment exp(
+        {.seed = 5, .neurons = 2000, .synapses_per_neuron = 200, .threads = threads});
+    std::vector<DistalRewardRow> rows;
+    for (int s = 0; s < 3; ++s) rows.push_back(exp.runSecond(true));
+    std::vector<std::vector<float>> w;
+    for (const auto& proj : exp.network().projections()) w.push_back(proj->weights());
+    return std::make_tuple(rows.back().w_exc_mean, rows.back().firing_rate_hz, exp.events(), w);
+  };
+  const auto one = run(1);
+  CHECK(std::get<1>(one) > 0.3);  // the scaled network fires at about the published rate
+  CHECK(std::get<1>(one) < 5.0);
+  CHECK(run(2) == one);
 }
