@@ -3,6 +3,7 @@
 // `spikegym bench snn [--frozen] [--count]`: the Izhikevich 2007 distal-reward network, real-time
 // factor; --count also counts its operations (and so times the counters).
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -10,7 +11,10 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "core/error.hpp"
+#include "core/pcg64.hpp"
 #include "core/rng.hpp"
+#include "envs/cartpole.hpp"
 #include "envs/registration.hpp"
 #include "envs/vector_env.hpp"
 #include "lab/cost.hpp"
@@ -24,7 +28,45 @@ struct BenchEnvOptions {
   long steps = 20'000'000;
   std::uint64_t seed = 0;
   int num_envs = 1;
+  bool bare = false;
 };
+
+/// --bare: CartPole-v1's arithmetic with none of the API around it (no spaces, checks,
+/// wrappers or episode bookkeeping beyond the 500-step limit), the same action stream and the
+/// same starting states: the bare loop the env's own cost is measured against (issue 27).
+void benchBareCartPole(const BenchEnvOptions& o) {
+  if (o.env_id != "CartPole-v1") {
+    throw UserError("bench env --bare: only CartPole-v1 has a bare loop, not '" + o.env_id + "'");
+  }
+  const envs::CartPoleModel model;
+  Pcg64 starts(o.seed);  // as CartPole::reset(seed)
+  Rng rng = rngStream(o.seed, "policy");
+  std::array<double, 4> state;
+  auto restart = [&] {
+    for (double& v : state) v = starts.uniform(-0.05, 0.05);
+  };
+  restart();
+  constexpr int kMaxEpisodeSteps = 500;  // CartPole-v1's TimeLimit
+  int episode_steps = 0;
+  long episodes = 0;
+  double checksum = 0.0;
+  const auto start = std::chrono::steady_clock::now();
+  for (long i = 0; i < o.steps; ++i) {
+    const bool push_right = rng.below(2) == 1;
+    const envs::CartPoleModel::Outcome end = model.advance(state, push_right);
+    checksum += state[0];
+    if (end.cart_out || end.pole_fell || ++episode_steps == kMaxEpisodeSteps) {
+      restart();
+      episode_steps = 0;
+      ++episodes;
+    }
+  }
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("env: %s (bare loop)\nsteps: %ld\nepisodes: %ld\nwall_s: %.4f\nchecksum: %.6g\n",
+              o.env_id.c_str(), o.steps, episodes, wall_s, checksum);
+  std::printf("steps_per_s: %.0f\n", static_cast<double>(o.steps) / wall_s);
+}
 
 /// --num-envs N: a VectorEnv of N copies, stepped in one call per batch (next-step autoreset).
 void benchVectorEnv(const BenchEnvOptions& o) {
@@ -51,6 +93,7 @@ void benchVectorEnv(const BenchEnvOptions& o) {
 }
 
 void benchEnv(const BenchEnvOptions& o) {
+  if (o.bare) return benchBareCartPole(o);
   if (o.num_envs > 1) return benchVectorEnv(o);
   std::unique_ptr<envs::Env> env = envs::make(o.env_id, o.seed);
   Rng rng = rngStream(o.seed, "policy");
@@ -168,6 +211,10 @@ void addBenchCommand(CLI::App& app) {
                   "Step a VectorEnv of N copies in one call per batch (next-step autoreset)")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  env->add_flag("--bare", o->bare,
+                "CartPole-v1 only: time the same dynamics, actions and starts as a bare loop "
+                "(no API), the reference for the env's own cost")
+      ->excludes("--num-envs");
   env->callback([o] { benchEnv(*o); });
 
   auto so = std::make_shared<BenchSnnOptions>();

@@ -69,7 +69,7 @@ CartPole::CartPole(std::uint64_t seed, const CartPoleModel& model)
           {"x", "x_dot", "theta", "theta_dot"}),
       model_(model),
       rng_(seed),
-      obs_(4, 0.0) {
+      state_{} {
   info_.values = {{"cart_out_of_bounds", 0.0}, {"pole_fell", 0.0}};
 }
 
@@ -82,13 +82,13 @@ ResetResult CartPole::doReset(std::optional<std::uint64_t> seed, const ResetOpti
           "theta_dot), got " +
           std::to_string(options.initial_state->size()));
     }
-    obs_ = *options.initial_state;
+    std::copy(options.initial_state->begin(), options.initial_state->end(), state_.begin());
   } else {
-    for (double& v : obs_) v = rng_.uniform(-0.05, 0.05);
+    for (double& v : state_) v = rng_.uniform(-0.05, 0.05);
   }
   info_.values[0].second = info_.values[1].second = 0.0;
   last_force_n_ = 0.0;
-  return {obs_, &info_};
+  return {state_, &info_};
 }
 
 /// x**2 exactly as Gymnasium evaluates it: NumPy and Python compute `v**2` with libm's
@@ -124,11 +124,10 @@ double detail::pythonSquare(double x) {
   return std::pow(x, two);
 }
 
-StepResult CartPole::doStep(const Action& action) {
-  const CartPoleModel& m = model_;
-  double x = obs_[0], x_dot = obs_[1], theta = obs_[2], theta_dot = obs_[3];
-  const double force = action.index == 1 ? m.force_n : -m.force_n;
-  last_force_n_ = force;
+CartPoleModel::Outcome CartPoleModel::advance(std::array<double, 4>& state, bool push_right) const {
+  const CartPoleModel& m = *this;
+  double x = state[0], x_dot = state[1], theta = state[2], theta_dot = state[3];
+  const double force = push_right ? m.force_n : -m.force_n;
   const double costheta = std::cos(theta);
   const double sintheta = std::sin(theta);
   const double total_mass = m.total_mass_kg();
@@ -146,16 +145,17 @@ StepResult CartPole::doStep(const Action& action) {
   x_dot = x_dot + m.tau_s * xacc;
   theta = theta + m.tau_s * theta_dot;
   theta_dot = theta_dot + m.tau_s * thetaacc;
-  obs_[0] = x;
-  obs_[1] = x_dot;
-  obs_[2] = theta;
-  obs_[3] = theta_dot;
-  const bool cart_out = x < -m.x_threshold_m || x > m.x_threshold_m;
-  const bool pole_fell = theta < -m.theta_threshold_rad || theta > m.theta_threshold_rad;
-  const bool terminated = cart_out || pole_fell;
-  info_.values[0].second = cart_out ? 1.0 : 0.0;
-  info_.values[1].second = pole_fell ? 1.0 : 0.0;
-  return {obs_, 1.0, terminated, false, &info_};
+  state = {x, x_dot, theta, theta_dot};
+  return {.cart_out = x < -m.x_threshold_m || x > m.x_threshold_m,
+          .pole_fell = theta < -m.theta_threshold_rad || theta > m.theta_threshold_rad};
+}
+
+StepResult CartPole::doStep(const Action& action) {
+  last_force_n_ = action.index == 1 ? model_.force_n : -model_.force_n;
+  const CartPoleModel::Outcome end = model_.advance(state_, action.index == 1);
+  info_.values[0].second = end.cart_out ? 1.0 : 0.0;
+  info_.values[1].second = end.pole_fell ? 1.0 : 0.0;
+  return {state_, 1.0, end.cart_out || end.pole_fell, false, &info_};
 }
 
 std::pair<Vec2, Vec2> CartPole::drawBounds() const {
@@ -174,7 +174,7 @@ void CartPole::draw(DrawSink& sink) const {
     sink.line({side * model_.x_threshold_m, -0.1}, {side * model_.x_threshold_m, 0.1}, limit_red,
               0.02);
   }
-  const double x = obs_[0], theta = obs_[2];
+  const double x = state_[0], theta = state_[2];
   const Vec2 cart[4] = {{x - kCartWidthM / 2, 0},
                         {x + kCartWidthM / 2, 0},
                         {x + kCartWidthM / 2, kCartHeightM},

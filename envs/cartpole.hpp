@@ -79,6 +79,17 @@ struct CartPoleModel {
   double theta_threshold_rad = 12 * 2 * 3.141592653589793 / 360;  ///< [rad] 12 degrees
   double total_mass_kg() const { return mass_pole_kg + mass_cart_kg; }
   double polemass_length() const { return mass_pole_kg * half_length_m; }  ///< [kg m]
+
+  /// What one step ended in.
+  struct Outcome {
+    bool cart_out = false;   ///< |x| > x_threshold_m
+    bool pole_fell = false;  ///< |theta| > theta_threshold_rad
+  };
+  /// One step of the dynamics (Gymnasium's Euler integrator, float64, its order of operations):
+  /// `state` = [x, x_dot, theta, theta_dot] advances by tau_s under a push of force_n to the
+  /// right (`push_right`) or left. The whole arithmetic of CartPole::step, with none of the API
+  /// around it: the bare loop that `bench env CartPole-v1 --bare` times.
+  Outcome advance(std::array<double, 4>& state, bool push_right) const;
 };
 
 namespace detail {
@@ -90,7 +101,7 @@ class CartPole final : public Env {
  public:
   explicit CartPole(std::uint64_t seed = 0, const CartPoleModel& model = {});
   const CartPoleModel& model() const { return model_; }
-  std::vector<double> state() const override { return obs_; }
+  std::vector<double> state() const override { return {state_.begin(), state_.end()}; }
   /// Track with its limits, cart, pole at its angle, axle, and the last push as an arrow.
   void draw(DrawSink& sink) const override;
   std::pair<Vec2, Vec2> drawBounds() const override;
@@ -109,10 +120,10 @@ class CartPole final : public Env {
 
  private:
   CartPoleModel model_;
-  double last_force_n_ = 0.0;  // [N] the push of the last step (0 after reset), for draw()
-  Pcg64 rng_;                  // NumPy-compatible: the same draws as Gymnasium for the same seed
-  Observation obs_;            // [x, x_dot, theta, theta_dot] = the state
-  Info info_;                  // cart_out_of_bounds, pole_fell
+  double last_force_n_ = 0.0;    // [N] the push of the last step (0 after reset), for draw()
+  Pcg64 rng_;                    // NumPy-compatible: the same draws as Gymnasium for the same seed
+  std::array<double, 4> state_;  // [x, x_dot, theta, theta_dot] = the observation
+  Info info_;                    // cart_out_of_bounds, pole_fell
 };
 
 }  // namespace spikegym::envs

@@ -261,6 +261,26 @@ TEST_CASE("bench env prints steps_per_s as its last line", "[cli]") {
   CHECK(std::stod(rows.back().substr(13)) > 0);
 }
 
+TEST_CASE("bench env --bare steps CartPole-v1's own trajectories without the API", "[cli]") {
+  // The bare loop is the reference for the env's cost only if it does the same work: the same
+  // actions, starts and dynamics give the same episodes and the same sum of every x.
+  auto field = [](const std::string& out, const std::string& key) {
+    for (const std::string& row : lines(out)) {
+      if (row.rfind(key + ": ", 0) == 0) return row.substr(key.size() + 2);
+    }
+    return std::string("missing");
+  };
+  const CommandResult env = runSpikegym("bench env CartPole-v1 --steps 200000 --seed 4");
+  const CommandResult bare = runSpikegym("bench env CartPole-v1 --steps 200000 --seed 4 --bare");
+  REQUIRE(env.exit_code == 0);
+  REQUIRE(bare.exit_code == 0);
+  CHECK(std::stol(field(bare.out, "episodes")) > 1000);
+  CHECK(field(bare.out, "episodes") == field(env.out, "episodes"));
+  CHECK(field(bare.out, "checksum") == field(env.out, "checksum"));
+  requireOneLineError(runSpikegym("bench env Foraging-v0 --bare --steps 10"),
+                      "only CartPole-v1 has a bare loop");
+}
+
 TEST_CASE("a mistyped option gets a did-you-mean", "[cli]") {
   requireOneLineError(runSpikegym("train --sed 3"),
                       "unknown option '--sed' (did you mean '--seed'?)");
