@@ -31,6 +31,16 @@ struct BenchEnvOptions {
   bool bare = false;
 };
 
+/// The report of a single-env run that started at `start`; steps_per_s last.
+void printEnvBench(const std::string& what, long steps, long episodes,
+                   std::chrono::steady_clock::time_point start, double checksum) {
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("env: %s\nsteps: %ld\nepisodes: %ld\nwall_s: %.4f\nchecksum: %.6g\n", what.c_str(),
+              steps, episodes, wall_s, checksum);
+  std::printf("steps_per_s: %.0f\n", static_cast<double>(steps) / wall_s);
+}
+
 /// --bare: CartPole-v1's arithmetic with none of the API around it (no spaces, checks,
 /// wrappers or episode bookkeeping beyond the 500-step limit), the same action stream and the
 /// same starting states: the bare loop the env's own cost is measured against (issue 27).
@@ -61,11 +71,7 @@ void benchBareCartPole(const BenchEnvOptions& o) {
       ++episodes;
     }
   }
-  const double wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("env: %s (bare loop)\nsteps: %ld\nepisodes: %ld\nwall_s: %.4f\nchecksum: %.6g\n",
-              o.env_id.c_str(), o.steps, episodes, wall_s, checksum);
-  std::printf("steps_per_s: %.0f\n", static_cast<double>(o.steps) / wall_s);
+  printEnvBench(o.env_id + " (bare loop)", o.steps, episodes, start, checksum);
 }
 
 /// --num-envs N: a VectorEnv of N copies, stepped in one call per batch (next-step autoreset).
@@ -111,11 +117,7 @@ void benchEnv(const BenchEnvOptions& o) {
       ++episodes;
     }
   }
-  const double wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("env: %s\nsteps: %ld\nepisodes: %ld\nwall_s: %.4f\nchecksum: %.6g\n",
-              o.env_id.c_str(), o.steps, episodes, wall_s, checksum);
-  std::printf("steps_per_s: %.0f\n", static_cast<double>(o.steps) / wall_s);
+  printEnvBench(o.env_id, o.steps, episodes, start, checksum);
 }
 
 struct BenchSnnOptions {
