@@ -1,5 +1,9 @@
 #include "snn/izhikevich.hpp"
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 #include "core/error.hpp"
 #include "core/rng.hpp"
 
@@ -51,21 +55,23 @@ void IzhikevichPopulation::update(const float* input, std::uint64_t step_index, 
   const float noise2 = static_cast<float>(2.0 * m_.noise), noise = static_cast<float>(m_.noise);
   const std::uint32_t key = CounterNoise::stepKey(noise_key_, step_index);
   // Spike test and reset first (on the state reached last step), as in Izhikevich's code.
-  // Spikes are rare: test blocks of 16 with a vectorised any(), then look inside the hits.
-  constexpr std::uint32_t kBlock = 16;
+  // Spikes are rare: compare 8 potentials at once and look only at the hits (the same test,
+  // v >= peak, false for NaN, in ascending order).
   std::uint32_t i = begin;
-  for (; i + kBlock <= n; i += kBlock) {
-    int any = 0;
-    for (std::uint32_t j = 0; j < kBlock; ++j) any |= v[i + j] >= peak;
-    if (!any) continue;
-    for (std::uint32_t j = i; j < i + kBlock; ++j) {
-      if (v[j] >= peak) {
-        spikes.push_back(j);
-        v[j] = c;
-        u[j] += d;
-      }
+#if defined(__AVX2__)
+  const __m256 peak8 = _mm256_set1_ps(peak);
+  for (; i + 8 <= n; i += 8) {
+    unsigned hits = static_cast<unsigned>(
+        _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(v + i), peak8, _CMP_GE_OQ)));
+    while (hits != 0) {
+      const std::uint32_t j = i + static_cast<std::uint32_t>(__builtin_ctz(hits));
+      hits &= hits - 1;
+      spikes.push_back(j);
+      v[j] = c;
+      u[j] += d;
     }
   }
+#endif
   for (; i < n; ++i) {
     if (v[i] >= peak) {
       spikes.push_back(i);
