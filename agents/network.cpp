@@ -416,10 +416,6 @@ DerivedSize resolveEncoder(Scope& s, const std::string& prefix, PopulationDef& p
     t.push_back({"mean_rate_hz", 0, 0, 1000,
                  "[Hz] if > 0: every observation's rates scaled to this mean over its "
                  "dimensions (a faint image drives as much as a bright one)"});
-    t.push_back(flag("complement", "false",
-                     "true: two neurons per dim, x then 1 - x (all ON neurons, then all OFF): "
-                     "every observation drives the same total, so a winner-take-all layer "
-                     "compares distances to its fields rather than overlaps"));
   }
   const ParamText e = s.r.block(ekey, t);
   p.encoder_model = model;
@@ -432,11 +428,6 @@ DerivedSize resolveEncoder(Scope& s, const std::string& prefix, PopulationDef& p
   p.max_rate_hz = number(e, "max_rate_hz");
   p.current_mv = model == "gaussian_rf" ? number(e, "current_mv") : 0.0;
   p.mean_rate_hz = model == "intensity" ? number(e, "mean_rate_hz") : 0.0;
-  p.complement = model == "intensity" && e.at("complement") == "true";
-  if (p.complement && p.mean_rate_hz > 0) {
-    fail(ekey + ".mean_rate_hz",
-         "complement coding drives every observation equally already: leave mean_rate_hz 0");
-  }
   try {  // the ranges parse against the observation space
     GaussianEncoder check(s.observation_space, std::max(2, p.cells_per_dim), p.rf_width,
                           p.obs_range);
@@ -451,10 +442,6 @@ DerivedSize resolveEncoder(Scope& s, const std::string& prefix, PopulationDef& p
     return {static_cast<std::int64_t>(s.dims) * p.cells_per_dim,
             std::to_string(s.dims) + " observation dims x " + std::to_string(p.cells_per_dim) +
                 " cells_per_dim"};
-  }
-  if (model == "intensity" && p.complement) {
-    return {2 * static_cast<std::int64_t>(s.dims),
-            "2 x " + std::to_string(s.dims) + " observation dims (complement)"};
   }
   if (model == "intensity") {
     return {static_cast<std::int64_t>(s.dims), std::to_string(s.dims) + " observation dims"};

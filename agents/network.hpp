@@ -60,7 +60,6 @@ struct PopulationDef {
   int cells_per_dim = 0;
   double rf_width = 0, max_rate_hz = 0, current_mv = 0;
   double mean_rate_hz = 0;  ///< intensity: [Hz] each observation's mean rate (0: not scaled)
-  bool complement = false;  ///< intensity: ON then OFF neuron per dim (x, then 1 - x)
   std::string obs_range;
   // Neuron populations: registry name ("lif", "izhikevich:RS") and resolved parameters.
   std::string neuron_model;

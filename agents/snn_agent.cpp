@@ -437,12 +437,10 @@ void SnnAgent::driveInput(std::span<const double> obs) {
       continue;
     }
     if (p.encoder_model == "intensity") {  // one neuron per dimension, low..high -> 0..max
-      const int dims = e.encoder.dims();
-      for (int d = 0; d < dims; ++d) {
+      for (int d = 0; d < e.encoder.dims(); ++d) {
         const double lo = e.encoder.low()[d], hi = e.encoder.high()[d];
         const double x = std::clamp((obs[d] - lo) / (hi - lo), 0.0, 1.0);
         rates[d] = static_cast<float>(p.max_rate_hz * x);
-        if (p.complement) rates[dims + d] = static_cast<float>(p.max_rate_hz * (1.0 - x));
       }
       if (p.mean_rate_hz > 0) {  // scaled to the mean rate asked for (a blank stays blank)
         double sum = 0;
