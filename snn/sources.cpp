@@ -15,9 +15,17 @@ void PoissonSource::update(const float*, std::uint64_t step_index, std::uint32_t
                            std::uint32_t end, std::vector<std::uint32_t>& spikes) {
   const std::uint32_t key = CounterNoise::stepKey(key_, step_index);
   const float dt_s = static_cast<float>(dt_ms_ * 1e-3);
+  // Branch-free compaction: every index is written, only those that fire are kept (a branch
+  // per neuron on a random draw is mispredicted about as often as the neurons fire).
+  const std::size_t first = spikes.size();
+  spikes.resize(first + (end - begin));  // within the capacity reserved for the population
+  std::uint32_t* out = spikes.data() + first;
+  std::size_t kept = 0;
   for (std::uint32_t i = begin; i < end; ++i) {
-    if (CounterNoise::uniform01(key, i) < rates_hz_[i] * dt_s) spikes.push_back(i);
+    out[kept] = i;
+    kept += CounterNoise::uniform01(key, i) < rates_hz_[i] * dt_s;
   }
+  spikes.resize(first + kept);
 }
 
 RegularSource::RegularSource(const std::string& name, std::uint32_t size, double rate_hz,
