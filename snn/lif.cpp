@@ -1,5 +1,6 @@
 #include "snn/lif.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -45,48 +46,75 @@ void LifPopulation::resetState() {
 
 void LifPopulation::update(const float* input, std::uint64_t step_index, std::uint32_t begin,
                            std::uint32_t end, std::vector<std::uint32_t>& spikes) {
-  if (m_.adaptive) {
-    integrate<true>(input, step_index, begin, end, spikes);
-  } else {
-    integrate<false>(input, step_index, begin, end, spikes);
+  const bool delta = m_.tau_syn_ms <= 0;  // input jumps v, or feeds the synaptic current
+  if (m_.adaptive && adapting_) {
+    return delta ? integrate<true, true, true>(input, step_index, begin, end, spikes)
+                 : integrate<true, true, false>(input, step_index, begin, end, spikes);
   }
+  if (m_.adaptive) {
+    return delta ? integrate<true, false, true>(input, step_index, begin, end, spikes)
+                 : integrate<true, false, false>(input, step_index, begin, end, spikes);
+  }
+  return delta ? integrate<false, false, true>(input, step_index, begin, end, spikes)
+               : integrate<false, false, false>(input, step_index, begin, end, spikes);
 }
 
-template <bool kAdaptive>
+template <bool kAdaptive, bool kAdapt, bool kDelta>
 void LifPopulation::integrate(const float* input, std::uint64_t step_index, std::uint32_t begin,
                               std::uint32_t end, std::vector<std::uint32_t>& spikes) {
   const float v_rest = static_cast<float>(m_.v_rest_mv);
   const float v_reset = static_cast<float>(m_.v_reset_mv);
   const float v_thresh = static_cast<float>(m_.v_thresh_mv);
   const float noise = static_cast<float>(m_.noise_mv), noise2 = 2.0f * noise;
-  const bool delta = m_.tau_syn_ms <= 0;
   const std::uint32_t key = CounterNoise::stepKey(noise_key_, step_index);
   const float theta_plus = static_cast<float>(m_.theta_plus_mv);
-  const bool adapt = kAdaptive && adapting_;
-  for (std::uint32_t i = begin; i < end; ++i) {
-    float v = v_[i];
-    float syn = i_syn_[i];
-    if (delta) {
-      v += input[i];
-    } else {
-      syn += input[i];
+  // In chunks, two passes: the update, branch-free so that it vectorises (the spike test a
+  // select, its outcome a byte), then a branch-free compaction of the indices that fired. The
+  // same values and order as one loop branching per neuron.
+  const std::size_t first = spikes.size();
+  spikes.resize(first + (end - begin));  // within the capacity reserved for the population
+  std::uint32_t* out = spikes.data() + first;
+  std::size_t kept = 0;
+  constexpr std::uint32_t kChunk = 256;
+  std::uint8_t fired[kChunk];
+  float* v_all = v_.data();
+  float* syn_all = i_syn_.data();
+  std::int32_t* refractory = refractory_.data();
+  float* theta = theta_.data();
+  const float* bias = bias_.data();
+  const float decay_m = decay_m_, decay_syn = decay_syn_, decay_theta = decay_theta_;
+  const std::int32_t ref_steps = ref_steps_;
+  for (std::uint32_t from = begin; from < end; from += kChunk) {
+    const std::uint32_t to = std::min(end, from + kChunk);
+    for (std::uint32_t i = from; i < to; ++i) {
+      float v = v_all[i];
+      float syn = syn_all[i];
+      if constexpr (kDelta) {
+        v = v + input[i];
+      } else {
+        syn = syn + input[i];
+      }
+      const float v_inf =
+          v_rest + syn + bias[i] + (noise2 * CounterNoise::uniform01(key, i) - noise);
+      v = v_inf + (v - v_inf) * decay_m;
+      syn_all[i] = syn * decay_syn;
+      const std::int32_t ref = refractory[i];  // >= 0: set to ref_steps, counted down to 0
+      const std::int32_t resting = ref > 0;
+      const std::int32_t fire = (1 - resting) & (v >= (kAdaptive ? v_thresh + theta[i] : v_thresh));
+      v = (resting | fire) != 0 ? v_reset : v;
+      refractory[i] = ref - resting + fire * ref_steps;
+      if constexpr (kAdapt) {
+        theta[i] = (fire != 0 ? theta[i] + theta_plus : theta[i]) * decay_theta;
+      }
+      fired[i - from] = static_cast<std::uint8_t>(fire);
+      v_all[i] = v;
     }
-    const float v_inf =
-        v_rest + syn + bias_[i] + (noise2 * CounterNoise::uniform01(key, i) - noise);
-    v = v_inf + (v - v_inf) * decay_m_;
-    i_syn_[i] = syn * decay_syn_;
-    if (refractory_[i] > 0) {
-      --refractory_[i];
-      v = v_reset;
-    } else if (v >= (kAdaptive ? v_thresh + theta_[i] : v_thresh)) {
-      spikes.push_back(i);
-      v = v_reset;
-      refractory_[i] = ref_steps_;
-      if (adapt) theta_[i] += theta_plus;
+    for (std::uint32_t i = from; i < to; ++i) {
+      out[kept] = i;
+      kept += fired[i - from];
     }
-    if (adapt) theta_[i] *= decay_theta_;
-    v_[i] = v;
   }
+  spikes.resize(first + kept);
 }
 
 namespace {

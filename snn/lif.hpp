@@ -63,7 +63,7 @@ class LifPopulation final : public Population {
   std::vector<float> theta_;              // [mV] adaptive threshold increase (lif_adaptive)
   float decay_theta_ = 1.0f;              // exp(-dt/tau_theta)
   bool adapting_ = true;
-  template <bool kAdaptive>
+  template <bool kAdaptive, bool kAdapt, bool kDelta>
   void integrate(const float* input, std::uint64_t step_index, std::uint32_t begin,
                  std::uint32_t end, std::vector<std::uint32_t>& spikes);
   std::size_t stateBytes() const override {
