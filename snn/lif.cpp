@@ -69,12 +69,8 @@ void LifPopulation::integrate(const float* input, std::uint64_t step_index, std:
   const std::uint32_t key = CounterNoise::stepKey(noise_key_, step_index);
   const float theta_plus = static_cast<float>(m_.theta_plus_mv);
   // In chunks, two passes: the update, branch-free so that it vectorises (the spike test a
-  // select, its outcome a byte), then a branch-free compaction of the indices that fired. The
-  // same values and order as one loop branching per neuron.
-  const std::size_t first = spikes.size();
-  spikes.resize(first + (end - begin));  // within the capacity reserved for the population
-  std::uint32_t* out = spikes.data() + first;
-  std::size_t kept = 0;
+  // select, its outcome a byte), then the indices that fired (appendFired). The same values and
+  // order as one loop branching per neuron.
   constexpr std::uint32_t kChunk = 256;
   std::uint8_t fired[kChunk];
   float* v_all = v_.data();
@@ -109,12 +105,8 @@ void LifPopulation::integrate(const float* input, std::uint64_t step_index, std:
       fired[i - from] = static_cast<std::uint8_t>(fire);
       v_all[i] = v;
     }
-    for (std::uint32_t i = from; i < to; ++i) {
-      out[kept] = i;
-      kept += fired[i - from];
-    }
+    appendFired(spikes, from, fired, to - from);
   }
-  spikes.resize(first + kept);
 }
 
 namespace {

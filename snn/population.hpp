@@ -24,6 +24,22 @@ inline std::uint32_t partBegin(std::uint32_t n, int parts, int part) {
                                     static_cast<unsigned>(parts));
 }
 
+/// Appends from + j to `spikes` for every j < n with fired[j] != 0, in order, without a branch
+/// per neuron (each index is written, only the fired ones kept: a branch on a random outcome is
+/// mispredicted about as often as neurons fire). `spikes` must have room reserved for n more.
+inline void appendFired(std::vector<std::uint32_t>& spikes, std::uint32_t from,
+                        const std::uint8_t* fired, std::uint32_t n) {
+  const std::size_t first = spikes.size();
+  spikes.resize(first + n);
+  std::uint32_t* out = spikes.data() + first;
+  std::size_t kept = 0;
+  for (std::uint32_t j = 0; j < n; ++j) {
+    out[kept] = from + j;
+    kept += fired[j];
+  }
+  spikes.resize(first + kept);
+}
+
 class Population {
  public:
   virtual ~Population() = default;

@@ -17,13 +17,8 @@ void PoissonSource::update(const float*, std::uint64_t step_index, std::uint32_t
                            std::uint32_t end, std::vector<std::uint32_t>& spikes) {
   const std::uint32_t key = CounterNoise::stepKey(key_, step_index);
   const float dt_s = static_cast<float>(dt_ms_ * 1e-3);
-  // Two passes over chunks: the draws and comparisons (vectorised, the counter hash costs most),
-  // then a branch-free compaction that writes every index and keeps those that fire (a branch per
-  // neuron on a random draw is mispredicted about as often as the neurons fire).
-  const std::size_t first = spikes.size();
-  spikes.resize(first + (end - begin));  // within the capacity reserved for the population
-  std::uint32_t* out = spikes.data() + first;
-  std::size_t kept = 0;
+  // Two passes over chunks: the draws and comparisons (vectorised: the counter hash costs
+  // most), then the indices that fired (appendFired).
   constexpr std::uint32_t kChunk = 256;
   std::uint8_t fire[kChunk];
   for (std::uint32_t from = begin; from < end; from += kChunk) {
@@ -31,12 +26,8 @@ void PoissonSource::update(const float*, std::uint64_t step_index, std::uint32_t
     for (std::uint32_t j = 0; j < n; ++j) {
       fire[j] = CounterNoise::uniform01(key, from + j) < rates_hz_[from + j] * dt_s;
     }
-    for (std::uint32_t j = 0; j < n; ++j) {
-      out[kept] = from + j;
-      kept += fire[j];
-    }
+    appendFired(spikes, from, fire, n);
   }
-  spikes.resize(first + kept);
 }
 
 RegularSource::RegularSource(const std::string& name, std::uint32_t size, double rate_hz,
