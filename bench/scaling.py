@@ -78,6 +78,11 @@ def main():
     a = parser.parse_args()
     thread_counts = [int(t) for t in a.threads.split(",")]
     sizes = [s for s in SIZES if s[0] <= a.max_neurons]
+    if len(sizes) < 2:
+        print("scaling: --max-neurons %d leaves %d size; a slope needs at least 2 "
+              "(the sizes are %s neurons)"
+              % (a.max_neurons, len(sizes), ", ".join(str(s[0]) for s in SIZES)), file=sys.stderr)
+        sys.exit(2)
     os.makedirs(a.out, exist_ok=True)
     rows = []
     for rep in range(a.reps):
@@ -114,7 +119,7 @@ def main():
     base = thread_counts[0]
     print(f"| neurons | synapses | rate [Hz] | events per sim s | "
           + " | ".join(f"wall s per sim s, {t} thr" for t in thread_counts)
-          + (" | speed-up" if len(thread_counts) > 1 else "")
+          + (f" | speed-up, {thread_counts[-1]} thr" if len(thread_counts) > 1 else "")
           + " | ns per event | bytes (own) | bytes per synapse | peak RSS [MB] |")
     print("|" + "---|" * (8 + len(thread_counts) + (1 if len(thread_counts) > 1 else 0)))
     for neurons, _, _ in sizes:
@@ -144,17 +149,21 @@ def main():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
-    for t, marker in zip(thread_counts, "os^v"):
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 5.2))
+    markers = "os^vDP*X"
+    for i, t in enumerate(thread_counts):
+        marker = markers[i % len(markers)]
         ev = [med[n, t]["events_per_sim_s"] for n, _, _ in sizes]
         wall = [med[n, t]["wall_s_per_sim_s"] for n, _, _ in sizes]
         ax1.loglog(ev, wall, marker=marker, label=f"{t} thread{'s' if t > 1 else ''} "
                    f"(slope {slope(ev, wall):.2f})")
     ax1.set_xlabel("synaptic events per simulated second")
     ax1.set_ylabel("wall seconds per simulated second")
-    ax1.set_title("Time: R-STDP on, medians of %d runs" % a.reps)
+    ax1.set_title("Time: R-STDP on, %s" % ("median of %d runs" % a.reps if a.reps > 1
+                                            else "1 run"))
     ax1.grid(True, which="both", alpha=0.3)
-    ax1.legend()
+    # Below the axes: with several thread counts a legend inside covers the lines.
+    ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize="small")
     own = [med[n, base]["footprint_bytes"] for n, _, _ in sizes]
     rss = [med[n, base]["peak_rss_bytes"] for n, _, _ in sizes]
     ax2.loglog(syn, own, marker="o", label=f"network state (slope {slope(syn, own):.2f})")
@@ -163,9 +172,9 @@ def main():
     ax2.set_ylabel("bytes")
     ax2.set_title("Memory")
     ax2.grid(True, which="both", alpha=0.3)
-    ax2.legend()
-    fig.suptitle("Izhikevich 2007 distal-reward network scaled from 1e3 to %.0e neurons"
-                 % sizes[-1][0])
+    ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1, fontsize="small")
+    fig.suptitle("Izhikevich 2007 distal-reward network scaled from {:,} to {:,} neurons"
+                 .format(sizes[0][0], sizes[-1][0]))
     fig.tight_layout()
     os.makedirs(os.path.dirname(a.figure), exist_ok=True)
     fig.savefig(a.figure, dpi=110)

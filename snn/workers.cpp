@@ -1,5 +1,7 @@
 #include "snn/workers.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -16,7 +18,14 @@ namespace {
 constexpr int kSpins = 4000;
 }  // namespace
 
-WorkerTeam::WorkerTeam(int size) : size_(size) {
+// Spinning pays only when every member has a core: with more members than cores a spinning
+// member holds the core the one it waits for needs (3 threads on 2 cores ran 20x slower), so an
+// oversubscribed team sleeps and yields at once.
+WorkerTeam::WorkerTeam(int size)
+    : size_(size),
+      spins_(static_cast<unsigned>(size) <= std::max(1u, std::thread::hardware_concurrency())
+                 ? kSpins
+                 : 0) {
   if (size < 1) throw UsageError("WorkerTeam: a team has at least 1 member");
   threads_.reserve(static_cast<std::size_t>(size - 1));
   for (int m = 1; m < size; ++m) threads_.emplace_back([this, m] { serve(m); });
@@ -37,7 +46,7 @@ void WorkerTeam::run(const std::function<void(int)>& job) {
   generation_.notify_all();
   job(0);
   for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
-    if (spins < kSpins) {
+    if (spins < spins_) {
       SG_SPIN_PAUSE();
     } else {
       std::this_thread::yield();
@@ -49,7 +58,7 @@ void WorkerTeam::serve(int member) {
   unsigned seen = 0;
   for (;;) {
     unsigned now = generation_.load(std::memory_order_acquire);
-    for (int spins = 0; now == seen && spins < kSpins; ++spins) {
+    for (int spins = 0; now == seen && spins < spins_; ++spins) {
       SG_SPIN_PAUSE();
       now = generation_.load(std::memory_order_acquire);
     }

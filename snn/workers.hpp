@@ -32,6 +32,7 @@ class WorkerTeam {
   void serve(int member);
 
   int size_;
+  int spins_;  // pauses before sleeping: 0 when the team has more members than the machine cores
   const std::function<void(int)>* job_ = nullptr;
   std::atomic<unsigned> generation_{0};  // bumped once per run(); members wait for a change
   std::atomic<int> pending_{0};          // members still working on the current job
